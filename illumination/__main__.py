@@ -1,0 +1,3 @@
+from illumination.cli import main
+
+raise SystemExit(main())

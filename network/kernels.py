@@ -1,0 +1,153 @@
+"""numba-jitted training kernels: exactly the math of mlp.py (tests prove it), with no per-batch Python.
+
+`sgd_batch` does one minibatch (forward, mean cross-entropy, backward, SGD update) in place;
+`sgd_epoch` loops it over a shuffled order, so the fused epoch and a step-by-step epoch run the very
+same compiled function and give bit-identical weights. Helpers live in this file on purpose: numba's
+cache is keyed by this file alone.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit
+
+
+@njit(cache=True, fastmath=False)
+def batch_gradients(X, y, order, start, stop, W1, b1, W2, b2, z1, gW1, gb1, gW2, gb2, dz1):
+    """Loss of samples order[start:stop] and the mean-loss gradients, written into gW1 (64,H), gb1 (H,), gW2 (H,2), gb2 (2,).
+
+    Buffers: z1 (B, H) pre-activations, dz1 (B, H) hidden deltas; B >= stop - start.
+    """
+    n_in, hidden = W1.shape
+    n = stop - start
+    inv_n = 1.0 / n
+    gW1[:, :] = 0.0
+    gb1[:] = 0.0
+    gW2[:, :] = 0.0
+    gb2[:] = 0.0
+    loss = 0.0
+    for r in range(n):
+        s = order[start + r]
+        # Forward: z1 = x @ W1 + b1. Inputs are mostly 0/1 pixels, so skipping zeros halves the work.
+        for j in range(hidden):
+            z1[r, j] = b1[j]
+        for i in range(n_in):
+            xi = X[s, i]
+            if xi != 0.0:
+                for j in range(hidden):
+                    z1[r, j] += xi * W1[i, j]
+        o0 = b2[0]
+        o1 = b2[1]
+        for j in range(hidden):
+            h = z1[r, j] if z1[r, j] > 0.0 else 0.0
+            o0 += h * W2[j, 0]
+            o1 += h * W2[j, 1]
+        # Softmax of two logits, shifted by the max as in mlp.softmax.
+        m = o0 if o0 > o1 else o1
+        e0 = math.exp(o0 - m)
+        e1 = math.exp(o1 - m)
+        total = e0 + e1
+        p0 = e0 / total
+        p1 = e1 / total
+        label = y[s]
+        picked = p0 if label == 0 else p1
+        loss -= math.log(max(picked, 1e-300))
+        # Backward: dz2 = (p - onehot) / n; dh1 = dz2 @ W2.T; dz1 = dh1 * ReLU'(z1).
+        d0 = (p0 - (1.0 if label == 0 else 0.0)) * inv_n
+        d1 = (p1 - (1.0 if label == 1 else 0.0)) * inv_n
+        gb2[0] += d0
+        gb2[1] += d1
+        for j in range(hidden):
+            if z1[r, j] > 0.0:
+                h = z1[r, j]
+                gW2[j, 0] += h * d0
+                gW2[j, 1] += h * d1
+                dz1[r, j] = d0 * W2[j, 0] + d1 * W2[j, 1]
+            else:
+                dz1[r, j] = 0.0
+            gb1[j] += dz1[r, j]
+        for i in range(n_in):
+            xi = X[s, i]
+            if xi != 0.0:
+                for j in range(hidden):
+                    gW1[i, j] += xi * dz1[r, j]
+    return loss * inv_n
+
+
+@njit(cache=True)
+def sgd_apply(lr, W1, b1, W2, b2, gW1, gb1, gW2, gb2):
+    W1 -= lr * gW1
+    b1 -= lr * gb1
+    W2 -= lr * gW2
+    b2 -= lr * gb2
+
+
+@njit(cache=True)
+def sgd_batch(X, y, order, start, stop, W1, b1, W2, b2, lr, z1, gW1, gb1, gW2, gb2, dz1):
+    """One SGD step on samples order[start:stop]; returns the batch's loss before the update."""
+    loss = batch_gradients(X, y, order, start, stop, W1, b1, W2, b2, z1, gW1, gb1, gW2, gb2, dz1)
+    sgd_apply(lr, W1, b1, W2, b2, gW1, gb1, gW2, gb2)
+    return loss
+
+
+@njit(cache=True)
+def sgd_epoch(X, y, order, batch_size, W1, b1, W2, b2, lr, z1, gW1, gb1, gW2, gb2, dz1):
+    """ceil(n / batch_size) SGD steps over X[order]; returns the sample-weighted mean pre-update loss."""
+    n = order.shape[0]
+    total = 0.0
+    for start in range(0, n, batch_size):
+        stop = min(start + batch_size, n)
+        total += sgd_batch(X, y, order, start, stop, W1, b1, W2, b2, lr, z1, gW1, gb1, gW2, gb2, dz1) * (stop - start)
+    return total / n
+
+
+class Workspace:
+    """Preallocated buffers for one network size and batch size, so the hot loop never allocates."""
+
+    def __init__(self, hidden: int, batch_size: int, n_inputs: int = 64):
+        self.z1 = np.zeros((batch_size, hidden))
+        self.dz1 = np.zeros((batch_size, hidden))
+        self.gW1 = np.zeros((n_inputs, hidden))
+        self.gb1 = np.zeros(hidden)
+        self.gW2 = np.zeros((hidden, 2))
+        self.gb2 = np.zeros(2)
+        self.row = np.zeros(hidden)  # scratch for evaluate()
+
+    def buffers(self):
+        return self.z1, self.gW1, self.gb1, self.gW2, self.gb2, self.dz1
+
+    def grads(self) -> dict[str, np.ndarray]:
+        return {"W1": self.gW1, "b1": self.gb1, "W2": self.gW2, "b2": self.gb2}
+
+
+@njit(cache=True)
+def evaluate(X, y, W1, b1, W2, b2, z1_row):
+    """(accuracy, mean cross-entropy) of the whole set X (n, 64); z1_row is a (H,) scratch buffer."""
+    n_samples, n_in = X.shape
+    hidden = W1.shape[1]
+    correct = 0
+    loss = 0.0
+    for s in range(n_samples):
+        for j in range(hidden):
+            z1_row[j] = b1[j]
+        for i in range(n_in):
+            xi = X[s, i]
+            if xi != 0.0:
+                for j in range(hidden):
+                    z1_row[j] += xi * W1[i, j]
+        o0 = b2[0]
+        o1 = b2[1]
+        for j in range(hidden):
+            if z1_row[j] > 0.0:
+                o0 += z1_row[j] * W2[j, 0]
+                o1 += z1_row[j] * W2[j, 1]
+        m = o0 if o0 > o1 else o1
+        e0 = math.exp(o0 - m)
+        e1 = math.exp(o1 - m)
+        picked = (e0 if y[s] == 0 else e1) / (e0 + e1)
+        loss -= math.log(max(picked, 1e-300))
+        predicted = 1 if o1 > o0 else 0  # argmax; a tie goes to class 0, as numpy's argmax does
+        if predicted == y[s]:
+            correct += 1
+    return correct / n_samples, loss / n_samples

@@ -1,0 +1,329 @@
+"""The Trainer: honest minibatches, immutable snapshots to subscribers, divergence caught at the door.
+
+Batch size b means ceil(n/b) updates per epoch over a fresh shuffle from the run's "batches" stream.
+Subscribers receive frozen `Snapshot`s after every step ("step"), every epoch ("epoch"), when a
+non-finite loss or weight appears ("diverged") and when training ends ("finished"). With no step
+subscriber and a fused optimizer, whole epochs run inside one numba call — same compiled step
+function, so the weights are bit-identical to stepping one batch at a time.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+from data.seeding import rng_for
+from data.shapes import Dataset
+from network import kernels
+from network.mlp import MLP, ForwardTrace, cross_entropy
+from network.optim import make_optimizer
+
+BACKENDS = ("numba", "numpy")
+EVENT_KINDS = ("step", "epoch", "diverged", "finished")
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    lr: float = 0.05
+    batch_size: int = 16
+    max_epochs: int = 200
+    optimizer: str = "sgd"
+    backend: str = "numba"
+    early_stop: bool = False
+    patience: int = 15  # epochs without a test-accuracy gain > 0.001 before an early stop
+
+    def __post_init__(self):
+        problems = []
+        if not (isinstance(self.lr, (int, float)) and math.isfinite(self.lr) and self.lr > 0):
+            problems.append(f"lr must be a finite number > 0, got {self.lr!r}")
+        if not (isinstance(self.batch_size, int) and self.batch_size >= 1):
+            problems.append(f"batch_size must be an integer >= 1, got {self.batch_size!r}")
+        if not (isinstance(self.max_epochs, int) and self.max_epochs >= 0):
+            problems.append(f"max_epochs must be an integer >= 0, got {self.max_epochs!r}")
+        if self.backend not in BACKENDS:
+            problems.append(f"backend must be one of {BACKENDS}, got {self.backend!r}")
+        if problems:
+            raise ValueError("; ".join(problems))
+
+
+def _frozen(array: np.ndarray) -> np.ndarray:
+    copy = np.array(array, dtype=np.float64, copy=True)
+    copy.setflags(write=False)
+    return copy
+
+
+@dataclass(frozen=True)
+class SampleView:
+    """The forward trace and the backward deltas of the one sample being shown (arrays are read-only)."""
+    x: np.ndarray       # (64,)
+    label: int
+    z1: np.ndarray      # (H,)
+    h1: np.ndarray      # (H,)
+    z2: np.ndarray      # (2,)
+    probs: np.ndarray   # (2,)
+    loss: float         # this sample's cross-entropy
+    dz2: np.ndarray     # (2,) dL/dz2 = p - onehot(label)
+    dz1: np.ndarray     # (H,) dL/dz1 through the chain rule
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    kind: str                 # one of EVENT_KINDS
+    epoch: int                # completed epochs
+    step: int                 # updates so far in the whole run
+    step_in_epoch: int        # updates so far in the current epoch
+    steps_per_epoch: int
+    batch_size: int
+    lr: float
+    loss: float               # the last batch's loss ("step") or the epoch's mean loss
+    train_accuracy: float     # at the last epoch boundary (nan before the first evaluation)
+    test_accuracy: float
+    test_loss: float
+    grad_norms: dict          # {"hidden": ‖(∂W1, ∂b1)‖, "output": ‖(∂W2, ∂b2)‖} of the last batch
+    weights: dict             # read-only copies of W1, b1, W2, b2
+    sample: SampleView | None
+    message: str = ""
+
+
+def sample_view(net: MLP, x: np.ndarray, label: int) -> SampleView:
+    trace: ForwardTrace = net.forward(x[None, :])
+    grads_unused, dz2, dz1 = net.backward(trace, np.array([label]))
+    probs = trace.probs[0]
+    loss = -math.log(max(float(probs[label]), 1e-300))
+    return SampleView(_frozen(x), int(label), _frozen(trace.z1[0]), _frozen(trace.h1[0]), _frozen(trace.z2[0]),
+                      _frozen(probs), loss, _frozen(dz2[0]), _frozen(dz1[0]))
+
+
+def layer_norms(grads: dict[str, np.ndarray]) -> dict[str, float]:
+    hidden = math.sqrt(float(np.sum(grads["W1"] ** 2) + np.sum(grads["b1"] ** 2)))
+    output = math.sqrt(float(np.sum(grads["W2"] ** 2) + np.sum(grads["b2"] ** 2)))
+    return {"hidden": hidden, "output": output}
+
+
+@dataclass
+class History:
+    """Per-epoch curves, bounded (a kiosk runs for days): only the newest `limit` epochs are kept."""
+    limit: int = 2000
+    loss: list = field(default_factory=list)
+    train_accuracy: list = field(default_factory=list)
+    test_accuracy: list = field(default_factory=list)
+
+    def append(self, loss: float, train_acc: float, test_acc: float) -> None:
+        for series, value in ((self.loss, loss), (self.train_accuracy, train_acc), (self.test_accuracy, test_acc)):
+            series.append(value)
+            if len(series) > self.limit:
+                del series[: len(series) - self.limit]
+
+
+class Trainer:
+    def __init__(self, net: MLP, data: Dataset, config: TrainConfig = TrainConfig(), seed: int = 42):
+        self.net = net
+        self.data = data
+        self.config = config
+        self.seed = seed
+        self.optimizer = make_optimizer(config.optimizer, config.lr)
+        self._rng = rng_for(seed, "batches")
+        self._subscribers: dict[str, list[Callable[[Snapshot], None]]] = {k: [] for k in EVENT_KINDS}
+        self.epoch = 0
+        self.step_count = 0
+        self.step_in_epoch = 0
+        self.batch_size = config.batch_size
+        self._order = np.empty(0, dtype=np.int64)
+        self._epoch_loss_sum = 0.0
+        self.last_loss = math.nan
+        self._last_grad_norms = {"hidden": 0.0, "output": 0.0}
+        self._grads_dirty = False
+        self.train_accuracy = self.test_accuracy = self.test_loss = math.nan
+        self.history = History()
+        self.diverged = False
+        self.stopped_early = False
+        self._best_test = -1.0
+        self._epochs_since_best = 0
+        self.initial_weights = {k: v.copy() for k, v in net.parameters().items()}
+        self._workspace = kernels.Workspace(net.hidden, self.batch_size)
+        self.shown = (data.X_test[0], int(data.y_test[0]))
+        self.evaluate()
+
+    # -- subscriptions -----------------------------------------------------------------------------
+    def subscribe(self, kind: str, callback: Callable[[Snapshot], None]) -> None:
+        if kind not in EVENT_KINDS:
+            raise ValueError(f"unknown event {kind!r}; one of {EVENT_KINDS}")
+        self._subscribers[kind].append(callback)
+
+    def show_sample(self, x: np.ndarray, label: int) -> None:
+        """Choose the sample whose forward trace and deltas ride along in every snapshot."""
+        self.shown = (np.asarray(x, dtype=np.float64).reshape(64), int(label))
+
+    # -- settings that may change live -------------------------------------------------------------
+    @property
+    def lr(self) -> float:
+        return self.optimizer.lr
+
+    def set_lr(self, lr: float) -> None:
+        if not (math.isfinite(lr) and lr > 0):
+            raise ValueError(f"learning rate must be > 0, got {lr}")
+        self.optimizer.lr = float(lr)
+
+    def set_batch_size(self, batch_size: int) -> None:
+        """Takes effect from the next epoch, so an epoch always has ceil(n/b) updates of one size."""
+        if batch_size < 1:
+            raise ValueError(f"batch size must be >= 1, got {batch_size}")
+        self._pending_batch_size = int(batch_size)
+
+    @property
+    def last_grad_norms(self) -> dict[str, float]:
+        """Per-layer norms of the last batch's gradients, computed only when asked for (not in the hot loop)."""
+        if self._grads_dirty:
+            grads = self._workspace.grads() if self.config.backend == "numba" else self._numpy_grads
+            self._last_grad_norms = layer_norms(grads)
+            self._grads_dirty = False
+        return self._last_grad_norms
+
+    @property
+    def n_train(self) -> int:
+        return len(self.data.y_train)
+
+    @property
+    def steps_per_epoch(self) -> int:
+        return math.ceil(self.n_train / self.batch_size)
+
+    @property
+    def finished(self) -> bool:
+        return self.diverged or self.stopped_early or self.epoch >= self.config.max_epochs
+
+    # -- training ----------------------------------------------------------------------------------
+    def _begin_epoch(self) -> None:
+        pending = getattr(self, "_pending_batch_size", None)
+        if pending is not None and pending != self.batch_size:
+            self.batch_size = pending
+            self._workspace = kernels.Workspace(self.net.hidden, self.batch_size)
+        self._pending_batch_size = None
+        self._order = self._rng.permutation(self.n_train).astype(np.int64)
+        self.step_in_epoch = 0
+        self._epoch_loss_sum = 0.0
+
+    def _batch_bounds(self) -> tuple[int, int]:
+        start = self.step_in_epoch * self.batch_size
+        return start, min(start + self.batch_size, self.n_train)
+
+    def step(self) -> Snapshot | None:
+        """One minibatch update. Returns the step snapshot (None once finished)."""
+        if self.finished:
+            return None
+        if self.step_in_epoch == 0:
+            self._begin_epoch()
+        start, stop = self._batch_bounds()
+        net, data = self.net, self.data
+        if self.config.backend == "numba":
+            ws = self._workspace
+            loss = kernels.batch_gradients(data.X_train, data.y_train, self._order, start, stop,
+                                           net.W1, net.b1, net.W2, net.b2, *ws.buffers())
+            grads = ws.grads()
+            if self.optimizer.fused:
+                kernels.sgd_apply(self.optimizer.lr, net.W1, net.b1, net.W2, net.b2, *ws.buffers()[1:5])
+            else:
+                self.optimizer.step(net.parameters(), grads)
+        else:
+            idx = self._order[start:stop]
+            loss, grads = net.loss_and_grads(data.X_train[idx], data.y_train[idx])
+            self._numpy_grads = grads
+            self.optimizer.step(net.parameters(), grads)
+        self.step_count += 1
+        self.step_in_epoch += 1
+        self._epoch_loss_sum += loss * (stop - start)
+        self.last_loss = float(loss)
+        self._grads_dirty = True
+        if not (math.isfinite(loss) and net.is_finite()):
+            return self._diverge(f"non-finite {'loss' if not math.isfinite(loss) else 'weights'} at step {self.step_count}")
+        snapshot = None
+        if self._subscribers["step"]:
+            snapshot = self.snapshot("step", loss)
+            self._emit(snapshot)
+        if self.step_in_epoch == self.steps_per_epoch:
+            self._end_epoch(self._epoch_loss_sum / self.n_train)
+        return snapshot or self.snapshot("step", loss)
+
+    def run_epoch(self) -> None:
+        """Finish the current epoch (or run a whole one), fused in numba when nothing listens to steps."""
+        if self.finished:
+            return
+        fusable = (self.config.backend == "numba" and self.optimizer.fused and self.step_in_epoch == 0
+                   and not self._subscribers["step"])
+        if not fusable:
+            target = self.epoch + 1
+            while self.epoch < target and not self.finished:
+                self.step()
+            return
+        self._begin_epoch()
+        net, data, ws = self.net, self.data, self._workspace
+        mean_loss = kernels.sgd_epoch(data.X_train, data.y_train, self._order, self.batch_size,
+                                      net.W1, net.b1, net.W2, net.b2, self.optimizer.lr, *ws.buffers())
+        self.step_count += self.steps_per_epoch
+        self.step_in_epoch = self.steps_per_epoch
+        self.last_loss = float(mean_loss)
+        self._grads_dirty = True
+        if not (math.isfinite(mean_loss) and net.is_finite()):
+            self._diverge(f"non-finite loss or weights in epoch {self.epoch + 1}")
+            return
+        self._end_epoch(float(mean_loss))
+
+    def train(self, epochs: int | None = None, on_epoch: Callable[[int], None] | None = None) -> None:
+        """Run up to `epochs` more epochs (default: until max_epochs)."""
+        target = self.config.max_epochs if epochs is None else min(self.epoch + epochs, self.config.max_epochs)
+        while self.epoch < target and not self.finished:
+            self.run_epoch()
+            if on_epoch:
+                on_epoch(self.epoch)
+
+    def evaluate(self) -> None:
+        """Exact train and test accuracy (and test loss) of the current weights."""
+        net, data = self.net, self.data
+        if self.config.backend == "numba":
+            scratch = self._workspace.row
+            self.train_accuracy, _ = kernels.evaluate(data.X_train, data.y_train, net.W1, net.b1, net.W2, net.b2, scratch)
+            self.test_accuracy, self.test_loss = kernels.evaluate(data.X_test, data.y_test, net.W1, net.b1, net.W2,
+                                                                  net.b2, scratch)
+            return
+        test_probs = net.predict_proba(data.X_test)
+        self.test_accuracy = float(np.mean(test_probs.argmax(axis=1) == data.y_test))
+        self.test_loss = cross_entropy(test_probs, data.y_test)
+        self.train_accuracy = net.accuracy(data.X_train, data.y_train)
+
+    def _end_epoch(self, mean_loss: float) -> None:
+        self.epoch += 1
+        self.step_in_epoch = 0
+        self.evaluate()
+        self.history.append(mean_loss, self.train_accuracy, self.test_accuracy)
+        if self.config.early_stop:
+            if self.test_accuracy > self._best_test + 0.001:
+                self._best_test, self._epochs_since_best = self.test_accuracy, 0
+            else:
+                self._epochs_since_best += 1
+                self.stopped_early = self._epochs_since_best >= self.config.patience
+        if self._subscribers["epoch"]:
+            self._emit(self.snapshot("epoch", mean_loss))
+        if self.finished and self._subscribers["finished"]:
+            reason = "early stop: test accuracy plateaued" if self.stopped_early else "max epochs reached"
+            self._emit(self.snapshot("finished", mean_loss, reason))
+
+    def _diverge(self, message: str) -> Snapshot:
+        self.diverged = True
+        snapshot = Snapshot("diverged", self.epoch, self.step_count, self.step_in_epoch, self.steps_per_epoch,
+                            self.batch_size, self.lr, self.last_loss, self.train_accuracy, self.test_accuracy,
+                            self.test_loss, dict(self.last_grad_norms), {}, None, message)
+        self._emit(snapshot)
+        return snapshot
+
+    def _emit(self, snapshot: Snapshot) -> None:
+        for callback in self._subscribers[snapshot.kind]:
+            callback(snapshot)
+
+    def snapshot(self, kind: str = "step", loss: float | None = None, message: str = "") -> Snapshot:
+        weights = {k: _frozen(v) for k, v in self.net.parameters().items()}
+        x, label = self.shown
+        return Snapshot(kind, self.epoch, self.step_count, self.step_in_epoch, self.steps_per_epoch, self.batch_size,
+                        self.lr, self.last_loss if loss is None else float(loss), self.train_accuracy,
+                        self.test_accuracy, self.test_loss, dict(self.last_grad_norms), weights,
+                        sample_view(self.net, x, label), message)
