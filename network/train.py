@@ -33,6 +33,9 @@ class TrainConfig:
     backend: str = "numba"
     early_stop: bool = False
     patience: int = 15  # epochs without a test-accuracy gain > 0.001 before an early stop
+    # A mean cross-entropy above this is an exploding loss: p(correct) < e^-50 on average. Sane runs never come
+    # near it (chance is ln 2 ≈ 0.69), so it only fires once the weights have blown up.
+    max_loss: float = 50.0
 
     def __post_init__(self):
         problems = []
@@ -227,7 +230,8 @@ class Trainer:
                 self.optimizer.step(net.parameters(), grads)
         else:
             idx = self._order[start:stop]
-            loss, grads = net.loss_and_grads(data.X_train[idx], data.y_train[idx])
+            with np.errstate(over="ignore", invalid="ignore"):  # a blow-up is caught just below, as divergence
+                loss, grads = net.loss_and_grads(data.X_train[idx], data.y_train[idx])
             self._numpy_grads = grads
             self.optimizer.step(net.parameters(), grads)
         self.step_count += 1
@@ -235,8 +239,9 @@ class Trainer:
         self._epoch_loss_sum += loss * (stop - start)
         self.last_loss = float(loss)
         self._grads_dirty = True
-        if not (math.isfinite(loss) and net.is_finite()):
-            return self._diverge(f"non-finite {'loss' if not math.isfinite(loss) else 'weights'} at step {self.step_count}")
+        problem = self._divergence(loss)
+        if problem:
+            return self._diverge(f"{problem} at step {self.step_count}")
         snapshot = None
         if self._subscribers["step"]:
             snapshot = self.snapshot("step", loss)
@@ -264,8 +269,9 @@ class Trainer:
         self.step_in_epoch = self.steps_per_epoch
         self.last_loss = float(mean_loss)
         self._grads_dirty = True
-        if not (math.isfinite(mean_loss) and net.is_finite()):
-            self._diverge(f"non-finite loss or weights in epoch {self.epoch + 1}")
+        problem = self._divergence(mean_loss)
+        if problem:
+            self._diverge(f"{problem} in epoch {self.epoch + 1}")
             return
         self._end_epoch(float(mean_loss))
 
@@ -286,7 +292,8 @@ class Trainer:
             self.test_accuracy, self.test_loss = kernels.evaluate(data.X_test, data.y_test, net.W1, net.b1, net.W2,
                                                                   net.b2, scratch)
             return
-        test_probs = net.predict_proba(data.X_test)
+        with np.errstate(over="ignore", invalid="ignore"):  # non-finite weights are reported as divergence
+            test_probs = net.predict_proba(data.X_test)
         self.test_accuracy = float(np.mean(test_probs.argmax(axis=1) == data.y_test))
         self.test_loss = cross_entropy(test_probs, data.y_test)
         self.train_accuracy = net.accuracy(data.X_train, data.y_train)
@@ -307,6 +314,15 @@ class Trainer:
         if self.finished and self._subscribers["finished"]:
             reason = "early stop: test accuracy plateaued" if self.stopped_early else "max epochs reached"
             self._emit(self.snapshot("finished", mean_loss, reason))
+
+    def _divergence(self, loss: float) -> str | None:
+        if not math.isfinite(loss):
+            return "non-finite loss"
+        if not self.net.is_finite():
+            return "non-finite weights"
+        if loss > self.config.max_loss:
+            return f"exploding loss ({loss:.3g})"
+        return None
 
     def _diverge(self, message: str) -> Snapshot:
         self.diverged = True

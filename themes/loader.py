@@ -1,0 +1,300 @@
+"""Load and validate colour themes from TOML files.
+
+A theme is a small TOML file (see midnight.toml for the annotated reference). The loader is strict on
+purpose: every key is required and unknown keys are rejected, because a typo such as `galss = ...` in
+a gallery's custom theme would otherwise be silently ignored and the wall would show a default colour
+nobody chose. All problems are collected and reported together, each with its dotted path, so a curator
+editing a file can fix everything in one pass instead of one error per restart.
+
+The dataclasses below double as the schema: each field's metadata says whether it is a colour or a
+bounded number, and the validator walks them. Adding a key means adding one field here and one line to
+every theme file. Pure Python; never imports pygame.
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+RGB = tuple[int, int, int]
+
+THEMES_DIR = Path(__file__).resolve().parent
+DEFAULT_THEME = "midnight"
+MODES = ("dark", "light")
+
+_COLOUR_RE = re.compile(r"#(?:[0-9a-fA-F]{6}|[0-9a-fA-F]{3})")
+
+
+class ThemeError(ValueError):
+    """A theme could not be loaded. `problems` holds one human-readable line per problem."""
+
+    def __init__(self, problems: list[str] | str, header: str | None = None):
+        self.problems: list[str] = [problems] if isinstance(problems, str) else list(problems)
+        self.header = header
+        lines = [header] if header else []
+        lines += [f"  {p}" if header else p for p in self.problems]
+        super().__init__("\n".join(lines))
+
+
+# --- schema helpers -------------------------------------------------------------------------------
+
+# field() with metadata but no default: every key stays required, the metadata drives validation.
+def _colour() -> Any:
+    return field(metadata={"kind": "colour"})
+
+
+def _number(low: float, high: float, *, low_exclusive: bool = False) -> Any:
+    return field(metadata={"kind": "number", "low": low, "high": high, "low_exclusive": low_exclusive})
+
+
+# --- the theme model ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class BackgroundColours:
+    top: RGB = _colour()  # vertical gradient, top edge
+    bottom: RGB = _colour()  # vertical gradient, bottom edge
+    vignette: float = _number(0, 1)  # 0 = none, 1 = edges fully darkened
+
+
+@dataclass(frozen=True)
+class TextColours:
+    primary: RGB = _colour()
+    secondary: RGB = _colour()
+    accent: RGB = _colour()
+
+
+@dataclass(frozen=True)
+class SynapseColours:
+    positive: RGB = _colour()
+    negative: RGB = _colour()
+
+
+@dataclass(frozen=True)
+class NeuronColours:
+    body: RGB = _colour()  # core of a fully active bulb
+    glow: RGB = _colour()  # forward pass: activation glow
+    halo: RGB = _colour()  # backward pass: gradient halo
+    sparkle: RGB = _colour()
+    rim: RGB = _colour()  # faint ring that keeps an inactive neuron visible
+
+
+@dataclass(frozen=True)
+class ParticleColours:
+    forward: RGB = _colour()
+    backward: RGB = _colour()
+
+
+@dataclass(frozen=True)
+class GridColours:
+    correct: RGB = _colour()
+    incorrect: RGB = _colour()
+    uncertain: RGB = _colour()
+    pixel: RGB = _colour()
+
+
+@dataclass(frozen=True)
+class ChartColours:
+    loss: RGB = _colour()
+    train_accuracy: RGB = _colour()
+    test_accuracy: RGB = _colour()
+    gradient: RGB = _colour()
+    panel: RGB = _colour()
+    panel_border: RGB = _colour()
+
+
+@dataclass(frozen=True)
+class Effects:
+    glow_strength: float = _number(0, 4, low_exclusive=True)  # 0 would make the network invisible
+    bloom: float = _number(0, 2)
+
+
+@dataclass(frozen=True)
+class Theme:
+    name: str
+    description: str
+    mode: str  # "dark" or "light"
+    background: BackgroundColours
+    text: TextColours
+    synapse: SynapseColours
+    neuron: NeuronColours
+    particle: ParticleColours
+    grid: GridColours
+    chart: ChartColours
+    effects: Effects
+    source: str  # the file this theme was loaded from
+
+    @property
+    def is_light(self) -> bool:
+        return self.mode == "light"
+
+    def emission_palette(self) -> Theme:
+        """The colours to draw *light* with.
+
+        The renderer composes light additively on a dark canvas. A light ("print") theme is rendered
+        in inverted colours and the finished frame is inverted, which turns additive light into
+        subtractive ink on paper; so here every colour of a light theme is inverted. Numbers stay.
+        """
+        if not self.is_light:
+            return self
+        inverted = {
+            name: _map_colours(getattr(self, name), lambda c: (255 - c[0], 255 - c[1], 255 - c[2]))
+            for name in SECTIONS
+        }
+        return dataclasses.replace(self, **inverted)
+
+
+SECTIONS: dict[str, type] = {
+    "background": BackgroundColours,
+    "text": TextColours,
+    "synapse": SynapseColours,
+    "neuron": NeuronColours,
+    "particle": ParticleColours,
+    "grid": GridColours,
+    "chart": ChartColours,
+    "effects": Effects,
+}
+_TOP_LEVEL_KEYS = ("name", "description", "mode", *SECTIONS)
+
+
+def _map_colours(section: Any, fn) -> Any:
+    changes = {f.name: fn(getattr(section, f.name))
+               for f in dataclasses.fields(section) if f.metadata.get("kind") == "colour"}
+    return dataclasses.replace(section, **changes)
+
+
+# --- parsing --------------------------------------------------------------------------------------
+
+def parse_colour(text: str) -> RGB:
+    """"#rrggbb" or "#rgb" (any case) -> (r, g, b). Raises ValueError for anything else."""
+    if not isinstance(text, str) or not _COLOUR_RE.fullmatch(text):
+        raise ValueError(f"not a colour: {text!r}")
+    digits = text[1:]
+    if len(digits) == 3:
+        digits = "".join(d * 2 for d in digits)  # CSS shorthand: "#abc" == "#aabbcc"
+    return (int(digits[0:2], 16), int(digits[2:4], 16), int(digits[4:6], 16))
+
+
+def _show(value: Any) -> str:
+    """Render a TOML value the way the user wrote it, so error messages quote their own file."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, (int, float)):
+        return str(value)  # 5 -> "5", 0.25 -> "0.25", nan -> "nan": exactly as typed
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, list):
+        return "an array"
+    return str(value)
+
+
+def _check_field(path: str, meta: dict, value: Any, problems: list[str]) -> Any:
+    if meta["kind"] == "colour":
+        try:
+            return parse_colour(value)
+        except ValueError:
+            problems.append(f'{path}: expected a colour like "#rrggbb", got {_show(value)}')
+            return None
+    # A number. bool is an int subclass in Python, but `glow = true` is surely a mistake.
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        problems.append(f"{path}: expected a number, got {_show(value)}")
+        return None
+    low, high = meta["low"], meta["high"]
+    if meta["low_exclusive"]:
+        ok, wanted = low < value <= high, f"must be greater than {low:g} and at most {high:g}"
+    else:
+        ok, wanted = low <= value <= high, f"must be between {low:g} and {high:g}"
+    if not ok:  # NaN fails both comparisons, so it lands here too
+        problems.append(f"{path}: {wanted}, got {_show(value)}")
+        return None
+    return float(value)
+
+
+def _check_section(path: str, cls: type, table: Any, problems: list[str]) -> Any:
+    if not isinstance(table, dict):
+        problems.append(f"{path}: expected a table like [{path.split('.')[-1]}], got {_show(table)}")
+        return None
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    values = {}
+    for name, f in fields.items():  # schema order, so problems read top to bottom like the file
+        if name not in table:
+            problems.append(f"{path}.{name}: missing")
+        else:
+            values[name] = _check_field(f"{path}.{name}", f.metadata, table[name], problems)
+    problems += [f"{path}.{key}: unknown key" for key in table if key not in fields]
+    if len(values) != len(fields) or any(v is None for v in values.values()):
+        return None
+    return cls(**values)
+
+
+def _check_text(key: str, value: Any, problems: list[str]) -> None:
+    if key == "name" and not (isinstance(value, str) and value.strip()):
+        problems.append(f"theme.name: expected a non-empty string, got {_show(value)}")
+    elif key == "description" and not isinstance(value, str):
+        problems.append(f"theme.description: expected a string, got {_show(value)}")
+    elif key == "mode" and value not in MODES:
+        problems.append(f'theme.mode: must be "dark" or "light", got {_show(value)}')
+
+
+def theme_from_dict(data: dict[str, Any], source: str = "<memory>") -> Theme:
+    """Validate an already-parsed TOML document. Raises ThemeError listing every problem."""
+    problems: list[str] = []
+    sections = {}
+    for key in _TOP_LEVEL_KEYS:
+        if key not in data:
+            problems.append(f"theme.{key}: missing")
+        elif key in SECTIONS:
+            sections[key] = _check_section(f"theme.{key}", SECTIONS[key], data[key], problems)
+        else:
+            _check_text(key, data[key], problems)
+    problems += [f"theme.{key}: unknown key" for key in data if key not in _TOP_LEVEL_KEYS]
+    if problems:
+        count = f"{len(problems)} problem{'s' if len(problems) > 1 else ''}"
+        raise ThemeError(problems, header=f"{source}: {count} in theme:")
+    return Theme(name=data["name"], description=data["description"], mode=data["mode"],
+                 source=source, **sections)
+
+
+# --- finding and reading files --------------------------------------------------------------------
+
+def list_themes() -> list[str]:
+    """Names of the built-in themes (the *.toml files shipped inside this package), sorted."""
+    return sorted(p.stem for p in THEMES_DIR.glob("*.toml"))
+
+
+def _resolve(name_or_path: str | os.PathLike) -> Path:
+    text = os.fspath(name_or_path)
+    separators = [s for s in (os.sep, os.altsep, "/") if s]
+    is_path = (not isinstance(name_or_path, str) or text.lower().endswith(".toml")
+               or any(s in text for s in separators))
+    if is_path:
+        return Path(text)
+    available = list_themes()
+    if text not in available:
+        raise ThemeError(f"unknown theme {text!r}; available themes: {', '.join(available)} "
+                         f"(or give a path to a .toml file)")
+    return THEMES_DIR / f"{text}.toml"
+
+
+def load_theme(name_or_path: str | os.PathLike) -> Theme:
+    """Load a built-in theme by name ("midnight") or a theme file by path ("my/wall.toml")."""
+    path = _resolve(name_or_path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ThemeError(f"theme file not found: {path}") from None
+    except OSError as exc:
+        raise ThemeError(f"cannot read theme file {path}: {exc.strerror or exc}") from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ThemeError(f"{path}: not a text file (theme files must be UTF-8)") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ThemeError(f"{path}: TOML syntax error: {exc}") from None
+    return theme_from_dict(data, source=str(path))
