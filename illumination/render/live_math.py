@@ -1,0 +1,102 @@
+"""Live math: the forward and backward pass written out with the real numbers of the shown sample.
+
+Pure functions of a snapshot (no pygame), so tests can check every number against the network's own.
+Numbers are shown to 4 significant digits.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from data.shapes import CLASS_NAMES
+
+FORWARD_STEPS = 5
+BACKWARD_STEPS = 5
+
+
+def fmt(value: float) -> str:
+    """4 significant digits, no '-0'."""
+    text = f"{float(value):.4g}"
+    return "0" if text in ("-0", "0") else text
+
+
+@dataclass(frozen=True)
+class MathStep:
+    title: str
+    lines: tuple[str, ...]
+    values: dict  # the numbers shown, by name, exactly as computed (tests compare them)
+
+
+def focus_neuron(snapshot) -> int:
+    """The hidden neuron the math follows: the one firing hardest for this sample (lowest index on ties)."""
+    return int(np.argmax(snapshot.sample.h1))
+
+
+def forward_steps(snapshot) -> list[MathStep]:
+    v, w = snapshot.sample, snapshot.weights
+    j = focus_neuron(snapshot)
+    lit = np.flatnonzero(v.x)
+    weighted = float(v.x @ w["W1"][:, j])
+    label = CLASS_NAMES[v.label]
+    active = int(np.sum(v.h1 > 0))
+    return [
+        MathStep("1 · weighted sum", (
+            f"z1[{j}] = Σ x·W1[:,{j}] + b1[{j}]",
+            f"= {fmt(weighted)} + {fmt(w['b1'][j])}   ({len(lit)} lit pixels)",
+            f"= {fmt(v.z1[j])}"), {"j": j, "z1": v.z1[j], "weighted": weighted, "b1": w["b1"][j]}),
+        MathStep("2 · ReLU", (
+            f"h1[{j}] = max(0, z1[{j}]) = max(0, {fmt(v.z1[j])})",
+            f"= {fmt(v.h1[j])}",
+            f"{active} of {len(v.h1)} hidden neurons fire"), {"j": j, "h1": v.h1[j], "active": active}),
+        MathStep("3 · output", (
+            "z2 = h1·W2 + b2",
+            f"z2[circle] = {fmt(v.z2[0])}",
+            f"z2[square] = {fmt(v.z2[1])}"), {"z2_0": v.z2[0], "z2_1": v.z2[1]}),
+        MathStep("4 · softmax", (
+            "p = exp(z2) / Σ exp(z2)",
+            f"p[circle] = {fmt(v.probs[0])}",
+            f"p[square] = {fmt(v.probs[1])}"), {"p0": v.probs[0], "p1": v.probs[1]}),
+        MathStep("5 · cross-entropy", (
+            f"the answer is: {label}",
+            f"L = −ln p[{label}] = −ln {fmt(v.probs[v.label])}",
+            f"= {fmt(v.loss)}"), {"p_label": v.probs[v.label], "loss": v.loss}),
+    ]
+
+
+def backward_steps(snapshot, batch_size: int, lr: float) -> list[MathStep]:
+    v, w = snapshot.sample, snapshot.weights
+    j = focus_neuron(snapshot)
+    lit = np.flatnonzero(v.x)
+    i = int(lit[0]) if len(lit) else 0
+    grad_w = float(v.x[i] * v.dz1[j])
+    share = -lr * grad_w / batch_size
+    norms = snapshot.grad_norms
+    return [
+        MathStep("1 · output error", (
+            "∂L/∂z2 = ŷ − y",
+            f"= [{fmt(v.dz2[0])}, {fmt(v.dz2[1])}]",
+            f"(ŷ = [{fmt(v.probs[0])}, {fmt(v.probs[1])}], y = {CLASS_NAMES[v.label]})"),
+            {"dz2_0": v.dz2[0], "dz2_1": v.dz2[1]}),
+        MathStep("2 · chain rule", (
+            f"∂L/∂z1[{j}] = Σ ∂L/∂z2·W2[{j},:] · ReLU'(z1[{j}])",
+            f"= ({fmt(v.dz2[0])}·{fmt(w['W2'][j, 0])} + {fmt(v.dz2[1])}·{fmt(w['W2'][j, 1])}) · {int(v.z1[j] > 0)}",
+            f"= {fmt(v.dz1[j])}"), {"j": j, "dz1": v.dz1[j]}),
+        MathStep("3 · weight gradient", (
+            f"∂L/∂W1[{i},{j}] = x[{i}] · ∂L/∂z1[{j}]",
+            f"= {fmt(v.x[i])} · {fmt(v.dz1[j])}",
+            f"= {fmt(grad_w)}"), {"i": i, "j": j, "grad": grad_w}),
+        MathStep("4 · update", (
+            f"W1[{i},{j}] −= η · mean over the batch of {batch_size}",
+            f"this sample's share: −{fmt(lr)}·{fmt(grad_w)}/{batch_size}",
+            f"= {fmt(share)}   (W1[{i},{j}] = {fmt(w['W1'][i, j])})"), {"share": share, "w": w["W1"][i, j]}),
+        MathStep("5 · gradient norms", (
+            "last batch, per layer:",
+            f"|grad hidden| = {fmt(norms['hidden'])}",
+            f"|grad output| = {fmt(norms['output'])}"), {"hidden": norms["hidden"], "output": norms["output"]}),
+    ]
+
+
+def current_step(snapshot, phase: str, progress: float, batch_size: int, lr: float) -> MathStep:
+    steps = forward_steps(snapshot) if phase == "forward" else backward_steps(snapshot, batch_size, lr)
+    return steps[min(int(progress * len(steps)), len(steps) - 1)]

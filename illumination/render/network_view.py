@@ -1,0 +1,196 @@
+"""Drawing the Network exhibit. Reads the scene's state, never changes it; keeps only derived caches.
+
+Every visual is a number: bulb brightness = activation (log-like), halo = |gradient|, synapse
+thickness/brightness = |weight| and colour = its sign, particle density and size = the signal on
+each connection, tiles = the weights themselves. Light is added (BLEND_RGB_ADD) onto a dark canvas;
+a light theme draws in inverted colours and inverts the finished frame, so light becomes ink.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pygame
+
+from illumination.render import panels
+from illumination.render.background import make_background
+from illumination.render.layout import network_layout
+from illumination.render.sprites import SpriteCache, quantise_colour
+from illumination.render.synapses import SynapseLayer
+from illumination.render.text import TextCache
+
+HIDDEN_REFERENCE = 3.0     # an activation this strong (or more) lights a bulb fully
+GRADIENT_REFERENCE = 0.5   # |∂L/∂z| this large (or more) gives a full halo
+
+
+def activation_brightness(a: np.ndarray) -> np.ndarray:
+    """Log-like: faint activations stay visible, strong ones do not all saturate. 0 → 0 (dark), ≥ reference → 1."""
+    a = np.maximum(np.asarray(a, dtype=np.float64), 0.0)
+    return np.minimum(np.log1p(2.0 * a) / math.log1p(2.0 * HIDDEN_REFERENCE), 1.0)
+
+
+def gradient_brightness(g: np.ndarray) -> np.ndarray:
+    g = np.abs(np.asarray(g, dtype=np.float64))
+    return np.minimum(np.log1p(20.0 * g) / math.log1p(20.0 * GRADIENT_REFERENCE), 1.0)
+
+
+def scaled(colour, factor: float) -> tuple[int, int, int]:
+    return tuple(int(min(255, max(0, round(c * factor)))) for c in colour)
+
+
+def mix(a, b, t: float) -> tuple[int, int, int]:
+    return tuple(int(round(x + (y - x) * t)) for x, y in zip(a, b))
+
+
+class NetworkView:
+    def __init__(self, scene, size: tuple[int, int]):
+        self.scene = scene
+        self.size = tuple(size)
+        hidden = scene.trainer.net.hidden
+        self.layout = L = network_layout(self.size, hidden)
+        self.palette = scene.theme.emission_palette()
+        self.text = TextCache()
+        self.sprites = SpriteCache()
+        p = self.palette
+        self.background = make_background(self.size, p.background.top, p.background.bottom, p.background.vignette)
+        i, j = np.divmod(np.arange(64 * hidden), hidden)       # W1[i, j] is connection i*H + j (row-major ravel)
+        k, m = np.divmod(np.arange(hidden * 2), 2)             # W2[k, m]
+        self.starts = np.concatenate([L.inputs[i], L.hiddens[k]])
+        self.ends = np.concatenate([L.hiddens[j], L.outputs[m]])
+        self.first_layer = SynapseLayer(L.inputs[i], L.hiddens[j], L.network_rect, reference=0.5, scale=L.scale)
+        self.second_layer = SynapseLayer(L.hiddens[k], L.outputs[m], L.network_rect, reference=1.0, scale=L.scale)
+        self.grid_tiles = panels.sample_tiles(scene.data.X_test[:20], int(L.grid_tile), p.grid.pixel)
+        self._field_tiles: list[pygame.Surface] = []
+        self._inverter = pygame.Surface(self.size) if scene.theme.is_light else None
+
+    def invalidate(self) -> None:
+        """Settings changed (opacity, theme …): rebuild the derived caches on the next draw."""
+        self.first_layer._look = None
+        self.second_layer._look = None
+
+    # -- the frame ---------------------------------------------------------------------------------
+    def draw(self, surface: pygame.Surface) -> None:
+        scene, s = self.scene, self.scene.settings
+        snapshot = scene.view
+        surface.blit(self.background, (0, 0))
+        if s.show_synapses:
+            self._draw_synapses(surface, snapshot)
+        if s.show_particles:
+            self._draw_particles(surface)
+        self._draw_neurons(surface, snapshot)
+        self._draw_fields(surface)
+        panels.draw_header(self, surface)
+        panels.draw_grid(self, surface)
+        panels.draw_metrics(self, surface)
+        if s.show_math:
+            panels.draw_math(self, surface)
+        panels.draw_caption(self, surface)
+        if self._inverter is not None:
+            self._inverter.fill((255, 255, 255))
+            self._inverter.blit(surface, (0, 0), special_flags=pygame.BLEND_RGB_SUB)
+            surface.blit(self._inverter, (0, 0))
+
+    def _draw_synapses(self, surface, snapshot) -> None:
+        scene, s, p = self.scene, self.scene.settings, self.palette
+        w = snapshot.weights
+        redrew = self.first_layer.refresh(w["W1"], s.synapse_opacity, p.synapse.positive, p.synapse.negative)
+        self.second_layer.refresh(w["W2"], s.synapse_opacity, p.synapse.positive, p.synapse.negative)
+        if redrew or not self._field_tiles:
+            self._field_tiles = panels.field_tiles(w["W1"], int(self.layout.tile_size), p.synapse.positive,
+                                                   p.synapse.negative)
+        progress, forward = scene.progress, scene.phase == "forward"
+        active = not scene.paused and not scene.trainer.finished
+        first_pulses = active and (progress < 0.55 if forward else progress > 0.4)
+        second_pulses = active and (progress >= 0.45 if forward else progress < 0.5)
+        self.first_layer.draw(surface, first_pulses)
+        self.second_layer.draw(surface, second_pulses)
+
+    def _draw_particles(self, surface) -> None:
+        pool, p, L = self.scene.particles, self.palette, self.layout
+        blits = []
+        for lag, fade in ((0.05, 0.35), (0.0, 1.0)):  # a faint trail, then the head
+            idx, pos = pool.positions(self.starts, self.ends, lag)
+            if len(idx) == 0:
+                return
+            for k, (x, y) in zip(idx.tolist(), pos.tolist()):
+                colour = p.particle.backward if pool.backward[k] else p.particle.forward
+                radius = L.u(pool.size[k]) * (1.0 if fade == 1.0 else 0.8)
+                sprite = self.sprites.spark(radius * 2.2, quantise_colour(colour, pool.intensity[k] * fade),
+                                            core=0.5 * fade)
+                half = sprite.get_width() // 2
+                blits.append((sprite, (int(x) - half, int(y) - half)))
+        surface.fblits(blits, pygame.BLEND_RGB_ADD)
+
+    def _draw_neurons(self, surface, snapshot) -> None:
+        scene, s, p, L = self.scene, self.scene.settings, self.palette, self.layout
+        v = snapshot.sample
+        reveal_hidden, reveal_output = scene.layer_reveal()
+        grad_output, grad_hidden = scene.gradient_reveal()
+        glow = s.glow / 1.5 * p.effects.glow_strength
+        layers = (
+            (L.inputs, L.input_radius, np.asarray(v.x, float), np.zeros(64), 1.0, 0.0),
+            (L.hiddens, L.hidden_radius, activation_brightness(v.h1) * reveal_hidden,
+             gradient_brightness(v.dz1), 1.0, grad_hidden),
+            (L.outputs, L.output_radius, np.asarray(v.probs) * reveal_output,
+             gradient_brightness(v.dz2), 1.0, grad_output),
+        )
+        blits = []
+        dark = scaled(p.background.bottom, 0.6)
+        forward = scene.phase == "forward"
+        wave_phase = scene.progress
+        for positions, radius, brightness, gradient, _, grad_reveal in layers:
+            for (x, y), b, g in zip(positions.tolist(), brightness.tolist(), gradient.tolist()):
+                if b > 0.004:
+                    sprite = self.sprites.glow(radius * (1.8 + 3.4 * b) * glow, quantise_colour(p.neuron.glow, 0.75 * b))
+                    half = sprite.get_width() // 2
+                    blits.append((sprite, (int(x) - half, int(y) - half)))
+                halo = g * grad_reveal
+                if halo > 0.004:
+                    sprite = self.sprites.glow(radius * (2.0 + 3.2 * halo) * glow, quantise_colour(p.neuron.halo, 0.8 * halo))
+                    half = sprite.get_width() // 2
+                    blits.append((sprite, (int(x) - half, int(y) - half)))
+        surface.fblits(blits, pygame.BLEND_RGB_ADD)
+
+        for positions, radius, brightness, gradient, _, grad_reveal in layers:
+            for (x, y), b, g in zip(positions.tolist(), brightness.tolist(), gradient.tolist()):
+                centre = (int(x), int(y))
+                halo = g * grad_reveal
+                if forward and b > 0.55 and radius > 6:
+                    # Energy waves: rings leaving a strongly firing neuron, fading as they spread.
+                    for k in range(2):
+                        w = (wave_phase * 1.3 + k / 2.0) % 1.0
+                        pygame.draw.circle(surface, scaled(p.neuron.glow, (1 - w) * b * 0.7), centre,
+                                           int(radius * (1.3 + 2.4 * w)), max(1, int(L.u(1.2))))
+                if halo > 0.55:
+                    # Rotating spokes: a large gradient is a neuron being pulled hard.
+                    angle0 = scene.time * 2.2
+                    colour = scaled(p.neuron.halo, halo)
+                    for spoke in range(6):
+                        a = angle0 + spoke * math.pi / 3
+                        c, sn = math.cos(a), math.sin(a)
+                        pygame.draw.line(surface, colour, (x + c * radius * 1.5, y + sn * radius * 1.5),
+                                         (x + c * radius * (1.5 + 1.3 * halo), y + sn * radius * (1.5 + 1.3 * halo)),
+                                         max(1, int(L.u(1.6))))
+                body = mix(dark, p.neuron.body, b)
+                pygame.draw.circle(surface, body, centre, int(radius))
+                pygame.draw.circle(surface, p.neuron.rim if b < 0.5 else scaled(p.neuron.glow, 0.9), centre,
+                                   int(radius), max(1, int(L.u(1.0))))
+        self._draw_sparkles(surface)
+
+    def _draw_sparkles(self, surface) -> None:
+        sparkles, L, p = self.scene.sparkles, self.layout, self.palette
+        blits = []
+        for layer, j, angle, age, life in sparkles[sparkles[:, 4] > 0].tolist():
+            x, y = L.hiddens[int(j)]
+            t = age / life
+            distance = L.hidden_radius * (1.6 + 2.2 * t)
+            sprite = self.sprites.spark(L.u(7.0) * (1 - 0.5 * t), quantise_colour(p.neuron.sparkle, 1 - t), core=0.7)
+            half = sprite.get_width() // 2
+            blits.append((sprite, (int(x + math.cos(angle) * distance) - half, int(y + math.sin(angle) * distance) - half)))
+        surface.fblits(blits, pygame.BLEND_RGB_ADD)
+
+    def _draw_fields(self, surface) -> None:
+        L = self.layout
+        gap = L.hidden_radius + L.u(8)
+        for tile, (x, y) in zip(self._field_tiles, L.hiddens.tolist()):
+            surface.blit(tile, (int(x + gap), int(y - tile.get_height() / 2)))

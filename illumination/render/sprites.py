@@ -1,0 +1,87 @@
+"""Pre-rendered glow sprites for additive blending (BLEND_RGB_ADD): soft light that is cheap to draw.
+
+A sprite is black outside and the colour at its centre, falling off smoothly, so adding it to the frame
+brightens exactly like light does. Sprites are keyed by (radius, colour) after quantising both, and the
+cache is capped, so a kiosk running for days never grows.
+"""
+from __future__ import annotations
+
+from collections import OrderedDict
+
+import numpy as np
+import pygame
+
+INTENSITY_LEVELS = 48
+
+
+def quantise_colour(colour, intensity: float) -> tuple[int, int, int]:
+    """colour scaled by intensity in [0, 1], in INTENSITY_LEVELS steps (so the sprite cache stays small)."""
+    level = round(min(max(intensity, 0.0), 1.0) * INTENSITY_LEVELS) / INTENSITY_LEVELS
+    return tuple(int(round(c * level)) for c in colour)
+
+
+def quantise_radius(radius: float) -> int:
+    """Integer radii up to 24 px, then steps of ~4%: differences below that are invisible in a glow."""
+    r = max(1.0, float(radius))
+    if r <= 24:
+        return int(round(r))
+    step = max(1, int(r * 0.04))
+    return int(round(r / step) * step)
+
+
+def radial_profile(size: int, falloff: float) -> np.ndarray:
+    """(size, size) weights in [0, 1]: 1 at the centre, 0 at the rim, smooth in between."""
+    centre = (size - 1) / 2.0
+    ys, xs = np.mgrid[0:size, 0:size]
+    d = np.hypot(xs - centre, ys - centre) / max(centre, 0.5)
+    inside = np.clip(1.0 - d, 0.0, 1.0)
+    return inside ** falloff
+
+
+class SpriteCache:
+    def __init__(self, max_entries: int = 3000, falloff: float = 2.4):
+        self.max_entries = max_entries
+        self.falloff = falloff
+        self._cache: OrderedDict = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._cache)
+
+    def glow(self, radius: float, colour) -> pygame.Surface:
+        key = ("glow", quantise_radius(radius), tuple(colour))
+        sprite = self._cache.get(key)
+        if sprite is None:
+            sprite = self._make(key[1], key[2], self.falloff, core=0.0)
+            self._store(key, sprite)
+        else:
+            self._cache.move_to_end(key)
+        return sprite
+
+    def spark(self, radius: float, colour, core: float = 0.6) -> pygame.Surface:
+        """A glow with a hot, nearly white centre: particles and sparkles."""
+        key = ("spark", quantise_radius(radius), tuple(colour), round(core, 2))
+        sprite = self._cache.get(key)
+        if sprite is None:
+            sprite = self._make(key[1], key[2], 3.0, core=core)
+            self._store(key, sprite)
+        else:
+            self._cache.move_to_end(key)
+        return sprite
+
+    def _store(self, key, sprite) -> None:
+        self._cache[key] = sprite
+        while len(self._cache) > self.max_entries:
+            self._cache.popitem(last=False)
+
+    @staticmethod
+    def _make(radius: int, colour, falloff: float, core: float) -> pygame.Surface:
+        size = 2 * radius + 1
+        weight = radial_profile(size, falloff)
+        rgb = weight[:, :, None] * np.asarray(colour, dtype=np.float64)[None, None, :]
+        if core > 0:
+            # A white-hot centre: light saturates to white where it is strongest.
+            hot = radial_profile(size, 6.0)[:, :, None] * 255.0 * core * (max(colour) / 255.0)
+            rgb = rgb + hot
+        surface = pygame.Surface((size, size))
+        pygame.surfarray.blit_array(surface, np.clip(rgb, 0, 255).astype(np.uint8).transpose(1, 0, 2))
+        return surface
