@@ -17,6 +17,7 @@ Typical use::
 
 from __future__ import annotations
 
+import numbers
 import os
 import re
 import secrets
@@ -37,7 +38,8 @@ GIF_MAX_FPS = 50  # GIF delays are centiseconds, and browsers slow delays under 
 MAX_SIDE = 16383  # WebP's limit; also far beyond any sensible export
 # gif/webp can only be encoded once every frame is known, so frames are held in RAM (RGB24,
 # plus Pillow's copies at close). This caps the total pixels held: ~123 frames at 1080p,
-# ~1100 at 640x360. mp4 and png exports stream to disk and have no limit.
+# ~1100 at 640x360; peak memory at the limit is ~1-1.3 GB. mp4 and png exports stream to
+# disk and have no limit.
 ANIM_PIXEL_BUDGET = 256 * 1024 * 1024
 DEFAULT_SEQUENCE_PATTERN = "%05d.png"
 SEQUENCE_RE = re.compile(r"^(?P<prefix>[^%]*)%0(?P<width>[1-9])d(?P<suffix>[^%]*)\.png$", re.IGNORECASE)
@@ -91,9 +93,10 @@ def max_frames(fmt: str, size: tuple[int, int]) -> int | None:
 
 
 def _check_int(name: str, value, lo: int, hi: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
+    # Integral admits numpy integers; bool is Integral too but never meant as a number here.
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or not lo <= value <= hi:
         raise ExportError(2, f"{name} must be a whole number from {lo} to {hi}, got {value!r}")
-    return value
+    return int(value)
 
 
 def _check_size(size, fmt: str) -> tuple[int, int]:
@@ -323,9 +326,9 @@ def open_writer(target: str | os.PathLike, size: tuple[int, int], fps: int, *, c
     """
     fmt, path = parse_target(target)
     size = _check_size(size, fmt)
-    _check_int("fps", fps, 1, GIF_MAX_FPS if fmt == "gif" else MAX_FPS)
+    fps = _check_int("fps", fps, 1, GIF_MAX_FPS if fmt == "gif" else MAX_FPS)
     if crf is not None:
-        _check_int("crf", crf, 0, 51)
+        crf = _check_int("crf", crf, 0, 51)
     if preset not in X264_PRESETS:
         raise ExportError(2, f"unknown x264 preset {preset!r}; use one of {', '.join(X264_PRESETS)}")
     _check_int("PNG compression", png_compression, 0, 9)

@@ -104,7 +104,9 @@ class Mp4Writer(FrameWriter):
         try:
             self._tmp = self._make_temp()
             w, h = size
-            cmd = [exe, "-hide_banner", "-nostats", "-loglevel", "error", "-y",
+            # -nostdin: ffmpeg must never treat the terminal as keyboard input; in its own
+            # process group, touching the tty would get it stopped (SIGTTIN/SIGTTOU).
+            cmd = [exe, "-hide_banner", "-nostdin", "-nostats", "-loglevel", "error", "-y",
                    "-f", "rawvideo", "-pix_fmt", "bgr0", "-s", f"{w}x{h}", "-r", str(fps), "-i", "-",
                    "-an", "-c:v", "libx264", "-preset", preset, "-crf", str(crf),
                    "-pix_fmt", "yuv420p", "-movflags", "+faststart", str(self._tmp)]
@@ -161,9 +163,10 @@ class _AnimatedWriter(FrameWriter):
     Memory: each frame is kept as RGB24 bytes (3 B/pixel; 6 MB at 1080p) until close(), when
     Pillow needs its own copies too (GIF: palette frames at 1-2 B/pixel; WebP: every frame at
     once as RGB, which Pillow stores at 4 B/pixel). Our copy of each frame is dropped as
-    Pillow takes its own. write() refuses frames past max_frames(fmt, size), i.e.
-    ANIM_PIXEL_BUDGET pixels in all (~123 frames at 1080p, ~1100 at 640x360), with an
-    ExportError; the writer stays usable, so close() still saves the frames so far.
+    Pillow takes its own; measured peak is ~8 MB a 1080p frame for GIF, ~10 MB for WebP.
+    write() refuses frames past max_frames(fmt, size), i.e. ANIM_PIXEL_BUDGET pixels in all
+    (~123 frames at 1080p, ~1100 at 640x360), with an ExportError; the writer stays usable,
+    so close() still saves the frames so far.
     """
 
     fmt = ""
@@ -218,7 +221,11 @@ def shared_palette(frames: list[bytes], size: tuple[int, int], samples: int = 1 
 
 
 class GifWriter(_AnimatedWriter):
-    """Animated GIF, looping forever; Floyd-Steinberg dithering against a shared palette."""
+    """Animated GIF, looping forever; Floyd-Steinberg dithering against a shared palette.
+
+    Dithering avoids banding in the glows but its noise changes every frame, which defeats
+    GIF's changed-region compression: files are ~3x larger than undithered ones.
+    """
 
     fmt = "gif"
 
@@ -231,7 +238,11 @@ class GifWriter(_AnimatedWriter):
 
 
 class WebpWriter(_AnimatedWriter):
-    """Animated lossy WebP (quality 90), looping forever."""
+    """Animated lossy WebP (quality 90), looping forever.
+
+    method=2: at 1080p it encodes twice as fast as method=4 (~100 vs ~220 ms a frame) for
+    the same file size on our frames.
+    """
 
     fmt = "webp"
 
@@ -239,7 +250,7 @@ class WebpWriter(_AnimatedWriter):
         images = list(self._take_images())  # Pillow's WebP saver makes a list of them anyway
         # A float duration: Pillow accumulates it and rounds each timestamp, so the rate is exact.
         images[0].save(self._tmp, "WEBP", save_all=True, append_images=images[1:], duration=1000 / self.fps,
-                       loop=0, quality=90, method=4)
+                       loop=0, quality=90, method=2)
 
 
 class PngWriter(FrameWriter):

@@ -15,7 +15,8 @@ import pygame
 from illumination.render import panels
 from illumination.render.background import make_background
 from illumination.render.layout import network_layout
-from illumination.render.sprites import SpriteCache, quantise_colour
+from illumination.render.sprites import INTENSITY_LEVELS, SpriteCache, quantise_colour
+from illumination.render.stage import StageCache
 from illumination.render.synapses import SynapseLayer
 from illumination.render.text import TextCache
 
@@ -32,6 +33,13 @@ def activation_brightness(a: np.ndarray) -> np.ndarray:
 def gradient_brightness(g: np.ndarray) -> np.ndarray:
     g = np.abs(np.asarray(g, dtype=np.float64))
     return np.minimum(np.log1p(20.0 * g) / math.log1p(20.0 * GRADIENT_REFERENCE), 1.0)
+
+
+def _bounds(a: np.ndarray, b: np.ndarray, margin: float) -> pygame.Rect:
+    points = np.concatenate([a, b])
+    left, top = np.floor(points.min(axis=0) - margin)
+    right, bottom = np.ceil(points.max(axis=0) + margin)
+    return pygame.Rect(int(left), int(top), int(right - left), int(bottom - top))
 
 
 def scaled(colour, factor: float) -> tuple[int, int, int]:
@@ -57,24 +65,29 @@ class NetworkView:
         k, m = np.divmod(np.arange(hidden * 2), 2)             # W2[k, m]
         self.starts = np.concatenate([L.inputs[i], L.hiddens[k]])
         self.ends = np.concatenate([L.hiddens[j], L.outputs[m]])
-        self.first_layer = SynapseLayer(L.inputs[i], L.hiddens[j], L.network_rect, reference=0.5, scale=L.scale)
-        self.second_layer = SynapseLayer(L.hiddens[k], L.outputs[m], L.network_rect, reference=1.0, scale=L.scale)
+        self.first_layer = SynapseLayer(L.inputs[i], L.hiddens[j], L.network_rect, reference=0.5, scale=L.scale,
+                                        pass_frames=8)
+        self.second_layer = SynapseLayer(L.hiddens[k], L.outputs[m], _bounds(L.hiddens, L.outputs, L.u(6)),
+                                         reference=1.0, scale=L.scale)
+        self.stage = StageCache(self.background, self.first_layer)
         self.grid_tiles = panels.sample_tiles(scene.data.X_test[:20], int(L.grid_tile), p.grid.pixel)
         self._field_tiles: list[pygame.Surface] = []
         self._inverter = pygame.Surface(self.size) if scene.theme.is_light else None
 
     def invalidate(self) -> None:
-        """Settings changed (opacity, theme …): rebuild the derived caches on the next draw."""
-        self.first_layer._look = None
-        self.second_layer._look = None
+        """Settings or the run changed: rebuild the derived caches on the next draw."""
+        self.first_layer.forget()
+        self.second_layer.forget()
+        self.stage.ready = False
 
     # -- the frame ---------------------------------------------------------------------------------
     def draw(self, surface: pygame.Surface) -> None:
         scene, s = self.scene, self.scene.settings
         snapshot = scene.view
-        surface.blit(self.background, (0, 0))
         if s.show_synapses:
             self._draw_synapses(surface, snapshot)
+        else:
+            surface.blit(self.background, (0, 0))
         if s.show_particles:
             self._draw_particles(surface)
         self._draw_neurons(surface, snapshot)
@@ -93,17 +106,27 @@ class NetworkView:
     def _draw_synapses(self, surface, snapshot) -> None:
         scene, s, p = self.scene, self.scene.settings, self.palette
         w = snapshot.weights
-        redrew = self.first_layer.refresh(w["W1"], s.synapse_opacity, p.synapse.positive, p.synapse.negative)
-        self.second_layer.refresh(w["W2"], s.synapse_opacity, p.synapse.positive, p.synapse.negative)
-        if redrew or not self._field_tiles:
-            self._field_tiles = panels.field_tiles(w["W1"], int(self.layout.tile_size), p.synapse.positive,
-                                                   p.synapse.negative)
+        # The view's caches catch up with the weights here, a bounded amount per frame; scene state is only read.
+        if not self.stage.ready:
+            self.first_layer.update(w["W1"], s.synapse_opacity, p.synapse.positive, p.synapse.negative, immediate=True)
+            self.stage.rebuild_now()
+            self._field_tiles = self._make_field_tiles(w["W1"])
+        elif self.stage.busy:
+            self.stage.work()
+        elif self.first_layer.update(w["W1"], s.synapse_opacity, p.synapse.positive, p.synapse.negative):
+            self.stage.rebuild_soon()
+            self._field_tiles = self._make_field_tiles(w["W1"])
+        self.second_layer.update(w["W2"], s.synapse_opacity, p.synapse.positive, p.synapse.negative, immediate=True)
         progress, forward = scene.progress, scene.phase == "forward"
         active = not scene.paused and not scene.trainer.finished
         first_pulses = active and (progress < 0.55 if forward else progress > 0.4)
         second_pulses = active and (progress >= 0.45 if forward else progress < 0.5)
-        self.first_layer.draw(surface, first_pulses)
+        self.stage.draw(surface, first_pulses)
         self.second_layer.draw(surface, second_pulses)
+
+    def _make_field_tiles(self, W1) -> list:
+        p = self.palette
+        return panels.field_tiles(W1, int(self.layout.tile_size), p.synapse.positive, p.synapse.negative)
 
     def _draw_particles(self, surface) -> None:
         pool, p, L = self.scene.particles, self.palette, self.layout
@@ -138,15 +161,20 @@ class NetworkView:
         dark = scaled(p.background.bottom, 0.6)
         forward = scene.phase == "forward"
         wave_phase = scene.progress
+        levels = INTENSITY_LEVELS
         for positions, radius, brightness, gradient, _, grad_reveal in layers:
-            for (x, y), b, g in zip(positions.tolist(), brightness.tolist(), gradient.tolist()):
-                if b > 0.004:
-                    sprite = self.sprites.glow(radius * (1.8 + 3.4 * b) * glow, quantise_colour(p.neuron.glow, 0.75 * b))
+            # Quantise first, then derive size and colour from the level: a few hundred sprites cover every state.
+            glow_levels = np.round(brightness * levels).astype(int).tolist()
+            halo_levels = np.round(gradient * grad_reveal * levels).astype(int).tolist()
+            for (x, y), b, h in zip(positions.tolist(), glow_levels, halo_levels):
+                if b > 0:
+                    sprite = self.sprites.glow(radius * (1.8 + 3.4 * b / levels) * glow,
+                                               quantise_colour(p.neuron.glow, 0.75 * b / levels))
                     half = sprite.get_width() // 2
                     blits.append((sprite, (int(x) - half, int(y) - half)))
-                halo = g * grad_reveal
-                if halo > 0.004:
-                    sprite = self.sprites.glow(radius * (2.0 + 3.2 * halo) * glow, quantise_colour(p.neuron.halo, 0.8 * halo))
+                if h > 0:
+                    sprite = self.sprites.glow(radius * (2.0 + 3.2 * h / levels) * glow,
+                                               quantise_colour(p.neuron.halo, 0.8 * h / levels))
                     half = sprite.get_width() // 2
                     blits.append((sprite, (int(x) - half, int(y) - half)))
         surface.fblits(blits, pygame.BLEND_RGB_ADD)

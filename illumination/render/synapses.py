@@ -1,29 +1,41 @@
-"""The synapse layer: every connection drawn once into a cached surface, redrawn only when it would look different.
+"""The synapse layer: every connection drawn into a cached surface, redrawn only when it would look different.
 
 Thickness and brightness grow with |w| (monotone, saturating: m = 1 − exp(−|w|/ref)); colour is the
-weight's sign. Each line's look is quantised (brightness levels × pixel widths); when no line's look
+weight's sign. Each line's look is quantised (brightness level, pixel width, sign); when no line's look
 changed since the last drawing, nothing is redrawn — that is what "the weights changed visibly" means.
+
+A redraw is spread over a few frames (PASS_FRAMES) into a back buffer that is swapped in when complete,
+so no single frame pays for all 1,024 lines: the picture lags the weights by a few frames, never more.
+The work per frame depends only on the frame count, so exported frames stay deterministic.
 """
 from __future__ import annotations
+
+import math
 
 import numpy as np
 import pygame
 
 LEVELS = 32
+PASS_FRAMES = 4
 
 
 class SynapseLayer:
-    def __init__(self, starts: np.ndarray, ends: np.ndarray, rect: pygame.Rect, reference: float, scale: float):
+    def __init__(self, starts: np.ndarray, ends: np.ndarray, rect: pygame.Rect, reference: float, scale: float,
+                 pass_frames: int = PASS_FRAMES):
         """starts, ends: (n, 2) pixel coordinates; rect: the screen area the layer covers."""
         self.rect = pygame.Rect(rect)
-        self.starts = np.asarray(starts, dtype=np.float64) - self.rect.topleft
-        self.ends = np.asarray(ends, dtype=np.float64) - self.rect.topleft
+        self.starts = (np.asarray(starts, dtype=np.float64) - self.rect.topleft).tolist()
+        self.ends = (np.asarray(ends, dtype=np.float64) - self.rect.topleft).tolist()
         self.reference = reference
         self.scale = scale
-        self.surface = pygame.Surface(self.rect.size)
-        self.pulse = pygame.Surface(self.rect.size)  # the same lines at reduced brightness, added while the flow crosses
-        self._look: np.ndarray | None = None
-        self.redraws = 0
+        self.chunk = math.ceil(len(self.starts) / max(1, pass_frames))
+        self.front = pygame.Surface(self.rect.size)   # what is shown
+        self.pulse = pygame.Surface(self.rect.size)   # the same lines dimmer: added while the flow crosses them
+        self._back = pygame.Surface(self.rect.size)   # where the next picture is being drawn
+        self._shown_look: np.ndarray | None = None
+        self._pass: list | None = None                # remaining [(colour, start, end, width)] of the current redraw
+        self._pass_look: np.ndarray | None = None
+        self.redraws = 0                              # completed redraws, for tests and the benchmark
 
     def strength(self, weights: np.ndarray) -> np.ndarray:
         """m in [0, 1): how strong each connection looks."""
@@ -37,27 +49,59 @@ class SynapseLayer:
         sign = (weights >= 0).astype(np.int64)
         return np.stack([level, width, sign], axis=1)
 
-    def refresh(self, weights: np.ndarray, opacity: float, positive, negative) -> bool:
-        """Redraw if any line would look different; returns True when it redrew."""
-        look = self.look(np.asarray(weights, dtype=np.float64).ravel(), opacity)
-        if self._look is not None and np.array_equal(look, self._look):
+    @staticmethod
+    def visibly_different(look: np.ndarray, shown: np.ndarray) -> bool:
+        """A line changed width or sign, or moved two brightness levels; or many lines moved one level.
+
+        One level is 1/32 of a line's light: alone it cannot be seen, but a drift across many lines can.
+        """
+        level_change = np.abs(look[:, 0] - shown[:, 0])
+        if np.any(level_change >= 2) or np.any(look[:, 1:] != shown[:, 1:]):
+            return True
+        return np.count_nonzero(level_change) >= max(1, len(look) // 20)
+
+    def forget(self) -> None:
+        """Settings changed (opacity, colours): the next update redraws from scratch."""
+        self._shown_look = None
+        self._pass = None
+
+    def update(self, weights: np.ndarray, opacity: float, positive, negative, immediate: bool = False) -> bool:
+        """Start a redraw if the look changed, and do this frame's share of it. Returns True when a new picture
+        was swapped in. immediate=True finishes the whole redraw now (the first frame, tests)."""
+        if self._pass is None:
+            look = self.look(np.asarray(weights, dtype=np.float64).ravel(), opacity)
+            if self._shown_look is not None and not self.visibly_different(look, self._shown_look):
+                return False
+            self._begin(look, positive, negative)
+            immediate = immediate or self._shown_look is None
+        draw_line, target = pygame.draw.line, self._back
+        count = len(self._pass) if immediate else self.chunk
+        for colour, start, end, width in self._pass[:count]:
+            draw_line(target, colour, start, end, width)
+        del self._pass[:count]
+        if self._pass:
             return False
-        self._look = look
-        self.surface.fill((0, 0, 0))
+        self._finish()
+        return True
+
+    def _begin(self, look: np.ndarray, positive, negative) -> None:
         order = np.argsort(look[:, 0], kind="stable")  # weak lines first, so strong ones lie on top, unbroken
         order = order[look[order, 0] > 0]
         palette = [[tuple(int(round(c * level / LEVELS)) for c in colour) for level in range(LEVELS + 1)]
                    for colour in (negative, positive)]
-        draw_line, target = pygame.draw.line, self.surface
-        for (level, width, sign), start, end in zip(look[order].tolist(), self.starts[order].tolist(),
-                                                   self.ends[order].tolist()):
-            draw_line(target, palette[sign][level], start, end, width)
-        self.pulse.blit(self.surface, (0, 0))
+        self._pass = [(palette[sign][level], self.starts[k], self.ends[k], width)
+                      for k, (level, width, sign) in zip(order.tolist(), look[order].tolist())]
+        self._pass_look = look
+        self._back.fill((0, 0, 0))
+
+    def _finish(self) -> None:
+        self.front, self._back = self._back, self.front
+        self.pulse.blit(self.front, (0, 0))
         self.pulse.fill((96, 96, 96), special_flags=pygame.BLEND_RGB_MULT)  # ≈ 38% of the lines' light
+        self._shown_look, self._pass = self._pass_look, None
         self.redraws += 1
-        return True
 
     def draw(self, target: pygame.Surface, pulsing: bool) -> None:
-        target.blit(self.surface, self.rect.topleft, special_flags=pygame.BLEND_RGB_ADD)
+        target.blit(self.front, self.rect.topleft, special_flags=pygame.BLEND_RGB_ADD)
         if pulsing:
             target.blit(self.pulse, self.rect.topleft, special_flags=pygame.BLEND_RGB_ADD)

@@ -1,0 +1,154 @@
+"""The loop: events → update(dt) → draw(surface) → present. One clock drives it; nothing else keeps time.
+
+Also the headless helpers every command shares: start pygame without a display, build a scene from
+settings, advance it on the fixed clock.
+"""
+from __future__ import annotations
+
+import os
+import sys
+
+os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+os.environ.setdefault("SDL_AUDIODRIVER", "dummy")  # an art piece with no sound: never open an audio device
+
+import pygame  # noqa: E402
+
+from illumination.clock import FixedClock, RealClock  # noqa: E402
+from illumination.scenes import create_scene  # noqa: E402
+
+NO_DISPLAY_MESSAGE = ("no display available to open a window; render headless instead with "
+                      "`illumination export -o run.mp4` or `illumination snapshot -o frame.png`")
+
+
+class NoDisplay(RuntimeError):
+    pass
+
+
+def init_headless() -> None:
+    """pygame with the dummy video driver: surfaces, fonts and drawing work with no screen at all."""
+    os.environ["SDL_VIDEODRIVER"] = "dummy"
+    pygame.display.init()
+    pygame.font.init()
+
+
+def load_theme_or_exit(name: str):
+    from themes import ThemeError, load_theme
+    try:
+        return load_theme(name)
+    except ThemeError as error:
+        from illumination.config import SettingsError
+        raise SettingsError(str(error).splitlines()) from None
+
+
+def build_scene(settings, size, exhibit: str = "network", theme=None):
+    theme = theme or load_theme_or_exit(settings.theme)
+    return create_scene(exhibit, settings, size, theme)
+
+
+def advance_to_epoch(scene, epochs: int, fps: float = 60.0, limit_s: float = 3600.0) -> int:
+    """Run the scene on the fixed clock until its trainer has done `epochs` epochs (or ended); returns frames."""
+    clock = FixedClock(fps)
+    frames = 0
+    while scene.trainer.epoch < epochs and not scene.trainer.finished and clock.now < limit_s:
+        scene.update(clock.tick())
+        frames += 1
+    return frames
+
+
+def display_expected() -> bool:
+    """Is there a screen to open a window on? (Linux: an X11 or Wayland session, or a driver chosen by hand.)"""
+    if not sys.platform.startswith("linux"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY") or os.environ.get("SDL_VIDEODRIVER"))
+
+
+def open_window(size, fullscreen: bool = False, display: int = 0) -> pygame.Surface:
+    if not display_expected():
+        raise NoDisplay("no DISPLAY or WAYLAND_DISPLAY")
+    try:
+        pygame.display.init()
+    except pygame.error as error:
+        raise NoDisplay(str(error)) from None
+    # SDL falls back to its offscreen or dummy driver when there is no screen: a window there is invisible.
+    driver = pygame.display.get_driver()
+    if driver in ("dummy", "offscreen") and not os.environ.get("ILLUMINATION_ALLOW_DUMMY_WINDOW"):
+        pygame.display.quit()
+        raise NoDisplay(f"SDL video driver {driver!r}")
+    pygame.font.init()
+    flags = pygame.FULLSCREEN if fullscreen else pygame.RESIZABLE
+    if fullscreen:
+        size = (0, 0)  # the desktop's own resolution: no mode switch
+    try:
+        return pygame.display.set_mode(size, flags, display=display, vsync=1)
+    except pygame.error:
+        return pygame.display.set_mode(size, flags, display=display)  # vsync is not available everywhere
+
+
+def run_window(settings, size, exhibit: str = "network", fps: int = 60) -> int:
+    """The desktop window. Keys: space pause · → step · R reset · N/P next/previous seed · M math ·
+    S synapses · D particles · T theme · F11 fullscreen · Esc/Q quit."""
+    from themes import list_themes
+    try:
+        screen = open_window(size)
+    except NoDisplay:
+        sys.stderr.write(f"illumination: error: {NO_DISPLAY_MESSAGE}\n")
+        return 2
+    pygame.display.set_caption("Neural Illumination")
+    scene = build_scene(settings, screen.get_size(), exhibit)
+    clock = RealClock(max_dt=0.1)
+    limiter = pygame.time.Clock()  # only sleeps to cap the frame rate; time comes from `clock`
+    themes = list_themes()
+    running = True
+    while running:
+        for event in pygame.event.get():
+            if event.type == pygame.QUIT:
+                running = False
+            elif event.type in (pygame.VIDEORESIZE, pygame.WINDOWSIZECHANGED):
+                screen = pygame.display.get_surface()
+                scene.resize(screen.get_size())
+            elif event.type == pygame.KEYDOWN:
+                running = handle_key(scene, event, themes)
+                screen = pygame.display.get_surface()
+                if screen.get_size() != tuple(scene.size):
+                    scene.resize(screen.get_size())
+            else:
+                scene.handle_event(event)
+        scene.update(clock.tick())
+        scene.draw(screen)
+        pygame.display.flip()
+        limiter.tick(fps)
+    pygame.quit()
+    return 0
+
+
+def handle_key(scene, event, themes) -> bool:
+    """The window's keyboard map; returns False to quit."""
+    from themes import load_theme
+    key, s = event.key, scene.settings
+    if key in (pygame.K_ESCAPE, pygame.K_q):
+        return False
+    if key == pygame.K_SPACE:
+        scene.paused = not scene.paused
+    elif key == pygame.K_RIGHT:
+        scene.paused = True
+        scene.step_once()
+    elif key == pygame.K_r:
+        scene.reset()
+    elif key == pygame.K_n:
+        scene.apply_settings(s.replace(seed=(s.seed + 1) % 2**32))
+    elif key == pygame.K_p:
+        scene.apply_settings(s.replace(seed=max(0, s.seed - 1)))
+    elif key == pygame.K_m:
+        scene.apply_settings(s.replace(show_math=not s.show_math))
+    elif key == pygame.K_s:
+        scene.apply_settings(s.replace(show_synapses=not s.show_synapses))
+    elif key == pygame.K_d:
+        scene.apply_settings(s.replace(show_particles=not s.show_particles))
+    elif key == pygame.K_t and themes:
+        name = themes[(themes.index(s.theme) + 1) % len(themes)] if s.theme in themes else themes[0]
+        scene.settings = s.replace(theme=name)
+        scene.theme = load_theme(name)
+        scene.resize(scene.size)
+    elif key == pygame.K_F11:
+        pygame.display.toggle_fullscreen()
+    return True
