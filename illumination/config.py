@@ -63,7 +63,7 @@ class Settings:
 # key -> (type, low, high): the ranges a person may set; the desktop sliders use narrower, friendlier ones.
 RANGES: dict[str, tuple[type, float | None, float | None]] = {
     "seed": (int, 0, 2**32 - 1),
-    "learning_rate": (float, 1e-6, 10.0),
+    "learning_rate": (float, 1e-9, 1e9),  # huge values are allowed on purpose: divergence is part of the show
     "batch_size": (int, 1, 1000),
     "speed": (float, 0.01, 100.0),
     "max_epochs": (int, 1, 1_000_000),

@@ -41,7 +41,7 @@ class NetworkLayout:
         return units * self.scale
 
     def font(self, units: float) -> int:
-        return max(7, int(round(units * self.scale)))
+        return max(9, int(round(units * self.scale)))
 
     def rect(self, x: float, y: float, w: float, h: float) -> pygame.Rect:
         left, top = self.px(x, y)
@@ -78,7 +78,7 @@ def network_layout(size: tuple[int, int], hidden: int) -> NetworkLayout:
         input_radius=7.0 * scale, hidden_radius=hidden_radius * scale, output_radius=19.0 * scale,
         tile_size=tile * scale,
         grid_origin=px(40, 120), grid_tile=50.0 * scale, grid_pitch=(64.0 * scale, 74.0 * scale),
-        math_rect=pygame.Rect(*map(int, px(40, 430)), int(350 * scale), int(430 * scale)),
+        math_rect=pygame.Rect(*map(int, px(40, 430)), int(350 * scale), int(345 * scale)),
         metrics_rect=pygame.Rect(*map(int, px(1205, 110)), int(355 * scale), int(750 * scale)),
         network_rect=pygame.Rect(int(left), int(top_px), int(right - left), int(bottom_px - top_px)),
     )

@@ -183,7 +183,7 @@ class NetworkView:
             for (x, y), b, g in zip(positions.tolist(), brightness.tolist(), gradient.tolist()):
                 centre = (int(x), int(y))
                 halo = g * grad_reveal
-                if forward and b > 0.55 and radius > 6:
+                if forward and b > 0.55 and radius > L.input_radius:
                     # Energy waves: rings leaving a strongly firing neuron, fading as they spread.
                     for k in range(2):
                         w = (wave_phase * 1.3 + k / 2.0) % 1.0
@@ -199,7 +199,8 @@ class NetworkView:
                         pygame.draw.line(surface, colour, (x + c * radius * 1.5, y + sn * radius * 1.5),
                                          (x + c * radius * (1.5 + 1.3 * halo), y + sn * radius * (1.5 + 1.3 * halo)),
                                          max(1, int(L.u(1.6))))
-                body = mix(dark, p.neuron.body, b)
+                # The bulb's body: dark when silent, glowing colour when firing, white-hot near the top.
+                body = mix(dark, p.neuron.glow, min(1.0, b * 1.6)) if b < 0.625 else mix(p.neuron.glow, p.neuron.body, (b - 0.625) / 0.375)
                 pygame.draw.circle(surface, body, centre, int(radius))
                 pygame.draw.circle(surface, p.neuron.rim if b < 0.5 else scaled(p.neuron.glow, 0.9), centre,
                                    int(radius), max(1, int(L.u(1.0))))

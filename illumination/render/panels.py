@@ -59,7 +59,7 @@ def draw_header(view, surface) -> None:
         title, colour = "TRAINED", p.text.accent
         subtitle = f"{reason} · now showing what it learned, sample by sample"
     elif scene.paused:
-        title, colour, subtitle = "PAUSED", p.text.accent, "press space to resume, → to step one minibatch"
+        title, colour, subtitle = "PAUSED", p.text.accent, "space resumes · the right arrow key steps one minibatch"
     elif scene.phase == "forward":
         title, colour, subtitle = "FORWARD PASS", p.neuron.glow, "activations flow toward an answer"
     else:
