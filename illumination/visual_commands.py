@@ -34,6 +34,9 @@ def register(commands, add_training_flags, add_view_flags, size_type, positive_f
     render.add_argument("--json", action="store_true")
     render.set_defaults(handler=bench_render_command)
 
+    from illumination import export_cli
+    export_cli.register(commands, add_training_flags, add_view_flags, size_type, positive_float, count_type)
+
 
 def run_command(args) -> int:
     from illumination.app import run_window
