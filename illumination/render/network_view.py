@@ -72,6 +72,8 @@ class NetworkView:
         self.stage = StageCache(self.background, self.first_layer)
         self.grid_tiles = panels.sample_tiles(scene.data.X_test[:20], int(L.grid_tile), p.grid.pixel)
         self._field_tiles: list[pygame.Surface] = []
+        self._particle_sprites: dict = {}  # (backward, radius px, level, fade) -> (sprite, half width); bounded by
+        # 2 kinds × a few dozen radii × 49 levels × 2 fades
         self._inverter = pygame.Surface(self.size) if scene.theme.is_light else None
 
     def invalidate(self) -> None:
@@ -130,18 +132,23 @@ class NetworkView:
 
     def _draw_particles(self, surface) -> None:
         pool, p, L = self.scene.particles, self.palette, self.layout
-        blits = []
+        blits, lookup = [], self._particle_sprites
         for lag, fade in ((0.05, 0.35), (0.0, 1.0)):  # a faint trail, then the head
             idx, pos = pool.positions(self.starts, self.ends, lag)
             if len(idx) == 0:
                 return
-            for k, (x, y) in zip(idx.tolist(), pos.tolist()):
-                colour = p.particle.backward if pool.backward[k] else p.particle.forward
-                radius = L.u(pool.size[k]) * (1.0 if fade == 1.0 else 0.8)
-                sprite = self.sprites.spark(radius * 2.2, quantise_colour(colour, pool.intensity[k] * fade),
-                                            core=0.5 * fade)
-                half = sprite.get_width() // 2
-                blits.append((sprite, (int(x) - half, int(y) - half)))
+            # Quantise size and brightness with numpy; a small table maps them to sprites.
+            radii = np.rint(L.u(pool.size[idx]) * (2.2 if fade == 1.0 else 1.76)).astype(int).tolist()
+            levels = np.rint(pool.intensity[idx] * fade * INTENSITY_LEVELS).astype(int).tolist()
+            kinds = pool.backward[idx].tolist()
+            for backward, radius, level, (x, y) in zip(kinds, radii, levels, pos.tolist()):
+                key = (backward, radius, level, fade)
+                entry = lookup.get(key)
+                if entry is None:
+                    colour = p.particle.backward if backward else p.particle.forward
+                    sprite = self.sprites.spark(radius, quantise_colour(colour, level / INTENSITY_LEVELS), core=0.5 * fade)
+                    entry = lookup[key] = (sprite, sprite.get_width() // 2)
+                blits.append((entry[0], (int(x) - entry[1], int(y) - entry[1])))
         surface.fblits(blits, pygame.BLEND_RGB_ADD)
 
     def _draw_neurons(self, surface, snapshot) -> None:
