@@ -24,6 +24,7 @@ import secrets
 import shutil
 import time
 import weakref
+from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import Callable
 
@@ -202,7 +203,7 @@ def _run_cleanups(cleanups: list[Callable[[], None]]) -> None:
             pass
 
 
-class FrameWriter:
+class FrameWriter(ABC):
     """Base writer: size checks, temp-file bookkeeping, close/abort and the context manager.
 
     Subclasses implement ``_write_frame``, ``_finalize`` (complete the temp output) and
@@ -290,8 +291,9 @@ class FrameWriter:
         return False
 
     # -- for subclasses
+    @abstractmethod
     def _write_frame(self, surface: pygame.Surface) -> None:
-        raise NotImplementedError
+        """Hand one frame to the format (every writer implements this)."""
 
     def _finalize(self) -> None:
         pass
