@@ -49,7 +49,7 @@ def draw_header(view, surface) -> None:
     scene, L, p, text = view.scene, view.layout, view.palette, view.text
     left, top = L.px(40, 34)
     text.blit(surface, "NEURAL ILLUMINATION", (left, top), L.font(24), p.text.primary, bold=True)
-    text.blit(surface, f"a {scene.trainer.net.hidden and 64}·{scene.trainer.net.hidden}·2 network learning circles "
+    text.blit(surface, f"a 64·{scene.trainer.net.hidden}·2 network learning circles "
               f"from squares, live", (left, top + L.u(28)), L.font(14), p.text.secondary)
     cx, cy = L.px(800, 40)
     if scene.diverged_for is not None:
