@@ -39,6 +39,17 @@ def save_weights(net, path: str) -> None:
         raise SystemExit(_fail(f"cannot save weights to {target}: {error.strerror or error}", 1)) from None
 
 
+def report(result: dict, as_json: bool) -> int:
+    """A command's result: one JSON object on stdout (--json), or aligned key: value lines for people."""
+    if as_json:
+        print(json.dumps(result))
+    else:
+        width = max(map(len, result), default=0)
+        for key, value in result.items():
+            print(f"{key:>{width}}: {value}")
+    return 0
+
+
 def _fail(message: str, code: int) -> int:
     sys.stderr.write(f"illumination: error: {message}\n")
     return code
@@ -148,12 +159,7 @@ def bench_train_command(args) -> int:
         "numba_over_numpy": round(rates["numba"] / rates["numpy"], 2),
         "statistic": "median of timed chunks, exact train/test evaluation after every epoch included",
     }
-    if args.json:
-        print(json.dumps(result))
-    else:
-        for key, value in result.items():
-            print(f"{key:>20}: {value}")
-    return 0
+    return report(result, args.json)
 
 
 def register_visual_commands(commands, add_training_flags, add_view_flags, size_type, positive_float, count_type):

@@ -5,7 +5,8 @@ arguments give the same frames, bit for bit. All writing goes through export.py.
 """
 from __future__ import annotations
 
-import json
+from illumination.commands import report
+
 import math
 import os
 import sys
@@ -161,9 +162,4 @@ def bench_export_command(args) -> int:
               "render_fps": round(render_fps, 1), "encode_fps": round(encode_fps, 1),
               "end_to_end_fps": round(end_to_end_fps, 1), "preset": "ultrafast", "crf": 18,
               "faster_than_real_time": end_to_end_fps >= args.fps}
-    if args.json:
-        print(json.dumps(result))
-    else:
-        for key, value in result.items():
-            print(f"{key:>22}: {value}")
-    return 0
+    return report(result, args.json)

@@ -1,7 +1,8 @@
 """Subcommands that draw: run (the window), snapshot, bench render."""
 from __future__ import annotations
 
-import json
+from illumination.commands import report
+
 import statistics
 import sys
 import time
@@ -124,12 +125,7 @@ def bench_render_command(args) -> int:
         "epochs_trained": scene.trainer.epoch,
         "particles_at_end": scene.particles.count,
     }
-    if args.json:
-        print(json.dumps(result))
-    else:
-        for key, value in result.items():
-            print(f"{key:>20}: {value}")
-    return 0
+    return report(result, args.json)
 
 
 def _present_ms(size, surface) -> float | None:
