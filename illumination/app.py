@@ -84,71 +84,32 @@ def open_window(size, fullscreen: bool = False, display: int = 0) -> pygame.Surf
         return pygame.display.set_mode(size, flags, display=display)  # vsync is not available everywhere
 
 
-def run_window(settings, size, exhibit: str = "network", fps: int = 60) -> int:
-    """The desktop window. Keys: space pause · → step · R reset · N/P next/previous seed · M math ·
-    S synapses · D particles · T theme · F11 fullscreen · Esc/Q quit."""
-    from themes import list_themes
+def run_window(settings, size, exhibit: str = "network", fps: int = 60, panel: bool = True) -> int:
+    """The desktop window: the exhibit, the control panel (Tab hides it) and the keyboard map
+    (illumination/ui/keys.py; ? or H shows it in the window)."""
     try:
         screen = open_window(size)
     except NoDisplay:
         sys.stderr.write(f"illumination: error: {NO_DISPLAY_MESSAGE}\n")
         return 2
     pygame.display.set_caption("Neural Illumination")
+    pygame.key.set_repeat(400, 60)   # holding − / + or → keeps stepping
     scene = build_scene(settings, screen.get_size(), exhibit)
+    from illumination.ui.desktop import Desktop
+    desktop = Desktop(screen, scene, fps)
+    if not panel:
+        desktop.perform("toggle_panel")
     clock = RealClock(max_dt=0.1)
     limiter = pygame.time.Clock()  # only sleeps to cap the frame rate; time comes from `clock`
-    themes = list_themes()
-    running = True
-    while running:
-        for event in pygame.event.get():
-            if event.type == pygame.QUIT:
-                running = False
-            elif event.type in (pygame.VIDEORESIZE, pygame.WINDOWSIZECHANGED):
-                screen = pygame.display.get_surface()
-                scene.resize(screen.get_size())
-            elif event.type == pygame.KEYDOWN:
-                running = handle_key(scene, event, themes)
-                screen = pygame.display.get_surface()
-                if screen.get_size() != tuple(scene.size):
-                    scene.resize(screen.get_size())
-            else:
-                scene.handle_event(event)
-        scene.update(clock.tick())
-        scene.draw(screen)
-        pygame.display.flip()
-        limiter.tick(fps)
-    pygame.quit()
+    try:
+        while desktop.running:
+            for event in pygame.event.get():
+                desktop.process_event(event)
+            desktop.update(clock.tick())
+            desktop.draw()
+            pygame.display.flip()
+            limiter.tick(fps)
+    finally:
+        desktop.close()  # a recording in progress is finished, not discarded
+        pygame.quit()
     return 0
-
-
-def handle_key(scene, event, themes) -> bool:
-    """The window's keyboard map; returns False to quit."""
-    from themes import load_theme
-    key, s = event.key, scene.settings
-    if key in (pygame.K_ESCAPE, pygame.K_q):
-        return False
-    if key == pygame.K_SPACE:
-        scene.paused = not scene.paused
-    elif key == pygame.K_RIGHT:
-        scene.paused = True
-        scene.step_once()
-    elif key == pygame.K_r:
-        scene.reset()
-    elif key == pygame.K_n:
-        scene.apply_settings(s.replace(seed=(s.seed + 1) % 2**32))
-    elif key == pygame.K_p:
-        scene.apply_settings(s.replace(seed=max(0, s.seed - 1)))
-    elif key == pygame.K_m:
-        scene.apply_settings(s.replace(show_math=not s.show_math))
-    elif key == pygame.K_s:
-        scene.apply_settings(s.replace(show_synapses=not s.show_synapses))
-    elif key == pygame.K_d:
-        scene.apply_settings(s.replace(show_particles=not s.show_particles))
-    elif key == pygame.K_t and themes:
-        name = themes[(themes.index(s.theme) + 1) % len(themes)] if s.theme in themes else themes[0]
-        scene.settings = s.replace(theme=name)
-        scene.theme = load_theme(name)
-        scene.resize(scene.size)
-    elif key == pygame.K_F11:
-        pygame.display.toggle_fullscreen()
-    return True

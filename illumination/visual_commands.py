@@ -14,6 +14,7 @@ def register(commands, add_training_flags, add_view_flags, size_type, positive_f
     add_view_flags(run)
     run.add_argument("--size", type=size_type, default=(1600, 900), help="window size, e.g. 1920x1080")
     run.add_argument("--exhibit", default="network", help="which exhibit to show (default network)")
+    run.add_argument("--no-panel", action="store_true", help="start with the control panel hidden (Tab shows it)")
     run.set_defaults(handler=run_command)
 
     snapshot = commands.add_parser("snapshot", help="train headless on the fixed clock and write one frame")
@@ -35,6 +36,12 @@ def register(commands, add_training_flags, add_view_flags, size_type, positive_f
     render.add_argument("--json", action="store_true")
     render.set_defaults(handler=bench_render_command)
 
+    ui = bench.add_parser("ui", help="frame cost with the desktop control panel shown")
+    ui.add_argument("--size", type=size_type, default=(1920, 1080))
+    ui.add_argument("--frames", type=count_type("frames"), default=400)
+    ui.add_argument("--json", action="store_true")
+    ui.set_defaults(handler=bench_ui_command)
+
     from illumination import export_cli
     export_cli.register(commands, add_training_flags, add_view_flags, size_type, positive_float, count_type)
 
@@ -43,7 +50,7 @@ def run_command(args) -> int:
     from illumination.app import run_window
     from illumination.cli import settings_from
     settings = settings_from(args)
-    return run_window(settings, args.size, exhibit=args.exhibit)
+    return run_window(settings, args.size, exhibit=args.exhibit, panel=not args.no_panel)
 
 
 def snapshot_command(args) -> int:
@@ -77,6 +84,11 @@ def snapshot_command(args) -> int:
     print(f"wrote {target} ({args.size[0]}x{args.size[1]}, seed {settings.seed}, epoch {status['epoch']}, "
           f"test accuracy {status['test_accuracy']:.3f})")
     return 0
+
+
+def bench_ui_command(args) -> int:
+    from illumination.ui.bench import bench_panel
+    return report(bench_panel(args.size, args.frames), args.json)
 
 
 def percentile(values: list[float], q: float) -> float:

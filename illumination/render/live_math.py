@@ -33,13 +33,22 @@ def focus_neuron(snapshot) -> int:
     return int(np.argmax(snapshot.sample.h1))
 
 
-def forward_steps(snapshot) -> list[MathStep]:
+def forward_steps(snapshot, drawing: bool = False) -> list[MathStep]:
     v, w = snapshot.sample, snapshot.weights
     j = focus_neuron(snapshot)
     lit = np.flatnonzero(v.x)
     weighted = float(v.x @ w["W1"][:, j])
     label = CLASS_NAMES[v.label]
     active = int(np.sum(v.h1 > 0))
+    k = int(np.argmax(v.probs))
+    if drawing:  # a visitor's drawing has no label: the last step is the verdict, not a loss
+        last = MathStep("5 · verdict", ("no label: a drawing is never trained on", f"argmax p = {CLASS_NAMES[k]}",
+                                        f"confidence {fmt(v.probs[k])}"), {"k": k, "p": v.probs[k]})
+    else:
+        last = MathStep("5 · cross-entropy", (
+            f"the answer is: {label}",
+            f"L = −ln p[{label}] = −ln {fmt(v.probs[v.label])}",
+            f"= {fmt(v.loss)}"), {"p_label": v.probs[v.label], "loss": v.loss})
     return [
         MathStep("1 · weighted sum", (
             f"z1[{j}] = Σ x·W1[:,{j}] + b1[{j}]",
@@ -57,10 +66,7 @@ def forward_steps(snapshot) -> list[MathStep]:
             "p = exp(z2) / Σ exp(z2)",
             f"p[circle] = {fmt(v.probs[0])}",
             f"p[square] = {fmt(v.probs[1])}"), {"p0": v.probs[0], "p1": v.probs[1]}),
-        MathStep("5 · cross-entropy", (
-            f"the answer is: {label}",
-            f"L = −ln p[{label}] = −ln {fmt(v.probs[v.label])}",
-            f"= {fmt(v.loss)}"), {"p_label": v.probs[v.label], "loss": v.loss}),
+        last,
     ]
 
 
@@ -97,6 +103,6 @@ def backward_steps(snapshot, batch_size: int, lr: float) -> list[MathStep]:
     ]
 
 
-def current_step(snapshot, phase: str, progress: float, batch_size: int, lr: float) -> MathStep:
-    steps = forward_steps(snapshot) if phase == "forward" else backward_steps(snapshot, batch_size, lr)
+def current_step(snapshot, phase: str, progress: float, batch_size: int, lr: float, drawing: bool = False) -> MathStep:
+    steps = forward_steps(snapshot, drawing) if phase == "forward" else backward_steps(snapshot, batch_size, lr)
     return steps[min(int(progress * len(steps)), len(steps) - 1)]

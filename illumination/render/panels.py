@@ -61,7 +61,9 @@ def draw_header(view, surface) -> None:
     elif scene.paused:
         title, colour, subtitle = "PAUSED", p.text.accent, "space resumes · the right arrow key steps one minibatch"
     elif scene.phase == "forward":
-        title, colour, subtitle = "FORWARD PASS", p.neuron.glow, "activations flow toward an answer"
+        title, colour = "FORWARD PASS", p.neuron.glow
+        subtitle = ("your drawing flows through the live network (never trained on)" if scene.drawing is not None
+                    else "activations flow toward an answer")
     else:
         title, colour, subtitle = "BACKWARD PASS", p.neuron.halo, "gradients flow back; every weight moves a little"
     text.blit(surface, title, (cx, cy), L.font(22), colour, anchor="center", bold=True)
@@ -97,7 +99,7 @@ def draw_grid(view, surface) -> None:
         surface.blit(tile_surface, (int(x), int(y)))
         rect = pygame.Rect(int(x) - border, int(y) - border, tile + 2 * border, tile + 2 * border)
         pygame.draw.rect(surface, colour, rect, border, border_radius=border * 2)
-        if n == scene.shown_index:
+        if n == scene.shown_index and scene.drawing is None:
             pygame.draw.rect(surface, p.text.accent, rect.inflate(border * 4, border * 4), max(1, border // 2),
                              border_radius=border * 3)
         icon = (int(x + L.u(5)), int(y + tile + L.u(11)))
@@ -180,11 +182,14 @@ def draw_metrics(view, surface) -> None:
 
     out_y = bars_y + L.u(84)
     sample = scene.view.sample
-    text.blit(surface, f"THIS SAMPLE · a {CLASS_NAMES[sample.label]}", (m.x, out_y), L.font(12), p.text.secondary,
-              bold=True)
+    verdict = int(np.argmax(sample.probs))
+    drawing = scene.drawing is not None
+    title = f"YOUR DRAWING · the network says {CLASS_NAMES[verdict]}" if drawing else \
+        f"THIS SAMPLE · a {CLASS_NAMES[sample.label]}"
+    text.blit(surface, title, (m.x, out_y), L.font(12), p.text.secondary, bold=True)
     for k in range(2):
         y = out_y + L.u(22 + 24 * k)
-        colour = p.neuron.glow if k == sample.label else p.text.secondary
+        colour = p.neuron.glow if k == (verdict if drawing else sample.label) else p.text.secondary
         _bar(view, surface, pygame.Rect(m.x + L.u(70), y, m.width - L.u(150), L.u(10)), float(sample.probs[k]), colour)
         text.blit(surface, CLASS_NAMES[k], (m.x, y + L.u(5)), L.font(12), p.text.secondary, anchor="midleft")
         text.blit(surface, fmt(sample.probs[k]), (m.right, y + L.u(5)), L.font(12), p.text.primary, anchor="midright")
@@ -205,7 +210,8 @@ def draw_math(view, surface) -> None:
     pygame.draw.rect(surface, p.chart.panel, r, border_radius=int(L.u(6)))
     pygame.draw.rect(surface, p.chart.panel_border, r, 1, border_radius=int(L.u(6)))
     forward = scene.phase == "forward"
-    step = current_step(scene.view, scene.phase, scene.progress, scene.trainer.batch_size, scene.trainer.lr)
+    drawing = scene.drawing is not None
+    step = current_step(scene.view, scene.phase, scene.progress, scene.trainer.batch_size, scene.trainer.lr, drawing)
     colour = p.neuron.glow if forward else p.neuron.halo
     text.blit(surface, f"LIVE MATH · {'FORWARD' if forward else 'BACKWARD'}", (r.x + L.u(14), r.y + L.u(12)),
               L.font(12), p.text.secondary, bold=True)
@@ -215,8 +221,9 @@ def draw_math(view, surface) -> None:
     # The whole sample, small: the focus of these numbers.
     note_y = r.y + L.u(160)
     sample = scene.view.sample
-    text.blit(surface, f"sample #{scene.shown_index} · label {CLASS_NAMES[sample.label]} · "
-              f"loss {fmt(sample.loss)}", (r.x + L.u(14), note_y), L.font(12), p.text.secondary)
+    note = (f"your drawing · verdict {CLASS_NAMES[int(np.argmax(sample.probs))]} · never trained on" if drawing
+            else f"sample #{scene.shown_index} · label {CLASS_NAMES[sample.label]} · loss {fmt(sample.loss)}")
+    text.blit(surface, note, (r.x + L.u(14), note_y), L.font(12), p.text.secondary)
     legend = [
         (p.synapse.positive, "positive weight"), (p.synapse.negative, "negative weight"),
         (p.particle.forward, "activation × weight, flowing forward"),

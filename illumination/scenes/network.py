@@ -27,6 +27,8 @@ def smoothstep(edge0: float, edge1: float, x: float) -> float:
 
 class NetworkScene(Scene):
     name = "network"
+    #: a visitor's own 8x8 drawing (read-only (64,) float64 in [0, 1]) shown instead of the test samples, or None
+    drawing: np.ndarray | None = None
 
     def __init__(self, settings, size: tuple[int, int], theme):
         self.settings = settings
@@ -161,6 +163,13 @@ class NetworkScene(Scene):
 
     def _show(self, index: int) -> None:
         self.shown_index = index % min(GRID_SAMPLES, len(self.data.y_test))
+        if self.drawing is not None:
+            # The trainer's sample view needs a label; a drawing has none, so it gets the network's own
+            # verdict (refreshed every cycle). Only its forward trace (x, z1, h1, z2, probs) is shown.
+            verdict = int(np.argmax(self.trainer.net.predict_proba(self.drawing)[0]))
+            self.trainer.show_sample(self.drawing, verdict)
+            self._snapshot = self.trainer.snapshot()
+            return
         self.trainer.show_sample(self.data.X_test[self.shown_index], int(self.data.y_test[self.shown_index]))
         self._snapshot = self.trainer.snapshot()
 
@@ -175,14 +184,15 @@ class NetworkScene(Scene):
         if self.phase_t < self.phase_seconds:
             return
         self.phase_t = 0.0
-        if self.phase == "forward" and not self.trainer.finished:
+        if self.phase == "forward" and not self.trainer.finished and self.drawing is None:
             self.phase = "backward"
             self._spawn_sparkles()
         else:
             # A new cycle shows the next sample of the prediction grid, with the current weights.
+            # A drawing has no label and is never trained on: it only flows forward, cycle after cycle.
             self.phase = "forward"
             self.cycles += 1
-            self._show(self.shown_index + 1)
+            self._show(self.shown_index + (self.drawing is None))
 
     # -- particles and sparkles: all random numbers are drawn here, never in draw ------------------
     def connection_signals(self) -> tuple[np.ndarray, np.ndarray]:
@@ -247,6 +257,25 @@ class NetworkScene(Scene):
         alive = self.sparkles[:, 4] > 0
         self.sparkles[alive, 3] += dt
         self.sparkles[alive & (self.sparkles[:, 3] >= self.sparkles[:, 4]), 4] = 0.0
+
+    def show_drawing(self, x: np.ndarray | None) -> None:
+        """Show a visitor's drawing (64 values in [0, 1], row-major 8x8) flowing forward through the live
+        network instead of the test samples; None goes back to them. The drawing is only ever shown:
+        it never enters the training data, and its forward trace follows the weights as they learn."""
+        if x is None:
+            if self.drawing is not None:
+                self.drawing = None
+                self._show(self.shown_index)
+            return
+        x = np.asarray(x, dtype=np.float64)
+        if x.size != 64 or not np.all(np.isfinite(x)):
+            raise ValueError(f"a drawing is 64 finite values (8x8), got shape {x.shape}")
+        drawing = np.clip(x.reshape(64), 0.0, 1.0)
+        drawing.setflags(write=False)
+        self.drawing = drawing
+        if self.phase == "backward":  # there is no gradient to show for a drawing: start a forward pass
+            self.phase, self.phase_t = "forward", 0.0
+        self._show(self.shown_index)
 
     # -- window events -----------------------------------------------------------------------------
     def draw(self, surface) -> None:
