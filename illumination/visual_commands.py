@@ -42,8 +42,9 @@ def register(commands, add_training_flags, add_view_flags, size_type, positive_f
     ui.add_argument("--json", action="store_true")
     ui.set_defaults(handler=bench_ui_command)
 
-    from illumination import export_cli
+    from illumination import export_cli, kiosk_cli
     export_cli.register(commands, add_training_flags, add_view_flags, size_type, positive_float, count_type)
+    kiosk_cli.register(commands, size_type, positive_float, count_type)
 
 
 def run_command(args) -> int:
