@@ -2,7 +2,6 @@
 flat memory, cross-fades, opening hours. Headless (conftest: SDL dummy driver); time is the fixed clock."""
 from __future__ import annotations
 
-import argparse
 import json
 import logging
 import logging.handlers
