@@ -115,7 +115,7 @@ def validated(values: dict, source: str = "") -> Settings:
         clean[key], problem = check_value(key, value)
         if problem:
             problems.append(problem)
-    if "optimizer" in clean and not problems:
+    if isinstance(clean.get("optimizer"), str):
         from network.optim import OPTIMIZERS
         if clean["optimizer"] not in OPTIMIZERS:
             problems.append(f"optimizer: must be one of {', '.join(sorted(OPTIMIZERS))}, got {clean['optimizer']!r}")

@@ -211,8 +211,9 @@ class Trainer:
         start = self.step_in_epoch * self.batch_size
         return start, min(start + self.batch_size, self.n_train)
 
-    def step(self) -> Snapshot | None:
-        """One minibatch update. Returns the step snapshot (None once finished)."""
+    def step(self, want_snapshot: bool = True) -> Snapshot | None:
+        """One minibatch update. Returns the step snapshot (None once finished, or when want_snapshot is False:
+        a caller stepping many times per frame asks only for the last one — a snapshot costs a forward pass)."""
         if self.finished:
             return None
         if self.step_in_epoch == 0:
@@ -248,7 +249,9 @@ class Trainer:
             self._emit(snapshot)
         if self.step_in_epoch == self.steps_per_epoch:
             self._end_epoch(self._epoch_loss_sum / self.n_train)
-        return snapshot or self.snapshot("step", loss)
+        if snapshot is None and want_snapshot:
+            snapshot = self.snapshot("step", loss)
+        return snapshot
 
     def run_epoch(self) -> None:
         """Finish the current epoch (or run a whole one), fused in numba when nothing listens to steps."""

@@ -127,19 +127,21 @@ def _chart(view, surface, rect, title, series, low, high, log=False, value_text=
     plot = pygame.Rect(rect.x + L.u(10), rect.y + L.u(28), rect.width - L.u(20), rect.height - L.u(38))
     total = max(view.scene.trainer.config.max_epochs, max((len(v) for v, _ in series), default=0), 2)
 
-    def to_y(value):
+    lo, hi = (math.log10(low), math.log10(high)) if log else (low, high)
+
+    def to_y(values):
+        """Chart y pixel of a value or an array of values (clamped to the chart)."""
+        v = np.asarray(values, dtype=np.float64)
         if log:
-            value = math.log10(max(value, low))
-            lo, hi = math.log10(low), math.log10(high)
-        else:
-            lo, hi = low, high
-        t = min(max((value - lo) / (hi - lo), 0.0), 1.0)
-        return plot.bottom - t * plot.height
+            v = np.log10(np.maximum(v, low))
+        return plot.bottom - np.clip((v - lo) / (hi - lo), 0.0, 1.0) * plot.height
 
     for values, colour in series:
-        finite = [v for v in values if math.isfinite(v)]
+        finite = np.asarray(values, dtype=np.float64)
+        finite = finite[np.isfinite(finite)]
         if len(finite) >= 2:
-            points = [(plot.x + plot.width * k / (total - 1), to_y(v)) for k, v in enumerate(finite)]
+            xs = plot.x + plot.width * np.arange(len(finite)) / (total - 1)
+            points = np.column_stack([xs, to_y(finite)]).tolist()
             pygame.draw.aalines(surface, colour, False, points)
             pygame.draw.lines(surface, colour, False, points, max(1, int(L.u(1.5))))
     return plot, to_y

@@ -149,13 +149,12 @@ class NetworkScene(Scene):
         self._steps_due += self.settings.speed * t.steps_per_epoch * dt
         steps = min(int(self._steps_due), 4 * t.steps_per_epoch + 8)  # cap the catch-up after a stall
         self._steps_due -= int(self._steps_due)
-        snapshot = None
         for _ in range(steps):
-            snapshot = t.step()
-            if snapshot is None or t.diverged:
+            t.step(want_snapshot=False)
+            if t.finished:
                 break
-        if snapshot is not None and not t.diverged:
-            self._take(snapshot)
+        if steps and not t.diverged:
+            self._take(t.snapshot())
 
     def _take(self, snapshot) -> None:
         self._snapshot = snapshot
