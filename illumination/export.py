@@ -1,7 +1,7 @@
 """Writing frames to files. This is the only module in the app that does.
 
 Every writer puts its output under a temporary name beside the target
-(``.NAME.partial-XXXXXXXX.ext``) and renames it into place only once the output is
+(``.NAME.partial-<random>.ext``) and renames it into place only once the output is
 complete, so the final name always holds either nothing, the untouched old file, or a
 complete export. Formats: mp4 (H.264 through ffmpeg), animated gif/webp (Pillow), a
 single png (the last frame), and a png sequence. The format writers live in

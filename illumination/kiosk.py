@@ -21,6 +21,7 @@ from datetime import datetime
 
 import pygame
 
+from illumination.kiosk_overlay import colours_of, draw_exit_progress, explanation_panel
 from illumination.kiosk_playlist import Item, Playlist, SeedPlan
 from illumination.scenes import create_scene
 from illumination.scenes.base import Scene
@@ -31,21 +32,6 @@ FAILURE_WINDOW_S = 60.0       # ... within this many seconds skip it
 DIVERGENCES_TO_SKIP = 3       # an item that keeps diverging gives way to the next
 REST_SECONDS = 60.0           # every item failed: a black screen, then try again
 OVERLAY_FADE_S = 0.4
-
-OVERLAY_TEXT = {
-    "network": ("What you are seeing", [
-        "A small neural network is learning, live, to tell circles from squares in 8×8 pictures.",
-        "Each glowing bulb is a neuron: the brighter it glows, the more strongly it fires.",
-        "The lines are synapses, its weights: thickness shows strength, colour shows the sign.",
-        "Particles flowing right carry the signal to a guess; flowing back they carry the error "
-        "that nudges every weight a little. That is learning.",
-        "Nothing here is decoration: every light is a number the network is computing right now.",
-    ]),
-}
-GENERIC_OVERLAY = ("What you are seeing", [
-    "A neural network learning live. Every light on this screen is a number it is computing right now.",
-])
-
 
 def release() -> None:
     """Free a dropped scene now. Scenes and their views point at each other, so only the cycle collector
@@ -393,7 +379,7 @@ class Kiosk:
         width, height = surface.get_size()
         key = (slot.caption, width, height, slot.item.theme_name)
         if self._caption is None or self._caption[0] != key:
-            colours = _colours(slot.item.theme)
+            colours = colours_of(slot.item.theme)
             band = pygame.Surface((width, max(12, height // 18)))
             band.fill(colours["band"])
             band.set_alpha(225)
@@ -409,55 +395,9 @@ class Kiosk:
         width, height = surface.get_size()
         key = (slot.scene.name, slot.item.theme_name, width, height)
         if self._overlay is None or self._overlay[0] != key:
-            self._overlay = (key, self._render_explanation(slot, width, height))
+            self._overlay = (key, explanation_panel(self._font, slot.scene.name, slot.item.theme, width, height))
         panel = self._overlay[1]
         shown = self.playlist.idle_timeout_seconds - self.overlay_left
         alpha = min(1.0, shown / OVERLAY_FADE_S, self.overlay_left / OVERLAY_FADE_S)
         panel.set_alpha(round(235 * max(alpha, 0.0)))
         surface.blit(panel, panel.get_rect(center=(width // 2, height // 2)))
-
-    def _render_explanation(self, slot: Slot, width: int, height: int) -> pygame.Surface:
-        title, lines = OVERLAY_TEXT.get(slot.scene.name, GENERIC_OVERLAY)
-        colours = _colours(slot.item.theme)
-        body, heading = self._font(height // 26), self._font(height // 16)
-        inner = int(width * 0.56)
-        rows = [(heading.render(title, True, colours["accent"]), heading.get_linesize() // 2)]
-        for paragraph in lines:
-            for line in _wrap(body, paragraph, inner):
-                rows.append((body.render(line, True, colours["text"]), 0))
-            rows[-1] = (rows[-1][0], body.get_linesize() // 2)
-        pad = height // 24
-        panel = pygame.Surface((inner + 2 * pad, sum(r.get_height() + gap for r, gap in rows) + 2 * pad))
-        panel.fill(colours["band"])
-        pygame.draw.rect(panel, colours["muted"], panel.get_rect(), max(1, height // 400))
-        y = pad
-        for row, gap in rows:
-            panel.blit(row, (pad, y))
-            y += row.get_height() + gap
-        return panel
-
-
-def _colours(theme) -> dict:
-    try:
-        return {"band": theme.background.bottom, "text": theme.text.primary, "muted": theme.text.secondary,
-                "accent": theme.text.accent}
-    except AttributeError:
-        return {"band": (8, 10, 18), "text": (228, 235, 247), "muted": (127, 140, 168), "accent": (255, 200, 107)}
-
-
-def _wrap(font: pygame.font.Font, text: str, width: int) -> list[str]:
-    lines, line = [], ""
-    for word in text.split():
-        trial = f"{line} {word}".strip()
-        if line and font.size(trial)[0] > width:
-            lines.append(line)
-            line = word
-        else:
-            line = trial
-    return lines + ([line] if line else [])
-
-
-def draw_exit_progress(surface: pygame.Surface, progress: float) -> None:
-    """While Esc is held: a thin line grows along the top edge, so the technician knows it is working."""
-    width = surface.get_width()
-    pygame.draw.rect(surface, (200, 200, 200), (0, 0, round(width * min(progress, 1.0)), 3))

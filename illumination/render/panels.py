@@ -198,7 +198,6 @@ def draw_metrics(view, surface) -> None:
 
 
 def _bar(view, surface, rect, fraction, colour) -> None:
-    L = view.layout
     radius = int(rect.height / 2)
     pygame.draw.rect(surface, view.palette.chart.panel_border, rect, border_radius=radius)
     if fraction > 0:

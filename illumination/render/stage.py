@@ -16,7 +16,6 @@ class StageCache:
     def __init__(self, background: pygame.Surface, layer: SynapseLayer):
         self.background = background
         self.layer = layer
-        size = background.get_size()
         self.plain = background.copy()
         self.pulsed = background.copy()
         self._plain_next = background.copy()
