@@ -41,6 +41,10 @@ def load_theme_or_exit(name: str):
 
 
 def build_scene(settings, size, exhibit: str = "network", theme=None):
+    from illumination.config import SettingsError
+    from illumination.scenes import EXHIBITS
+    if exhibit not in EXHIBITS:  # a user's typo: one clear line, not a traceback
+        raise SettingsError([f"unknown exhibit {exhibit!r}; choose one of: {', '.join(sorted(EXHIBITS))}"])
     theme = theme or load_theme_or_exit(settings.theme)
     return create_scene(exhibit, settings, size, theme)
 

@@ -58,3 +58,13 @@ def test_bench_train_json(capsys):
     assert code == 0
     assert result["numba_epochs_per_s"] > 0 and result["numpy_epochs_per_s"] > 0
     assert "torch_epochs_per_s" in result
+
+
+@pytest.mark.parametrize("command", [["snapshot", "-o", "{tmp}/f.png"], ["export", "-o", "{tmp}/f.mp4", "--frames", "2"]])
+def test_unknown_exhibit_or_theme_is_one_line_exit_2(tmp_path, capsys, command):
+    argv = [a.replace("{tmp}", str(tmp_path)) for a in command]
+    for extra, fragment in ((["--exhibit", "nope"], "unknown exhibit 'nope'"), (["--theme", "nope"], "unknown theme 'nope'")):
+        code = main([*argv, *extra])
+        err = capsys.readouterr().err
+        assert code == 2 and fragment in err and "Traceback" not in err
+    assert list(tmp_path.iterdir()) == []
