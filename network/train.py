@@ -297,9 +297,9 @@ class Trainer:
             return
         with np.errstate(over="ignore", invalid="ignore"):  # non-finite weights are reported as divergence
             test_probs = net.predict_proba(data.X_test)
-        self.test_accuracy = float(np.mean(test_probs.argmax(axis=1) == data.y_test))
-        self.test_loss = cross_entropy(test_probs, data.y_test)
-        self.train_accuracy = net.accuracy(data.X_train, data.y_train)
+            self.test_accuracy = float(np.mean(test_probs.argmax(axis=1) == data.y_test))
+            self.test_loss = cross_entropy(test_probs, data.y_test)
+            self.train_accuracy = net.accuracy(data.X_train, data.y_train)
 
     def _end_epoch(self, mean_loss: float) -> None:
         self.epoch += 1
