@@ -261,3 +261,14 @@ def test_golden_frame(request):
     difference = np.abs(actual - expected)
     assert difference.mean() < 1.5, f"mean difference {difference.mean():.2f}"
     assert (difference.max(axis=2) > 48).mean() < 0.01
+
+
+def test_restart_after_divergence_shows_the_new_seeds_test_samples():
+    scene = make_scene(learning_rate=1e4, seed=7)
+    old_tiles = [pygame.image.tobytes(t, "RGB") for t in scene._view.grid_tiles]
+    clock = FixedClock(60)
+    while scene.settings.seed == 7:
+        scene.update(clock.tick())
+    fresh = create_scene("network", scene.settings, scene.size, load_theme("midnight"))
+    assert [pygame.image.tobytes(t, "RGB") for t in scene._view.grid_tiles] == \
+        [pygame.image.tobytes(t, "RGB") for t in fresh._view.grid_tiles] != old_tiles

@@ -76,18 +76,11 @@ def draw_header(view, surface) -> None:
         pygame.draw.rect(surface, colour, done)
 
 
-def draw_grid(view, surface) -> None:
-    scene, L, p, text = view.scene, view.layout, view.palette, view.text
-    x0, y0 = L.grid_origin
-    text.blit(surface, "TEST SAMPLES", (x0, y0 - L.u(26)), L.font(13), p.text.secondary, bold=True)
-    threshold = scene.settings.confidence_threshold
-    probs = scene.grid_probs
-    labels = scene.data.y_test[: len(probs)]
-    tile = int(L.grid_tile)
-    border = max(1, int(L.u(2)))
-    for n, (tile_surface, prob, label) in enumerate(zip(view.grid_tiles, probs, labels)):
-        row, col = divmod(n, 5)
-        x, y = x0 + col * L.grid_pitch[0], y0 + row * L.grid_pitch[1]
+def grid_looks(view) -> list[tuple]:
+    """(border colour, predicted class, confidence %) of each grid tile: everything its pixels depend on."""
+    p, threshold = view.palette, view.scene.settings.confidence_threshold
+    looks = []
+    for prob, label in zip(view.scene.grid_probs, view.scene.data.y_test):
         predicted = int(np.argmax(prob))
         confidence = float(prob[predicted])
         if predicted != label:
@@ -96,10 +89,38 @@ def draw_grid(view, surface) -> None:
             colour = p.grid.correct
         else:
             colour = p.grid.uncertain
+        looks.append((colour, predicted, round(confidence * 100)))
+    return looks
+
+
+def draw_grid(view, surface) -> None:
+    """The prediction grid, re-rendered only when a tile's look (colour, class, percentage) or the highlight changed."""
+    scene, L = view.scene, view.layout
+    area = L.rect(28, 86, 352, 348).clip(surface.get_rect())
+    highlighted = scene.shown_index if scene.drawing is None else -1
+    key = (tuple(grid_looks(view)), highlighted, scene.settings.confidence_threshold, area.size)
+    cached = getattr(view, "_grid_cache", None)
+    if cached is None or cached[0] != key:
+        panel = view.background.subsurface(area).copy()
+        _render_grid(view, panel, area.topleft, key[0], highlighted)
+        view._grid_cache = cached = (key, panel)
+    surface.blit(cached[1], area.topleft)
+
+
+def _render_grid(view, surface, offset, looks, highlighted) -> None:
+    L, p, text = view.layout, view.palette, view.text
+    x0, y0 = L.grid_origin[0] - offset[0], L.grid_origin[1] - offset[1]
+    text.blit(surface, "TEST SAMPLES", (x0, y0 - L.u(26)), L.font(13), p.text.secondary, bold=True)
+    threshold = view.scene.settings.confidence_threshold
+    tile = int(L.grid_tile)
+    border = max(1, int(L.u(2)))
+    for n, (tile_surface, (colour, predicted, percent)) in enumerate(zip(view.grid_tiles, looks)):
+        row, col = divmod(n, 5)
+        x, y = x0 + col * L.grid_pitch[0], y0 + row * L.grid_pitch[1]
         surface.blit(tile_surface, (int(x), int(y)))
         rect = pygame.Rect(int(x) - border, int(y) - border, tile + 2 * border, tile + 2 * border)
         pygame.draw.rect(surface, colour, rect, border, border_radius=border * 2)
-        if n == scene.shown_index and scene.drawing is None:
+        if n == highlighted:
             pygame.draw.rect(surface, p.text.accent, rect.inflate(border * 4, border * 4), max(1, border // 2),
                              border_radius=border * 3)
         icon = (int(x + L.u(5)), int(y + tile + L.u(11)))
@@ -109,8 +130,7 @@ def draw_grid(view, surface) -> None:
         else:
             pygame.draw.rect(surface, colour, pygame.Rect(icon[0] - size, icon[1] - size, 2 * size, 2 * size),
                              max(1, int(L.u(1.4))))
-        text.blit(surface, f"{confidence * 100:.0f}%", (x + L.u(13), y + tile + L.u(11)), L.font(12), colour,
-                  anchor="midleft")
+        text.blit(surface, f"{percent}%", (x + L.u(13), y + tile + L.u(11)), L.font(12), colour, anchor="midleft")
     legend_y = y0 + 4 * L.grid_pitch[1] - L.u(4)
     text.blit(surface, f"border: right and ≥{threshold * 100:.0f}% sure · right but unsure · wrong",
               (x0, legend_y), L.font(11), p.text.secondary)

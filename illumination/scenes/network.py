@@ -65,7 +65,7 @@ class NetworkScene(Scene):
         self._show(0)
         self.grid_probs = self.trainer.net.predict_proba(self.data.X_test[:GRID_SAMPLES])
         if self._view is not None:
-            self._view.invalidate()
+            self.resize(self.size)  # a new run may have new data: the view's tiles and caches start afresh
 
     def apply_settings(self, settings) -> None:
         """Live changes (learning rate, batch size, visuals); a new seed, data size or net size restarts the run."""
@@ -73,7 +73,6 @@ class NetworkScene(Scene):
         if (old.seed, old.samples, old.hidden_size, old.optimizer) != (settings.seed, settings.samples,
                                                                        settings.hidden_size, settings.optimizer):
             self.reset()
-            self.resize(self.size)
             return
         self.trainer.set_lr(settings.learning_rate)
         self.trainer.set_batch_size(settings.batch_size)
