@@ -13,13 +13,14 @@ every theme file. Pure Python; never imports pygame.
 from __future__ import annotations
 
 import dataclasses
-import json
 import os
-import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from themes import schema
+from themes.schema import parse_colour  # noqa: F401  (part of the themes API)
 
 RGB = tuple[int, int, int]
 
@@ -27,29 +28,27 @@ THEMES_DIR = Path(__file__).resolve().parent
 DEFAULT_THEME = "midnight"
 MODES = ("dark", "light")
 
-_COLOUR_RE = re.compile(r"#(?:[0-9a-fA-F]{6}|[0-9a-fA-F]{3})")
 
 
-class ThemeError(ValueError):
+class ThemeError(schema.Problems):
     """A theme could not be loaded. `problems` holds one human-readable line per problem."""
 
     def __init__(self, problems: list[str] | str, header: str | None = None):
-        self.problems: list[str] = [problems] if isinstance(problems, str) else list(problems)
+        super().__init__(problems)
         self.header = header
         lines = [header] if header else []
         lines += [f"  {p}" if header else p for p in self.problems]
-        super().__init__("\n".join(lines))
+        ValueError.__init__(self, "\n".join(lines))
 
 
-# --- schema helpers -------------------------------------------------------------------------------
+# --- schema helpers: field kinds from the one validator; every key of a theme is required ---------------
 
-# field() with metadata but no default: every key stays required, the metadata drives validation.
 def _colour() -> Any:
-    return field(metadata={"kind": "colour"})
+    return schema.colour()
 
 
 def _number(low: float, high: float, *, low_exclusive: bool = False) -> Any:
-    return field(metadata={"kind": "number", "low": low, "high": high, "low_exclusive": low_exclusive})
+    return schema.number(low, high, low_exclusive=low_exclusive)
 
 
 # --- the theme model ------------------------------------------------------------------------------
@@ -169,77 +168,18 @@ def _map_colours(section: Any, fn) -> Any:
 
 # --- parsing --------------------------------------------------------------------------------------
 
-def parse_colour(text: str) -> RGB:
-    """"#rrggbb" or "#rgb" (any case) -> (r, g, b). Raises ValueError for anything else."""
-    if not isinstance(text, str) or not _COLOUR_RE.fullmatch(text):
-        raise ValueError(f"not a colour: {text!r}")
-    digits = text[1:]
-    if len(digits) == 3:
-        digits = "".join(d * 2 for d in digits)  # CSS shorthand: "#abc" == "#aabbcc"
-    return (int(digits[0:2], 16), int(digits[2:4], 16), int(digits[4:6], 16))
-
-
-def _show(value: Any) -> str:
-    """Render a TOML value the way the user wrote it, so error messages quote their own file."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, (int, float)):
-        return str(value)  # 5 -> "5", 0.25 -> "0.25", nan -> "nan": exactly as typed
-    if isinstance(value, dict):
-        return "a table"
-    if isinstance(value, list):
-        return "an array"
-    return str(value)
-
-
-def _check_field(path: str, meta: dict, value: Any, problems: list[str]) -> Any:
-    if meta["kind"] == "colour":
-        try:
-            return parse_colour(value)
-        except ValueError:
-            problems.append(f'{path}: expected a colour like "#rrggbb", got {_show(value)}')
-            return None
-    # A number. bool is an int subclass in Python, but `glow = true` is surely a mistake.
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        problems.append(f"{path}: expected a number, got {_show(value)}")
-        return None
-    low, high = meta["low"], meta["high"]
-    if meta["low_exclusive"]:
-        ok, wanted = low < value <= high, f"must be greater than {low:g} and at most {high:g}"
-    else:
-        ok, wanted = low <= value <= high, f"must be between {low:g} and {high:g}"
-    if not ok:  # NaN fails both comparisons, so it lands here too
-        problems.append(f"{path}: {wanted}, got {_show(value)}")
-        return None
-    return float(value)
-
-
 def _check_section(path: str, cls: type, table: Any, problems: list[str]) -> Any:
-    if not isinstance(table, dict):
-        problems.append(f"{path}: expected a table like [{path.split('.')[-1]}], got {_show(table)}")
-        return None
-    fields = {f.name: f for f in dataclasses.fields(cls)}
-    values = {}
-    for name, f in fields.items():  # schema order, so problems read top to bottom like the file
-        if name not in table:
-            problems.append(f"{path}.{name}: missing")
-        else:
-            values[name] = _check_field(f"{path}.{name}", f.metadata, table[name], problems)
-    problems += [f"{path}.{key}: unknown key" for key in table if key not in fields]
-    if len(values) != len(fields) or any(v is None for v in values.values()):
-        return None
-    return cls(**values)
+    values = schema.check_table(path, cls, table, problems, required=True)
+    return None if values is None else cls(**values)
 
 
 def _check_text(key: str, value: Any, problems: list[str]) -> None:
     if key == "name" and not (isinstance(value, str) and value.strip()):
-        problems.append(f"theme.name: expected a non-empty string, got {_show(value)}")
+        problems.append(f"theme.name: expected a non-empty string, got {schema.show(value)}")
     elif key == "description" and not isinstance(value, str):
-        problems.append(f"theme.description: expected a string, got {_show(value)}")
+        problems.append(f"theme.description: expected a string, got {schema.show(value)}")
     elif key == "mode" and value not in MODES:
-        problems.append(f'theme.mode: must be "dark" or "light", got {_show(value)}')
+        problems.append(f'theme.mode: must be "dark" or "light", got {schema.show(value)}')
 
 
 def theme_from_dict(data: dict[str, Any], source: str = "<memory>") -> Theme:

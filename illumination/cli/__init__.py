@@ -1,0 +1,49 @@
+"""The one `illumination` command: parsing and dispatch. One module per command group does the work:
+train.py (train, bench train) · window.py (run) · export.py (export, snapshot, bench export) · kiosk.py ·
+bench.py (bench render, bench ui) · args.py (the leaf every one of them builds on).
+
+A user mistake (bad flag, bad file) prints one clear line and exits 2; an I/O failure exits 1. Never a traceback.
+"""
+from __future__ import annotations
+
+import sys
+
+from illumination.cli import bench, export, kiosk, train, window
+from illumination.cli.args import CleanParser
+from illumination.core.settings import SettingsError
+
+COMMAND_GROUPS = (train, window, export, kiosk, bench)
+
+
+def build_parser() -> CleanParser:
+    parser = CleanParser(prog="illumination", description="A neural network trained live and drawn as light.")
+    commands = parser.add_subparsers(dest="command", parser_class=CleanParser)
+    bench_parser = commands.add_parser("bench", help="measure performance")
+    benches = bench_parser.add_subparsers(dest="bench", parser_class=CleanParser, required=True)
+    for group in COMMAND_GROUPS:
+        group.register(commands, benches)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    parser = build_parser()
+    if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help"):
+        argv = ["run", *argv]  # bare `illumination` opens the window
+    args = parser.parse_args(argv)
+    try:
+        return int(args.handler(args) or 0)
+    except SettingsError as error:
+        for line in str(error).splitlines():
+            sys.stderr.write(f"illumination: error: {line}\n")
+        return 2
+    except KeyboardInterrupt:
+        sys.stderr.write("illumination: interrupted\n")
+        return 130
+    except BrokenPipeError:  # output piped into `head` and the like: not an error
+        sys.stderr.close()
+        return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,138 @@
+"""The command line's leaf: argument types, the shared flags, settings from flags and a scene file, and how a
+command reports. Every command module builds on this one; none imports another.
+
+A user mistake (bad flag, bad file) prints one clear line and exits 2; an I/O failure exits 1. Never a traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+
+
+class CleanParser(argparse.ArgumentParser):
+    """argparse, but a mistake is one line on stderr and exit code 2 (no usage dump)."""
+
+    def error(self, message: str):
+        sys.stderr.write(f"illumination: error: {message} (see: {self.prog} --help)\n")
+        raise SystemExit(2)
+
+
+def whole(text: str, low: int | None = None, name: str = "value") -> int:
+    try:
+        value = int(text, 10)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{name} must be a whole number, got {text!r}") from None
+    if low is not None and value < low:
+        raise argparse.ArgumentTypeError(f"{name} must be >= {low}, got {value}")
+    return value
+
+
+def seed_type(text: str) -> int:
+    value = whole(text, 0, "seed")
+    if value >= 2**32:
+        raise argparse.ArgumentTypeError(f"seed must be below 2**32, got {value}")
+    return value
+
+
+def count_type(name: str, low: int = 1):
+    return lambda text: whole(text, low, name)
+
+
+def positive_float(name: str):
+    def convert(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{name} must be a number, got {text!r}") from None
+        if not (math.isfinite(value) and value > 0):
+            raise argparse.ArgumentTypeError(f"{name} must be a finite number > 0, got {text!r}")
+        return value
+    return convert
+
+
+def size_type(text: str) -> tuple[int, int]:
+    try:
+        width, height = (int(part) for part in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"size must look like 1920x1080, got {text!r}") from None
+    if not (16 <= width <= 7680 and 16 <= height <= 4320):
+        raise argparse.ArgumentTypeError(f"size must be between 16x16 and 7680x4320, got {text!r}")
+    return width, height
+
+
+def add_training_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--seed", type=seed_type, help="run seed: data, initial weights and batch order (default 42)")
+    parser.add_argument("--lr", type=positive_float("learning rate"), help="learning rate (default 0.05)")
+    parser.add_argument("--batch-size", type=count_type("batch size"), help="samples per update (default 16)")
+    parser.add_argument("--epochs", type=count_type("epochs", 0), help="epochs to train (default 200)")
+    parser.add_argument("--samples", type=count_type("samples", 10), help="training samples (default 240)")
+    parser.add_argument("--hidden", type=count_type("hidden size"), help="hidden neurons (default 16)")
+    parser.add_argument("--optimizer", help="optimizer name (default sgd)")
+    parser.add_argument("--scene", help="scene TOML file with settings (flags override it)")
+
+
+def add_view_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--theme", help="theme name or path to a theme .toml (default midnight)")
+    parser.add_argument("--speed", type=positive_float("speed"), help="training speed in epochs per second (default 3)")
+
+
+# flag (argparse dest) -> (settings key, the flag as typed): flags name scene-file keys of the exhibit
+FLAG_KEYS = {"seed": ("seed", "--seed"), "lr": ("learning_rate", "--lr"), "batch_size": ("batch_size", "--batch-size"),
+             "epochs": ("max_epochs", "--epochs"), "samples": ("samples", "--samples"),
+             "hidden": ("hidden_size", "--hidden"), "optimizer": ("optimizer", "--optimizer"),
+             "theme": ("theme", "--theme"), "speed": ("speed", "--speed")}
+
+
+def settings_from(args: argparse.Namespace, exhibit_name: str | None = None):
+    """(exhibit, validated settings) for a command's flags: the exhibit from --exhibit, else the scene file's,
+    else the network; defaults ← scene file ← flags."""
+    from illumination.core.settings import SettingsError, load_settings, read_scene, scene_exhibit
+    from themes.schema import fields_of
+    from illumination.exhibits import get_exhibit
+    scene_path = getattr(args, "scene", None)
+    values = read_scene(scene_path) if scene_path else None
+    named = scene_exhibit(values, str(scene_path)) if values is not None else None
+    wanted = exhibit_name or getattr(args, "exhibit", None)
+    if wanted and named and wanted != named:
+        raise SettingsError([f"--exhibit {wanted} but the scene file {scene_path} is a {named!r} scene"])
+    exhibit = get_exhibit(wanted or named or "network")
+    keys = fields_of(exhibit.settings)
+    overrides, problems = {}, []
+    for dest, (key, flag) in FLAG_KEYS.items():
+        value = getattr(args, dest, None)
+        if value is None:
+            continue
+        if key not in keys:
+            problems.append(f"{flag} does not apply to the {exhibit.name} exhibit")
+        else:
+            overrides[key] = value
+    if problems:
+        raise SettingsError(problems)
+    if overrides.get("max_epochs") == 0:  # 0 epochs is a valid headless request: train nothing, report the initial net
+        del overrides["max_epochs"]
+        args.zero_epochs = True
+    try:
+        return exhibit, load_settings(exhibit.settings, values, overrides)
+    except SettingsError as error:  # name the file the problems are in
+        raise SettingsError(error.problems, str(scene_path) if scene_path else "") from None
+
+
+def report(result: dict, as_json: bool) -> int:
+    """A command's result: one JSON object on stdout (--json), or aligned key: value lines for people."""
+    if as_json:
+        print(json.dumps(result))
+    else:
+        width = max(map(len, result), default=0)
+        for key, value in result.items():
+            print(f"{key:>{width}}: {value}")
+    return 0
+
+
+def fail(message: str, code: int = 2) -> int:
+    """One line on stderr; the exit code (2: a user mistake, 1: an I/O failure)."""
+    sys.stderr.write(f"illumination: error: {message}\n")
+    return code
+
+

@@ -1,0 +1,100 @@
+"""`illumination bench render` and `illumination bench ui`: what a frame costs to draw, headless.
+
+Benchmarks report medians and percentiles of one run (these shared machines are noisy); performance is proven
+here, never by timed unit tests.
+"""
+from __future__ import annotations
+
+import os
+import statistics
+import time
+
+from illumination.cli.args import count_type, report, size_type
+
+
+def register(commands, benches) -> None:
+    render = benches.add_parser("render", help="draw frames headless and time them")
+    render.add_argument("--size", type=size_type, default=(1920, 1080))
+    render.add_argument("--frames", type=count_type("frames"), default=600)
+    render.add_argument("--warmup", type=count_type("warmup", 0), default=60, help="frames drawn before timing")
+    render.add_argument("--theme", default=None)
+    render.add_argument("--exhibit", default="network", help="which exhibit to draw (default network)")
+    render.add_argument("--json", action="store_true")
+    render.set_defaults(handler=bench_render_command)
+
+    ui = benches.add_parser("ui", help="frame cost with the desktop control panel shown")
+    ui.add_argument("--size", type=size_type, default=(1920, 1080))
+    ui.add_argument("--frames", type=count_type("frames"), default=400)
+    ui.add_argument("--exhibit", default="network", help="which exhibit to draw (default network)")
+    ui.add_argument("--json", action="store_true")
+    ui.set_defaults(handler=bench_ui_command)
+
+
+def _bench_settings(exhibit, theme: str | None = None):
+    """The exhibit's defaults, running for as long as the bench does (its count setting made huge)."""
+    changes = {exhibit.count_setting: 10**6} if exhibit.count_setting else {}
+    if theme is not None:
+        changes["theme"] = theme
+    return exhibit.settings().replace(**changes)
+
+
+def bench_ui_command(args) -> int:
+    from illumination.exhibits import get_exhibit
+    from illumination.modes.desktop.bench import bench_panel
+    exhibit = get_exhibit(args.exhibit)
+    return report(bench_panel(exhibit, _bench_settings(exhibit), args.size, args.frames), args.json)
+
+
+def bench_render_command(args) -> int:
+    """Time draw() alone on a fixed 60 fps clock while the exhibit runs at its default speed."""
+    import pygame
+    from illumination.core.display import init_headless
+    from illumination.core.loop import percentile, run_frames
+    from illumination.core.show import make_show
+    from illumination.exhibits import get_exhibit
+    init_headless()
+    exhibit = get_exhibit(args.exhibit)
+    show = make_show(exhibit, _bench_settings(exhibit, args.theme), args.size)
+    surface = pygame.Surface(args.size)
+    run_frames(show, args.warmup, 60, surface=surface)
+    timings: dict = {}
+    run_frames(show, args.frames, 60, surface=surface, timings=timings)
+    draw_ms, update_ms = timings["draw_ms"], timings["update_ms"]
+    present_ms = None
+    if os.environ.get("SDL_VIDEODRIVER") not in (None, "dummy") or os.environ.get("DISPLAY"):
+        present_ms = _present_ms(args.size, surface)
+    result = {
+        "size": f"{args.size[0]}x{args.size[1]}",
+        "exhibit": exhibit.name,
+        "frames": args.frames,
+        "warmup_frames": args.warmup,
+        "draw_ms_median": round(statistics.median(draw_ms), 3),
+        "draw_ms_p95": round(percentile(draw_ms, 95), 3),
+        "draw_ms_p99": round(percentile(draw_ms, 99), 3),
+        "draw_ms_max": round(max(draw_ms), 3),
+        "update_ms_median": round(statistics.median(update_ms), 3),
+        "present_ms_median": present_ms,
+        **show.view.benchmark_figures(),
+        **show.scene.benchmark_figures(),
+    }
+    return report(result, args.json)
+
+
+def _present_ms(size, surface) -> float | None:
+    """Time display.flip() of a real window, when one can be opened (not under the dummy driver)."""
+    import pygame
+    try:
+        os.environ.pop("SDL_VIDEODRIVER", None)
+        pygame.display.quit()
+        pygame.display.init()
+        screen = pygame.display.set_mode(size)
+    except pygame.error:
+        return None
+    times = []
+    for _ in range(120):
+        screen.blit(surface, (0, 0))
+        started = time.perf_counter()
+        pygame.display.flip()
+        times.append((time.perf_counter() - started) * 1000)
+    pygame.display.quit()
+    return round(statistics.median(times), 3)

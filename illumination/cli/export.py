@@ -1,0 +1,164 @@
+"""`illumination export` (frames to MP4, GIF, WebP or PNG), `illumination snapshot` (one still) and
+`illumination bench export`. The rendering lives in illumination/modes/export/; all writing in core/frames."""
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+
+from illumination.cli.args import (add_training_flags, add_view_flags, count_type, fail, positive_float, report,
+                                   settings_from, size_type)
+
+
+def register(commands, benches) -> None:
+    export = commands.add_parser("export", help="render frames headless to MP4, GIF, WebP or PNG")
+    add_training_flags(export)
+    add_view_flags(export)
+    export.add_argument("-o", "--output", required=True,
+                        help="run.mp4, run.gif, run.webp, frame.png, a directory/ or frames/%%05d.png")
+    export.add_argument("--fps", type=count_type("fps"), default=60)
+    export.add_argument("--size", type=size_type, default=(1920, 1080))
+    export.add_argument("--exhibit", help="which exhibit to render (default network, or the scene file's)")
+    length = export.add_mutually_exclusive_group()
+    length.add_argument("--duration", type=positive_float("duration"), help="seconds of video")
+    length.add_argument("--frames", type=count_type("frames"), help="number of frames")
+    export.add_argument("--crf", type=count_type("crf", 0), help="H.264 quality, 0 (lossless) … 51 (default 18)")
+    export.add_argument("--preset", default="ultrafast",
+                        help="x264 preset: ultrafast (default, faster than real time here) … veryslow")
+    export.add_argument("--overwrite", action="store_true", help="replace an existing output")
+    export.set_defaults(handler=export_command)
+
+    snapshot = commands.add_parser("snapshot", help="train headless on the fixed clock and write one frame")
+    add_training_flags(snapshot)
+    add_view_flags(snapshot)
+    snapshot.add_argument("--size", type=size_type, default=(1280, 720))
+    snapshot.add_argument("-o", "--output", required=True, help="PNG file to write")
+    snapshot.add_argument("--overwrite", action="store_true", help="replace an existing file")
+    snapshot.add_argument("--fps", type=positive_float("fps"), default=60.0, help="fixed clock rate (default 60)")
+    snapshot.add_argument("--exhibit", help="which exhibit to draw (default network, or the scene file's)")
+    snapshot.set_defaults(handler=snapshot_command)
+
+    bench_export = benches.add_parser("export", help="render, encode and end-to-end frames per second")
+    bench_export.add_argument("--size", type=size_type, default=(1920, 1080))
+    bench_export.add_argument("--fps", type=count_type("fps"), default=60)
+    bench_export.add_argument("--frames", type=count_type("frames"), default=600)
+    bench_export.add_argument("--json", action="store_true")
+    bench_export.set_defaults(handler=bench_export_command)
+
+
+def export_command(args) -> int:
+    from tqdm import tqdm
+    from illumination.core.frames import ExportError, max_frames, open_writer, parse_target
+    from illumination.modes.export.render import export_frames, frame_count, start
+    exhibit, settings = settings_from(args)
+    try:
+        fmt, _ = parse_target(args.output)
+        show = start(exhibit, settings, args.size)
+        frames = frame_count(show.scene, args.fps, args.frames, args.duration)
+        limit = max_frames(fmt, args.size)
+        if limit is not None and frames > limit:
+            raise ExportError(2, f"{frames} frames at {args.size[0]}x{args.size[1]} is more than a {fmt} can hold "
+                                 f"here ({limit}); use --frames/--duration, a smaller --size, or .mp4")
+        writer = open_writer(args.output, args.size, args.fps, crf=args.crf, preset=args.preset,
+                             overwrite=args.overwrite)
+    except ExportError as error:
+        return fail(str(error), error.exit_code)
+    started = time.perf_counter()
+    interrupted = False
+    try:
+        with tqdm(total=frames, unit="frame", file=sys.stderr, desc=os.path.basename(str(args.output)),
+                  disable=True if os.environ.get("CI") else None) as bar:
+            with writer:
+                export_frames(show, writer, frames, args.fps, bar)
+    except KeyboardInterrupt:
+        interrupted = True
+    except ExportError as error:
+        return fail(str(error), error.exit_code)
+    seconds = time.perf_counter() - started
+    written = writer.frames_written
+    if interrupted:
+        if writer.finalized:
+            sys.stderr.write(f"illumination: interrupted — wrote a valid shorter export: {written} frames "
+                             f"({written / args.fps:.2f} s) to {writer.path}\n")
+        else:
+            sys.stderr.write("illumination: interrupted — nothing was written\n")
+        return 130
+    print(f"wrote {writer.path}: {written} frames ({written / args.fps:.2f} s at {args.fps} fps), "
+          f"{args.size[0]}x{args.size[1]}, in {seconds:.1f} s ({written / seconds:.1f} fps achieved); "
+          f"{show.scene.caption().replace('   ·   ', ', ')}, {_where(show)}")
+    return 0
+
+
+def _where(show) -> str:
+    unit = show.exhibit.count_unit.rstrip("s") or "position"
+    return f"{unit} {show.scene.position():g}"
+
+
+def snapshot_command(args) -> int:
+    from pathlib import Path
+    from illumination.core.frames import ExportError, save_png
+    from illumination.modes.export.render import start, still
+    exhibit, settings = settings_from(args)
+    zero = getattr(args, "zero_epochs", False)
+    position = 0 if zero else (args.epochs if args.epochs is not None else 30)
+    count_setting = exhibit.count_setting
+    if count_setting and position > getattr(settings, count_setting):
+        settings = settings.replace(**{count_setting: position})
+    target = Path(args.output)
+    if target.suffix.lower() != ".png":
+        return fail(f"snapshot writes a .png file, got {args.output!r}")
+    if target.exists() and not args.overwrite:
+        return fail(f"{target} exists; pass --overwrite to replace it")
+    show = start(exhibit, settings, args.size)
+    surface = still(show, position, fps=args.fps)
+    try:
+        save_png(surface, target, overwrite=True)
+    except ExportError as error:
+        return fail(str(error), error.exit_code)
+    print(f"wrote {target} ({args.size[0]}x{args.size[1]}, {_where(show)}, "
+          f"{show.scene.caption().replace('   ·   ', ', ')})")
+    return 0
+
+
+def bench_export_command(args) -> int:
+    """render_fps: update + draw only; encode_fps: the MP4 writer alone on pre-rendered frames;
+    end_to_end_fps: the real export (update + draw + encode; ffmpeg runs in its own process, so they overlap)."""
+    import pygame
+    from illumination.core.clock import FixedClock
+    from illumination.core.frames import open_writer
+    from illumination.core.loop import run_frames
+    from illumination.exhibits import get_exhibit
+    from illumination.modes.export.render import export_frames, start
+    exhibit = get_exhibit("network")
+    settings = exhibit.settings(max_epochs=10**6)
+
+    show = start(exhibit, settings, args.size)
+    run_frames(show, 30, args.fps)  # warm-up: sprite and text caches, numba
+    started = time.perf_counter()
+    run_frames(show, args.frames, args.fps)
+    render_fps = args.frames / (time.perf_counter() - started)
+
+    # Encode alone: real frames of this exhibit, pre-rendered, cycled.
+    clock, frames = FixedClock(args.fps), []
+    for _ in range(min(args.frames, 60)):
+        frames.append(run_frames(show, 1, args.fps, surface=pygame.Surface(args.size), clock=clock))
+    with tempfile.TemporaryDirectory() as directory:
+        target = os.path.join(directory, "encode.mp4")
+        started = time.perf_counter()
+        with open_writer(target, args.size, args.fps) as writer:
+            for k in range(args.frames):
+                writer.write(frames[k % len(frames)])
+        encode_fps = args.frames / (time.perf_counter() - started)
+
+        show = start(exhibit, settings, args.size)
+        target = os.path.join(directory, "end_to_end.mp4")
+        started = time.perf_counter()
+        with open_writer(target, args.size, args.fps) as writer:
+            export_frames(show, writer, args.frames, args.fps)
+        end_to_end_fps = args.frames / (time.perf_counter() - started)
+    result = {"size": f"{args.size[0]}x{args.size[1]}", "fps": args.fps, "frames": args.frames,
+              "render_fps": round(render_fps, 1), "encode_fps": round(encode_fps, 1),
+              "end_to_end_fps": round(end_to_end_fps, 1), "preset": "ultrafast", "crf": 18,
+              "faster_than_real_time": end_to_end_fps >= args.fps}
+    return report(result, args.json)

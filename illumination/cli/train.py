@@ -1,0 +1,114 @@
+"""`illumination train` (headless training, with a progress bar) and `illumination bench train`."""
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from illumination.cli.args import add_training_flags, count_type, fail, positive_float, report, settings_from
+
+
+def register(commands, benches) -> None:
+    train = commands.add_parser("train", help="train headless and report")
+    add_training_flags(train)
+    train.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    train.add_argument("--save-weights", metavar="FILE.npz", help="write the trained parameters (W1, b1, W2, b2)")
+    train.add_argument("--backend", choices=("numba", "numpy"), default="numba")
+    train.set_defaults(handler=train_command)
+
+    bench_train = benches.add_parser("train", help="epochs per second of each training path")
+    bench_train.add_argument("--batch-size", type=count_type("batch size"), default=16)
+    bench_train.add_argument("--seconds", type=positive_float("seconds"), default=2.0, help="time per path")
+    bench_train.add_argument("--json", action="store_true")
+    bench_train.set_defaults(handler=bench_train_command)
+
+
+def save_weights(net, path: str) -> None:
+    """Write W1, b1, W2, b2 to an .npz atomically (plain arrays: loads with allow_pickle=False)."""
+    target = Path(path)
+    if target.suffix != ".npz":
+        raise SystemExit(fail(f"--save-weights needs a .npz file name, got {path!r}", 2))
+    if not target.parent.resolve().is_dir():
+        raise SystemExit(fail(f"cannot save weights: directory {target.parent} does not exist", 2))
+    temporary = target.with_name(f".{target.name}.partial.npz")
+    try:
+        np.savez(temporary, **net.parameters())
+        os.replace(temporary, target)
+    except OSError as error:
+        temporary.unlink(missing_ok=True)
+        raise SystemExit(fail(f"cannot save weights to {target}: {error.strerror or error}", 1)) from None
+
+
+def train_command(args) -> int:
+    from tqdm import tqdm
+    from illumination.exhibits.network.trainer import make_trainer
+    _, settings = settings_from(args, "network")
+    epochs = 0 if getattr(args, "zero_epochs", False) else settings.max_epochs
+    trainer = make_trainer(settings, backend=args.backend, max_epochs=epochs)
+    started = time.perf_counter()
+    with tqdm(total=epochs, desc=f"seed {settings.seed}", unit="epoch", file=sys.stderr, leave=False,
+              disable=None if not os.environ.get("CI") else True) as bar:
+        def on_epoch(epoch: int) -> None:
+            bar.update(1)
+            if epoch % 10 == 0:
+                bar.set_postfix(loss=f"{trainer.last_loss:.4f}", test=f"{trainer.test_accuracy:.3f}")
+        trainer.train(on_epoch=on_epoch)
+    seconds = time.perf_counter() - started
+    net, data = trainer.net, trainer.data
+    result = {
+        "seed": settings.seed,
+        "epochs": trainer.epoch,
+        "batch_size": settings.batch_size,
+        "learning_rate": settings.learning_rate,
+        "optimizer": settings.optimizer,
+        "backend": args.backend,
+        "steps": trainer.step_count,
+        "final_loss": None if trainer.diverged else net.loss(data.X_train, data.y_train),
+        "test_loss": None if trainer.diverged else trainer.test_loss,
+        "train_accuracy": None if trainer.diverged else trainer.train_accuracy,
+        "test_accuracy": None if trainer.diverged else trainer.test_accuracy,
+        "diverged": trainer.diverged,
+        "seconds": round(seconds, 6),
+        "epochs_per_second": round(trainer.epoch / seconds, 3) if seconds > 0 else None,
+        "parameters": net.n_parameters,
+    }
+    if args.save_weights and not trainer.diverged:
+        save_weights(net, args.save_weights)
+    if args.json:
+        print(json.dumps(result))
+    else:
+        if trainer.diverged:
+            print(f"seed {settings.seed}: training diverged at epoch {trainer.epoch} (try a smaller --lr)")
+        else:
+            print(f"seed {settings.seed}: {trainer.epoch} epochs in {seconds:.2f} s "
+                  f"({result['epochs_per_second']:.0f} epochs/s) — loss {result['final_loss']:.4f}, "
+                  f"train accuracy {result['train_accuracy']:.3f}, test accuracy {result['test_accuracy']:.3f}")
+        if args.save_weights and not trainer.diverged:
+            print(f"weights written to {args.save_weights}")
+    return 3 if trainer.diverged else 0
+
+
+def bench_train_command(args) -> int:
+    from illumination.exhibits.network.settings import NetworkSettings
+    from illumination.exhibits.network.trainer import make_trainer
+    from network.benchmark import epochs_per_second, torch_epochs_per_second
+    settings = NetworkSettings(batch_size=args.batch_size, max_epochs=10**9)
+    rates = {}
+    for backend in ("numba", "numpy"):
+        trainer = make_trainer(settings, backend=backend)
+        rates[backend] = epochs_per_second(lambda n: trainer.train(n), args.seconds)
+    torch_rate = torch_epochs_per_second(args.batch_size, args.seconds)
+    result = {
+        "batch_size": args.batch_size,
+        "samples": settings.samples,
+        "numba_epochs_per_s": round(rates["numba"], 1),
+        "numpy_epochs_per_s": round(rates["numpy"], 1),
+        "torch_epochs_per_s": None if torch_rate is None else round(torch_rate, 1),
+        "numba_over_numpy": round(rates["numba"] / rates["numpy"], 2),
+        "statistic": "median of timed chunks, exact train/test evaluation after every epoch included",
+    }
+    return report(result, args.json)

@@ -1,0 +1,20 @@
+"""`illumination run` (also bare `illumination`): the desktop window."""
+from __future__ import annotations
+
+from illumination.cli.args import add_training_flags, add_view_flags, settings_from, size_type
+
+
+def register(commands, benches) -> None:
+    run = commands.add_parser("run", help="open the window (the default command)")
+    add_training_flags(run)
+    add_view_flags(run)
+    run.add_argument("--size", type=size_type, default=(1600, 900), help="window size, e.g. 1920x1080")
+    run.add_argument("--exhibit", help="which exhibit to show (default network, or the scene file's)")
+    run.add_argument("--no-panel", action="store_true", help="start with the control panel hidden (Tab shows it)")
+    run.set_defaults(handler=run_command)
+
+
+def run_command(args) -> int:
+    from illumination.modes.desktop.window import run_window
+    exhibit, settings = settings_from(args)
+    return run_window(exhibit, settings, args.size, panel=not args.no_panel)

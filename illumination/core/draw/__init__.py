@@ -1,0 +1,1 @@
+"""Drawing helpers every view shares: background, colour, sprites, text, particles."""

@@ -1,0 +1,50 @@
+"""One exhibit on stage: its scene (the state) and the view a mode built for it (the drawing).
+
+Modes hold a Show and never look inside the exhibit: update → the scene, draw → the view. A new size or
+theme builds a new view of the same scene; the run goes on untouched.
+"""
+from __future__ import annotations
+
+from illumination.core.scene import Exhibit, Scene, View
+
+
+class Show:
+    def __init__(self, exhibit: Exhibit, settings, size: tuple[int, int], theme):
+        self.exhibit = exhibit
+        self.theme = theme
+        self.scene: Scene = exhibit.make_scene(settings)
+        self.size = (int(size[0]), int(size[1]))
+        self.view: View = exhibit.make_view(self.scene, self.size, theme)
+
+    @property
+    def name(self) -> str:
+        return self.exhibit.name
+
+    def update(self, dt: float) -> None:
+        self.scene.update(dt)
+
+    def draw(self, surface) -> None:
+        self.view.draw(surface)
+
+    def resize(self, size: tuple[int, int]) -> None:
+        self.size = (int(size[0]), int(size[1]))
+        self.view = self.exhibit.make_view(self.scene, self.size, self.theme)
+
+    def set_theme(self, theme) -> None:
+        self.theme = theme
+        self.view = self.exhibit.make_view(self.scene, self.size, theme)
+
+
+def load_theme_checked(name: str):
+    """A theme by name or path; a bad one is a SettingsError listing its problems (one line each)."""
+    from illumination.core.settings import SettingsError
+    from themes import ThemeError, load_theme
+    try:
+        return load_theme(name)
+    except ThemeError as error:
+        raise SettingsError(str(error).splitlines()) from None
+
+
+def make_show(exhibit: Exhibit, settings, size: tuple[int, int], theme=None) -> Show:
+    """The exhibit on stage at this size, in the settings' theme unless one is given."""
+    return Show(exhibit, settings, size, theme or load_theme_checked(settings.theme))

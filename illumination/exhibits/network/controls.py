@@ -1,0 +1,55 @@
+"""The Network exhibit's desktop controls: its sliders (friendly ranges inside the settings' own), its
+toggles with their keys, and the draw-your-own-shape pad."""
+from __future__ import annotations
+
+import math
+
+from illumination.core.controls import Controls, SliderSpec, Toggle
+from illumination.exhibits.network.settings import RANGES
+
+
+def _slider(key: str, *args, **kw) -> SliderSpec:
+    return SliderSpec(key, *args, integer=RANGES[key][0] is int, **kw)
+
+
+TRAINING_SLIDERS = (
+    _slider("learning_rate", "Learning rate", 0.001, 0.5),
+    _slider("speed", "Training speed", 0.1, 10.0, unit="epochs/s"),
+    _slider("batch_size", "Batch size", 4, 32, 4,
+            detail=lambda settings, value: f"  ({math.ceil(settings.samples / max(int(value), 1))} updates/epoch)"),
+    _slider("max_epochs", "Max epochs", 50, 500, 10),
+    _slider("samples", "Training samples", 50, 1000, 10, resets=True),
+    _slider("hidden_size", "Hidden neurons", 8, 32, 4, resets=True),
+    _slider("confidence_threshold", "Confidence for \"correct\"", 0.5, 1.0, 0.05, percent=True),
+)
+VISUAL_SLIDERS = (
+    _slider("glow", "Glow", 0.1, 3.0, 0.1),
+    _slider("flow_speed", "Flow speed", 0.1, 3.0, 0.1),
+    _slider("synapse_opacity", "Synapse visibility", 0.1, 1.0, 0.05),
+)
+SLIDERS = TRAINING_SLIDERS + VISUAL_SLIDERS
+SLIDER_BY_KEY = {spec.key: spec for spec in SLIDERS}
+
+TOGGLES = (
+    Toggle("early_stop", "Early stop when test accuracy plateaus", "E"),
+    Toggle("show_synapses", "Show synapses", "S", action="toggle_synapses"),
+    Toggle("show_particles", "Show particles", "D", action="toggle_particles"),
+    Toggle("show_math", "Show live math", "M", action="toggle_math"),
+)
+
+
+def _show_drawing(scene, image) -> None:
+    scene.show_drawing(image)
+
+
+def _verdict(scene):
+    return scene.drawing_verdict()
+
+
+def network_controls() -> Controls:
+    from illumination.exhibits.network.drawpad import DrawPad
+    return Controls(
+        pages=(("Training", TRAINING_SLIDERS, ("early_stop",)),
+               ("Visuals", VISUAL_SLIDERS, ("show_synapses", "show_particles", "show_math"))),
+        toggles=TOGGLES, make_pad=DrawPad, pad_apply=_show_drawing, pad_verdict=_verdict,
+        pad_title="Draw a circle or a square:", pad_hint="the live network judges it (never trains on it)")

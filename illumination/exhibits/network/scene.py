@@ -1,0 +1,309 @@
+"""The Network exhibit's state: a live trainer, the forward → backward phase cycle, particles, sparkles.
+
+Everything shown comes from the trainer's real snapshots: the shown sample's forward trace and
+deltas, the weights, the curves. `update(dt)` advances training on the injected clock and spawns
+particles from the real signals; drawing lives in view.py and never changes this state.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from data.seeding import rng_for
+from illumination.core.draw.colour import smoothstep
+from illumination.core.draw.particles import ParticlePool
+from illumination.core.scene import Scene
+from illumination.exhibits.network.trainer import make_trainer
+
+GRID_SAMPLES = 20
+SPARKLE_CAPACITY = 256
+RESTART_AFTER_DIVERGENCE_S = 4.0
+
+
+class NetworkScene(Scene):
+    name = "network"
+    #: a visitor's own 8x8 drawing (read-only (64,) float64 in [0, 1]) shown instead of the test samples, or None
+    drawing: np.ndarray | None = None
+
+    def __init__(self, settings):
+        super().__init__(settings)
+        self.time = 0.0              # seconds of clock time this scene has lived (drives rotations)
+        self.reset()
+
+    # -- lifecycle ---------------------------------------------------------------------------------
+    def reset(self, seed: int | None = None) -> None:
+        """Start a fresh run of the current settings (optionally another seed): data, weights, training."""
+        super().reset(seed)          # a new run number: the view rebuilds its tiles and caches for the new data
+        s = self.settings
+        self.trainer = make_trainer(s)
+        self.data = self.trainer.data
+        self.rng = rng_for(s.seed, "particles")
+        self.particles = ParticlePool()
+        self.sparkles = np.zeros((SPARKLE_CAPACITY, 5))  # neuron layer, neuron index, angle, age, life
+        self.sparkles[:, 4] = 0.0
+        self._steps_due = 0.0
+        self.phase = "forward"
+        self.phase_t = 0.0
+        self.cycles = 0
+        self.shown_index = 0
+        self.diverged_for = None     # seconds since a divergence, or None
+        self.message = ""
+        self.trainer.subscribe("diverged", self._on_diverged)
+        self._show(0)
+        self.grid_probs = self.trainer.net.predict_proba(self.data.X_test[:GRID_SAMPLES])
+
+    def apply_settings(self, settings) -> None:
+        """Live changes (learning rate, batch size, visuals); a new seed, data size or net size restarts the run."""
+        old, self.settings = self.settings, settings
+        if (old.seed, old.samples, old.hidden_size, old.optimizer) != (settings.seed, settings.samples,
+                                                                       settings.hidden_size, settings.optimizer):
+            self.reset()
+            return
+        self.trainer.set_lr(settings.learning_rate)
+        self.trainer.set_batch_size(settings.batch_size)
+        self.trainer.config = self.trainer.config.__class__(**{
+            **self.trainer.config.__dict__, "max_epochs": settings.max_epochs, "early_stop": settings.early_stop})
+        if not settings.show_particles:
+            self.particles.clear()
+
+    # -- what the view reads -----------------------------------------------------------------------
+    @property
+    def snapshot(self):
+        """The latest finite snapshot (weights, the shown sample's trace and deltas, metrics)."""
+        return self._snapshot
+
+    @property
+    def finished(self) -> bool:
+        return self.trainer.finished and not self.trainer.diverged
+
+    @property
+    def ended(self) -> bool:
+        return self.trainer.finished
+
+    def position(self) -> float:
+        return self.trainer.epoch
+
+    def run_seconds(self) -> float:
+        return self.settings.max_epochs / self.settings.speed
+
+    @property
+    def phase_seconds(self) -> float:
+        """How long one phase lasts: faster training, faster rhythm (about 0.9 s at the default 3 epochs/s)."""
+        s = self.settings
+        return min(max(1.6 / math.sqrt(max(s.speed, 0.01)) * 1.5 / s.flow_speed, 0.3), 6.0)
+
+    @property
+    def progress(self) -> float:
+        return min(self.phase_t / self.phase_seconds, 1.0)
+
+    def status(self) -> dict:
+        t = self.trainer
+        return {"seed": self.settings.seed, "epoch": t.epoch, "step": t.step_count, "loss": t.last_loss,
+                "train_accuracy": t.train_accuracy, "test_accuracy": t.test_accuracy,
+                "finished": self.finished, "diverged": t.diverged, "divergences": self.divergences}
+
+    def caption(self) -> str:
+        accuracy = self.trainer.test_accuracy
+        if math.isfinite(accuracy) and not self.trainer.diverged:
+            return f"seed {self.settings.seed}   ·   test accuracy {accuracy:.1%}"
+        return f"seed {self.settings.seed}"
+
+    def diagnostics(self) -> list[str]:
+        from illumination.exhibits.network.diagnostics import diagnose, format_diagnostics
+        self.last_diagnostics = diagnose(self.trainer, self.settings.seed)
+        return format_diagnostics(self.last_diagnostics)
+
+    def provoke_divergence(self) -> bool:
+        self.trainer.set_lr(1e6)     # a real divergence: the loss runs away and the run restarts itself
+        return True
+
+    def benchmark_figures(self) -> dict:
+        return {"epochs_trained": self.trainer.epoch, "particles_at_end": self.particles.count}
+
+    def drawing_verdict(self) -> tuple[str, str] | None:
+        """What the live network says of the visitor's drawing: (verdict, detail), or None with no drawing."""
+        if self.drawing is None:
+            return None
+        from data.shapes import CLASS_NAMES
+        probs = np.asarray(self._snapshot.sample.probs)
+        k = int(probs.argmax())
+        return (f"It's a {CLASS_NAMES[k]} · {probs[k] * 100:.0f}%",
+                f"p({CLASS_NAMES[0]}) = {probs[0]:.3f}   p({CLASS_NAMES[1]}) = {probs[1]:.3f}")
+
+    # -- update ------------------------------------------------------------------------------------
+    def update(self, dt: float) -> None:
+        dt = max(0.0, float(dt))
+        self.time += dt
+        if self.diverged_for is not None:
+            self.diverged_for += dt
+            self.particles.advance(dt)
+            if self.diverged_for >= RESTART_AFTER_DIVERGENCE_S:
+                self.reset(seed=(self.settings.seed + 1) % 2**32)
+            return
+        if not self.paused:
+            self._train(dt)
+            if self.diverged_for is not None:
+                return
+            self._advance_phase(dt)
+            if self.settings.show_particles:
+                self._spawn_particles(dt)
+        self.particles.advance(0.0 if self.paused else dt)
+        self._age_sparkles(0.0 if self.paused else dt)
+
+    def step_once(self) -> str | None:
+        """One minibatch while paused (the Step action)."""
+        if self.trainer.finished:
+            return "Training has finished: Reset, or raise Max epochs, to go on."
+        snapshot = self.trainer.step()
+        if snapshot is not None and self.diverged_for is None:
+            self._take(snapshot)
+        return None
+
+    def _train(self, dt: float) -> None:
+        t = self.trainer
+        if t.finished:
+            return
+        self._steps_due += self.settings.speed * t.steps_per_epoch * dt
+        steps = min(int(self._steps_due), 4 * t.steps_per_epoch + 8)  # cap the catch-up after a stall
+        self._steps_due -= int(self._steps_due)
+        for _ in range(steps):
+            t.step(want_snapshot=False)
+            if t.finished:
+                break
+        if steps and not t.diverged:
+            self._take(t.snapshot())
+
+    def _take(self, snapshot) -> None:
+        self._snapshot = snapshot
+        self.grid_probs = self.trainer.net.predict_proba(self.data.X_test[:GRID_SAMPLES])
+
+    def _show(self, index: int) -> None:
+        self.shown_index = index % min(GRID_SAMPLES, len(self.data.y_test))
+        if self.drawing is not None:
+            # The trainer's sample view needs a label; a drawing has none, so it gets the network's own
+            # verdict (refreshed every cycle). Only its forward trace (x, z1, h1, z2, probs) is shown.
+            verdict = int(np.argmax(self.trainer.net.predict_proba(self.drawing)[0]))
+            self.trainer.show_sample(self.drawing, verdict)
+            self._snapshot = self.trainer.snapshot()
+            return
+        self.trainer.show_sample(self.data.X_test[self.shown_index], int(self.data.y_test[self.shown_index]))
+        self._snapshot = self.trainer.snapshot()
+
+    def _on_diverged(self, snapshot) -> None:
+        self.divergences += 1
+        self.diverged_for = 0.0
+        self.message = (f"The loss ran away at epoch {snapshot.epoch} ({snapshot.message}). "
+                        f"Starting again with seed {(self.settings.seed + 1) % 2**32} …")
+
+    def _advance_phase(self, dt: float) -> None:
+        self.phase_t += dt
+        if self.phase_t < self.phase_seconds:
+            return
+        self.phase_t = 0.0
+        if self.phase == "forward" and not self.trainer.finished and self.drawing is None:
+            self.phase = "backward"
+            self._spawn_sparkles()
+        else:
+            # A new cycle shows the next sample of the prediction grid, with the current weights.
+            # A drawing has no label and is never trained on: it only flows forward, cycle after cycle.
+            self.phase = "forward"
+            self.cycles += 1
+            self._show(self.shown_index + (self.drawing is None))
+
+    # -- particles and sparkles: all random numbers are drawn here, never in draw ------------------
+    def connection_signals(self) -> tuple[np.ndarray, np.ndarray]:
+        """Per-connection signal magnitude of the shown sample for the current phase: (W1 part (64·H,), W2 part (H·2,)).
+
+        Forward: what travels is activation × weight (x_i·W1[i,j], h_j·W2[j,k]).
+        Backward: what travels is the gradient (x_i·∂L/∂z1[j], h_j·∂L/∂z2[k]).
+        """
+        v, w = self._snapshot.sample, self._snapshot.weights
+        if self.phase == "forward":
+            first = np.abs(v.x[:, None] * w["W1"]).ravel()
+            second = np.abs(v.h1[:, None] * w["W2"]).ravel()
+        else:
+            first = np.abs(v.x[:, None] * v.dz1[None, :]).ravel()
+            second = np.abs(v.h1[:, None] * v.dz2[None, :]).ravel()
+        return first, second
+
+    def _spawn_particles(self, dt: float) -> None:
+        if self.trainer.finished and self.phase == "backward":
+            return
+        first, second = self.connection_signals()
+        p = self.progress
+        flow = self.settings.flow_speed / 1.5
+        travel = max(self.phase_seconds * 0.45, 0.15)
+        n_first = len(first)
+        # Forward: inputs→hidden early in the phase, hidden→output later. Backward: the reverse order.
+        if self.phase == "forward":
+            windows = ((first, 0, 0.0, 0.55, 160.0), (second, n_first, 0.45, 0.95, 40.0))
+        else:
+            windows = ((second, n_first, 0.0, 0.5, 40.0), (first, 0, 0.4, 0.95, 160.0))
+        for signal, offset, start, stop, rate in windows:
+            if not start <= p < stop:
+                continue
+            total = float(signal.sum())
+            if not (total > 0 and math.isfinite(total)):
+                continue
+            count = int(self.rng.poisson(rate * flow * dt))  # where they go follows the signal, below
+            if count == 0:
+                continue
+            chosen = self.rng.choice(len(signal), size=count, p=signal / total)
+            strength = signal[chosen] / signal.max()
+            speed = (1.0 / travel) * self.rng.uniform(0.85, 1.15, size=count)
+            size = 2.0 + 3.5 * np.sqrt(strength)
+            self.particles.spawn(chosen + offset, speed, size, 0.3 + 0.7 * strength, self.phase == "backward")
+
+    def _spawn_sparkles(self) -> None:
+        """Where the phases meet: neurons that both fired and carry a gradient throw a few sparks."""
+        v = self._snapshot.sample
+        h = v.h1 / (np.max(v.h1) + 1e-12)
+        g = np.abs(v.dz1) / (np.max(np.abs(v.dz1)) + 1e-12)
+        for j in np.flatnonzero((h > 0.3) & (g > 0.2)):
+            free = np.flatnonzero(self.sparkles[:, 4] <= 0.0)[:5]
+            if len(free) == 0:
+                return
+            self.sparkles[free, 0] = 1
+            self.sparkles[free, 1] = j
+            self.sparkles[free, 2] = self.rng.uniform(0, 2 * math.pi) + np.arange(len(free)) * 2 * math.pi / 5
+            self.sparkles[free, 3] = 0.0
+            self.sparkles[free, 4] = self.rng.uniform(0.45, 0.8, size=len(free))
+
+    def _age_sparkles(self, dt: float) -> None:
+        alive = self.sparkles[:, 4] > 0
+        self.sparkles[alive, 3] += dt
+        self.sparkles[alive & (self.sparkles[:, 3] >= self.sparkles[:, 4]), 4] = 0.0
+
+    def show_drawing(self, x: np.ndarray | None) -> None:
+        """Show a visitor's drawing (64 values in [0, 1], row-major 8x8) flowing forward through the live
+        network instead of the test samples; None goes back to them. The drawing is only ever shown:
+        it never enters the training data, and its forward trace follows the weights as they learn."""
+        if x is None:
+            if self.drawing is not None:
+                self.drawing = None
+                self._show(self.shown_index)
+            return
+        x = np.asarray(x, dtype=np.float64)
+        if x.size != 64 or not np.all(np.isfinite(x)):
+            raise ValueError(f"a drawing is 64 finite values (8x8), got shape {x.shape}")
+        drawing = np.clip(x.reshape(64), 0.0, 1.0)
+        drawing.setflags(write=False)
+        self.drawing = drawing
+        if self.phase == "backward":  # there is no gradient to show for a drawing: start a forward pass
+            self.phase, self.phase_t = "forward", 0.0
+        self._show(self.shown_index)
+
+    def layer_reveal(self) -> tuple[float, float]:
+        """How far the forward signal has reached the hidden and output layers (1 = fully lit)."""
+        if self.phase == "backward":
+            return 1.0, 1.0
+        p = self.progress
+        return 0.35 + 0.65 * smoothstep(0.25, 0.55, p), 0.35 + 0.65 * smoothstep(0.6, 0.9, p)
+
+    def gradient_reveal(self) -> tuple[float, float]:
+        """How far the backward signal has reached the output and hidden layers."""
+        if self.phase != "backward":
+            return 0.0, 0.0
+        p = self.progress
+        return smoothstep(0.0, 0.25, p), smoothstep(0.35, 0.65, p)

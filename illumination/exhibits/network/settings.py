@@ -1,0 +1,45 @@
+"""The Network exhibit's settings: every field is a flat scene-file key (a contract: scenes and scripts use them).
+
+The ranges are what a person may set; the desktop sliders use narrower, friendlier ones (controls.py).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from illumination.core.settings import SettingsMixin, ranges
+from themes.schema import flag, number, text, whole
+
+
+@dataclass(frozen=True)
+class NetworkSettings(SettingsMixin):
+    exhibit = "network"
+
+    seed: int = whole(0, 2**32 - 1, default=42)
+    learning_rate: float = number(1e-9, 1e9, default=0.05)  # huge values on purpose: divergence is part of the show
+    batch_size: int = whole(1, 1000, default=16)
+    speed: float = number(0.01, 100.0, default=3.0)         # training epochs per second of (simulated) time
+    max_epochs: int = whole(1, 1_000_000, default=200)
+    samples: int = whole(10, 5000, default=240)
+    hidden_size: int = whole(1, 256, default=16)
+    confidence_threshold: float = number(0.5, 1.0, default=0.80)
+    early_stop: bool = flag(default=False)
+    glow: float = number(0.1, 3.0, default=1.5)
+    flow_speed: float = number(0.1, 3.0, default=1.5)
+    synapse_opacity: float = number(0.0, 1.0, default=0.4)
+    show_synapses: bool = flag(default=True)
+    show_particles: bool = flag(default=True)
+    show_math: bool = flag(default=True)
+    theme: str = text(default="midnight")
+    optimizer: str = text(default="sgd")
+
+    @staticmethod
+    def check_names(values: dict) -> list[str]:
+        """The optimizer must be one the network knows (its registry, checked with the other problems)."""
+        from network.optim import OPTIMIZERS
+        name = values.get("optimizer")
+        if isinstance(name, str) and name not in OPTIMIZERS:
+            return [f"optimizer: must be one of {', '.join(sorted(OPTIMIZERS))}, got {name!r}"]
+        return []
+
+
+RANGES = ranges(NetworkSettings)

@@ -1,0 +1,13 @@
+"""The network, data and trainer of one run: everything derived from the settings' seed."""
+from __future__ import annotations
+
+
+def make_trainer(settings, backend: str = "numba", max_epochs: int | None = None):
+    from data import make_dataset
+    from network import MLP, TrainConfig, Trainer
+    data = make_dataset(settings.seed, settings.samples)
+    net = MLP.create(settings.seed, settings.hidden_size)
+    config = TrainConfig(lr=settings.learning_rate, batch_size=settings.batch_size,
+                         max_epochs=settings.max_epochs if max_epochs is None else max_epochs,
+                         optimizer=settings.optimizer, backend=backend, early_stop=settings.early_stop)
+    return Trainer(net, data, config, seed=settings.seed)

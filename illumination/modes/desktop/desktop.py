@@ -1,0 +1,397 @@
+"""The desktop window's controller: the panel, the keys, the input pad and the actions, around one exhibit.
+
+It knows no exhibit: it asks the exhibit for its controls (sliders, toggles, an optional pad) and talks to the
+scene only through core's Scene interface. Each frame: `process_event` for every pygame event → `update(dt)`
+→ `draw()` → the caller presents. Every change of a setting goes one way: a control or key asks →
+`settings.replace` validates (a refusal is a visible message; the run goes on) → `scene.apply_settings` →
+the panel shows the new settings. When the panel is shown the exhibit is drawn into the rest of the window
+(a subsurface, with a view built for that size), so the panel never covers the art. Screenshots and
+recordings go through core's frame writers and capture the exhibit alone, before any overlay is drawn.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import numpy as np
+import pygame
+
+from illumination.core.controls import SEED_MAX, Controls, parse_seed
+from illumination.core.settings import SettingsError, load_settings, read_scene, save_scene, scene_exhibit
+from illumination.core.show import Show
+from illumination.modes.desktop import keys
+from illumination.modes.desktop.capture import Capture
+from illumination.modes.desktop.overlay import ERROR, Overlay
+from illumination.modes.desktop.panel import PAD_SIZE, PANEL_WIDTH, ControlPanel, make_manager
+_POINTER_EVENTS = (pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP, pygame.MOUSEMOTION,
+                   pygame.FINGERDOWN, pygame.FINGERUP, pygame.FINGERMOTION)
+_TEXT_EVENTS = (pygame.KEYDOWN, pygame.KEYUP, pygame.TEXTINPUT, pygame.TEXTEDITING)
+MIN_EXHIBIT_WIDTH = 160
+
+
+class Desktop:
+    def __init__(self, screen: pygame.Surface, show: Show, fps: int = 60, *, themes: list[str] | None = None,
+                 output_dir: str | os.PathLike | None = None, random: np.random.Generator | None = None,
+                 scene_path: str = "scene.toml", console=None):
+        from themes import list_themes
+        self.screen = screen
+        self.show = show
+        self.controls: Controls = show.exhibit.controls() if show.exhibit.controls else Controls()
+        self._toggle_actions = {t.action_name: t.key for t in self.controls.toggles}
+        self.fps = int(fps)
+        self.themes = list(themes) if themes is not None else list_themes()
+        # "Random" is a wish for novelty, so it draws from the OS; the seed it picks is then shown and
+        # reproducible like any other. Its own generator: nothing is ever seeded globally.
+        self.random = random if random is not None else np.random.default_rng()
+        self.console = console if console is not None else sys.stdout
+        self.manager = make_manager(screen.get_size())
+        self.panel = ControlPanel(self.manager, screen.get_size(), self.scene.settings, self.themes, scene_path,
+                                  self.controls)
+        self.pad = self.controls.make_pad() if self.controls.make_pad else None
+        self._pad_version = -1
+        self.overlay = Overlay()
+        self.running = True
+        self.help_open = False
+        self.diagnostics_lines: list[str] | None = None
+        self.message = ""
+        self.message_is_error = False
+        self._toast_left = 0.0
+        self.capture = Capture(fps, self.say, output_dir)
+        self.exhibit_rect = pygame.Rect(0, 0, *screen.get_size())
+        self.exhibit = screen
+        self._layout()
+
+    @property
+    def scene(self):
+        return self.show.scene
+
+    # -- layout ------------------------------------------------------------------------------------
+    def _layout(self) -> None:
+        """The exhibit gets the window minus the panel; the scene recomposes for that size."""
+        w, h = self.screen.get_size()
+        if self.panel.visible and w - PANEL_WIDTH >= MIN_EXHIBIT_WIDTH:
+            rect = pygame.Rect(0, 0, w - PANEL_WIDTH, h)
+        else:
+            rect = pygame.Rect(0, 0, w, h)
+        self.exhibit_rect = rect
+        self.exhibit = self.screen if rect.size == (w, h) else self.screen.subsurface(rect)
+        if tuple(self.show.size) != rect.size:
+            self.show.resize(rect.size)
+        self.capture.check_size(self.exhibit)
+
+    def resize_window(self) -> None:
+        surface = pygame.display.get_surface()
+        if surface is not None:
+            self.screen = surface
+        self.manager.set_window_resolution(self.screen.get_size())
+        self.panel.relayout(self.screen.get_size())
+        self._layout()
+
+    # -- messages ----------------------------------------------------------------------------------
+    def say(self, text: str, error: bool = False, log: bool = False) -> None:
+        """A visible message: in the panel's message box, or over the exhibit when the panel is hidden."""
+        self.message, self.message_is_error = text, error
+        self._toast_left = 8.0 if error else 4.0
+        self.panel.show_message(text, error)
+        if log or error:
+            print(("illumination: error: " if error else "illumination: ") + text.replace("\n", "\n  "),
+                  file=self.console, flush=True)
+
+    # -- settings: the one way in ------------------------------------------------------------------
+    def change(self, **changes) -> bool:
+        """Validate changes to the settings and apply them; a refusal is a message and nothing changes."""
+        try:
+            new = self.scene.settings.replace(**changes)
+        except SettingsError as error:
+            self.say("Refused: " + "\n".join(error.problems), error=True)
+            return False
+        return self.commit(new)
+
+    def commit(self, new) -> bool:
+        from themes import ThemeError, load_theme
+        old = self.scene.settings
+        if new == old:
+            return True
+        theme = None
+        if new.theme != old.theme:
+            try:
+                theme = load_theme(new.theme)
+            except ThemeError as error:
+                self.say("Refused: " + str(error), error=True)
+                return False
+        self.scene.apply_settings(new)
+        if theme is not None:
+            self.show.set_theme(theme)
+        return True
+
+    def _apply_intent(self, intent: tuple) -> None:
+        kind = intent[0]
+        if kind == "action":
+            self.perform(intent[1])
+        elif kind == "set":
+            key, value = intent[1], intent[2]
+            spec = self.controls.slider(key)
+            if spec is not None and spec.resets and pygame.mouse.get_pressed()[0]:
+                # Restarting the run on every pixel of a drag would stutter: apply when the slider is let go.
+                self.panel.pending[key] = value
+                self.panel.refresh_captions()
+                return
+            self.panel.pending.pop(key, None)
+            before = self.scene.settings
+            if self.change(**{key: value}) and spec is not None and spec.resets and self.scene.settings != before:
+                self.say(f"{spec.label} {spec.text(value)}: the run restarts with seed {self.scene.settings.seed}.")
+        elif kind == "seed":
+            self._type_seed(intent[1])
+        elif kind == "theme" and intent[1] != self.scene.settings.theme:
+            if self.change(theme=intent[1]):
+                self.say(f"Theme: {intent[1]}")
+
+    def _apply_pending(self) -> None:
+        if self.panel.pending and not pygame.mouse.get_pressed()[0]:
+            pending, self.panel.pending = dict(self.panel.pending), {}
+            self.panel.refresh_captions()
+            if self.change(**pending):
+                self.say("The run restarts with " + ", ".join(
+                    f"{self.controls.slider(k).label.lower()} {self.controls.slider(k).text(v)}"
+                    for k, v in pending.items()) + ".")
+
+    def _type_seed(self, text: str) -> None:
+        try:
+            seed = parse_seed(text)
+        except ValueError as error:
+            self.say(str(error), error=True)
+            return
+        self._set_seed(seed)
+        self.panel.seed_entry.set_text("")
+        self.panel.seed_entry.unfocus()
+
+    def _set_seed(self, seed: int) -> None:
+        if self.change(seed=seed):
+            self.say(f"Seed {seed}: new data, new initial weights, training from the start.")
+
+    # -- actions (the panel's buttons and the keys share these names) -----------------------------
+    def perform(self, action: str) -> None:
+        scene, s = self.scene, self.scene.settings
+        if action == "pause":
+            scene.paused = not scene.paused
+        elif action == "step":
+            scene.paused = True
+            refusal = scene.step_once()
+            if refusal:
+                self.say(refusal)
+        elif action == "reset":
+            scene.reset()
+            scene.paused = False
+            self.say(f"Reset: seed {s.seed} starts again from its initial weights.")
+        elif action == "seed_next":
+            self._set_seed((s.seed + 1) % (SEED_MAX + 1))
+        elif action == "seed_prev":
+            if s.seed == 0:
+                self.say("Seed 0 is the first seed.")
+            else:
+                self._set_seed(s.seed - 1)
+        elif action == "seed_random":
+            self._set_seed(int(self.random.integers(1, 1_000_000)))
+        elif action == "seed_type":
+            self._show_panel(True)
+            self.manager.set_focus_set(self.panel.seed_entry)
+        elif action in ("select_next", "select_previous"):
+            sliders = self.controls.sliders
+            if not sliders:
+                return
+            step = 1 if action == "select_next" else -1
+            self.panel.selected = (self.panel.selected + step) % len(sliders)
+            spec = sliders[self.panel.selected]
+            self.panel.select_tab(next(title for title, specs, _ in self.controls.pages if spec in specs))
+            self.panel.refresh_captions()
+            self.say(f"{spec.label}: {spec.text(getattr(s, spec.key))} (− / + to change)")
+        elif action in ("increase", "decrease"):
+            if not self.controls.sliders:
+                return
+            spec = self.controls.sliders[self.panel.selected]
+            value = spec.nudge(getattr(s, spec.key), 1 if action == "increase" else -1)
+            if self.change(**{spec.key: value}):
+                self.say(f"{spec.label}: {spec.text(value)}")
+        elif action in self._toggle_actions:
+            key = self._toggle_actions[action]
+            if self.change(**{key: not getattr(s, key)}):
+                self.say(f"{self.controls.toggle(key).label}: {'on' if getattr(scene.settings, key) else 'off'}")
+        elif action == "next_theme" and self.themes:
+            name = self.themes[(self.themes.index(s.theme) + 1) % len(self.themes)] if s.theme in self.themes \
+                else self.themes[0]
+            if self.change(theme=name):
+                self.say(f"Theme: {name}")
+        elif action == "diagnostics":
+            self._diagnostics()
+        elif action == "screenshot":
+            self.capture.screenshot_wanted = True
+        elif action == "record":
+            self.capture.toggle_recording(self.exhibit, s.seed)
+        elif action == "clear_drawing":
+            if self.pad is not None:
+                self.pad.clear()
+                self._drawing_changed()
+        elif action == "save_scene":
+            self._save_scene()
+        elif action == "load_scene":
+            self._load_scene()
+        elif action == "toggle_panel":
+            self._show_panel(not self.panel.visible)
+        elif action == "help":
+            self.help_open = not self.help_open
+        elif action == "fullscreen":
+            try:
+                pygame.display.toggle_fullscreen()
+            except pygame.error as error:
+                self.say(f"Full screen is not available here ({error}).", error=True)
+            self.resize_window()
+        elif action == "escape":
+            if self.help_open or self.diagnostics_lines is not None:
+                self.help_open, self.diagnostics_lines = False, None
+            else:
+                self.running = False
+        elif action == "quit":
+            self.running = False
+        else:
+            raise ValueError(f"unknown action {action!r}")
+
+    def _show_panel(self, visible: bool) -> None:
+        if visible != self.panel.visible:
+            self.panel.set_visible(visible)
+            self._layout()
+
+    # -- diagnostics, screenshot, recording, scenes ------------------------------------------------
+    def _diagnostics(self) -> None:
+        if self.diagnostics_lines is not None:
+            self.diagnostics_lines = None
+            return
+        lines = self.scene.diagnostics()
+        if lines is None:
+            self.say("This exhibit has no diagnostics.")
+            return
+        self.diagnostics_lines = lines + ["", "(I, Esc or a click closes this)"]
+        print("\n".join(lines), file=self.console, flush=True)
+
+    def _scene_path(self) -> Path | None:
+        text = self.panel.scene_entry.get_text().strip()
+        if not text:
+            self.say("Type a scene file name first (for example scene.toml).", error=True)
+            return None
+        path = Path(text).expanduser()
+        if path.suffix.lower() != ".toml":
+            self.say(f"A scene file name must end in .toml, got {text!r}.", error=True)
+            return None
+        return path
+
+    def _save_scene(self) -> None:
+        path = self._scene_path()
+        if path is None:
+            return
+        try:
+            save_scene(self.scene.settings, path)
+        except OSError as error:
+            self.say(f"Could not save the scene to {path}: {error.strerror or error}", error=True)
+            return
+        self.say(f"Scene saved: {path}", log=True)
+
+    def _load_scene(self) -> None:
+        path = self._scene_path()
+        if path is None:
+            return
+        try:
+            values = read_scene(path)
+            if scene_exhibit(values, str(path)) != self.show.name:
+                raise SettingsError([f"exhibit: this is a {scene_exhibit(values)!r} scene; the window shows "
+                                     f"{self.show.name!r} (open it with: illumination run --scene {path})"], str(path))
+            settings = load_settings(type(self.scene.settings), values)
+        except SettingsError as error:
+            problems = "\n".join(f"• {p}" for p in error.problems)
+            self.say(f"Could not load {path}:\n{problems}", error=True)
+            return
+        if self.commit(settings):
+            self.say(f"Scene loaded: {path} (seed {settings.seed})", log=True)
+
+    # -- the draw pad --------------------------------------------------------------------------------
+    def _pad_event(self, event) -> bool:
+        """Mouse and touch on the pad; True if the pad took the event."""
+        if self.pad is None:
+            return False
+        taken, changed = self.pad.handle_event(event, self.panel.pad_rect, self.screen.get_size())
+        if changed:
+            self._drawing_changed()
+        return taken
+
+    def _drawing_changed(self) -> None:
+        if self.controls.pad_apply is not None:
+            self.controls.pad_apply(self.scene, None if self.pad.empty else self.pad.image)
+
+    # -- the frame -----------------------------------------------------------------------------------
+    def process_event(self, event) -> None:
+        t = event.type
+        if t == pygame.QUIT:
+            self.running = False
+            return
+        if t in (pygame.VIDEORESIZE, pygame.WINDOWSIZECHANGED):
+            self.resize_window()
+            return
+        if t in _POINTER_EVENTS and self.panel.visible and self._pad_event(event):
+            return
+        if t in _TEXT_EVENTS:
+            if self.panel.visible and self.panel.text_focused():
+                if t == pygame.KEYDOWN and event.key == pygame.K_ESCAPE:
+                    self.manager.set_focus_set(None)
+                else:
+                    self.manager.process_events(event)
+            elif t == pygame.KEYDOWN:
+                action = keys.action_for(event, self.controls.toggles)
+                if action is not None:
+                    self.perform(action)
+            return
+        if (t == pygame.MOUSEBUTTONDOWN and (self.help_open or self.diagnostics_lines is not None)
+                and self.exhibit_rect.collidepoint(event.pos)):
+            self.help_open, self.diagnostics_lines = False, None
+            return
+        if self.panel.visible:
+            consumed = self.manager.process_events(event)
+            intent = self.panel.intent(event)
+            if intent is not None:
+                self._apply_intent(intent)
+                return
+            if consumed:
+                return
+        self.show.view.handle_event(event)
+
+    def update(self, dt: float) -> None:
+        self._apply_pending()
+        self.show.update(dt)
+        self._toast_left = max(0.0, self._toast_left - dt)
+        if self.panel.visible:
+            self.panel.sync(self.scene.settings, self.scene.paused, self.capture.recording)
+            if self.pad is not None and self.pad.version != self._pad_version:
+                self._pad_version = self.pad.version
+                self.panel.set_pad_picture(self.pad.render(PAD_SIZE))
+            if self.controls.pad_verdict is not None:
+                self.panel.show_verdict(self.controls.pad_verdict(self.scene))
+            self.manager.update(dt)
+
+    def draw(self) -> None:
+        self.show.draw(self.exhibit)
+        # Captures first: the art alone, without the help, messages or the recording light.
+        self.capture.after_draw(self.exhibit, self.scene.settings.seed)
+        if self.capture.recording:
+            self.overlay.draw_recording(self.exhibit, self.capture.seconds)
+        if self.help_open:
+            self.overlay.draw_box(self.exhibit, keys.help_lines(self.controls.toggles))
+        elif self.diagnostics_lines is not None:
+            self.overlay.draw_box(self.exhibit, self.diagnostics_lines)
+        if not self.panel.visible and self._toast_left > 0 and self.message:
+            self.overlay.draw_box(self.exhibit, self.message.splitlines(), anchor="bottomleft",
+                                  colour=ERROR if self.message_is_error else (232, 230, 220),
+                                  size=max(11, min(16, self.exhibit.get_height() // 60)))
+        if self.panel.visible:
+            self.manager.draw_ui(self.screen)
+
+    def close(self) -> None:
+        """Finish any recording (an unclosed one would be discarded)."""
+        self.capture.stop()

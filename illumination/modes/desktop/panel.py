@@ -1,0 +1,306 @@
+"""The side panel (pygame-gui): a thin layer over the one Settings object.
+
+The panel never touches the scene. It turns pygame-gui events into *intents* — ("set", key, value),
+("action", name), ("seed", text), ("theme", name) — that the Desktop validates and applies through
+`Settings.replace` + `scene.apply_settings`; and it shows the settings back (`sync`) whenever they
+change, whoever changed them (a key, a loaded scene, a restart after divergence).
+
+Layout (pixels, the panel is PANEL_WIDTH wide on the right of the window):
+    seed row · typed seed · actions · message box · tabs [Training | Visuals | Draw | Scene] · the tab's page
+"""
+from __future__ import annotations
+
+import html
+
+import pygame
+import pygame_gui
+from pygame_gui.elements import (UIButton, UICheckBox, UIDropDownMenu, UIHorizontalSlider, UIImage, UILabel, UIPanel,
+                                 UITextBox, UITextEntryLine)
+
+PANEL_WIDTH = 340
+PAD_SIZE = 224
+WELCOME = "Tab hides this panel; ? or H lists every key. Hover over a button to see its key."
+FONT_SIZE = 14
+
+GUI_THEME = {
+    "defaults": {
+        "colours": {
+            "normal_bg": "#2a2e38", "hovered_bg": "#3a404e", "disabled_bg": "#1c1f26", "selected_bg": "#3d5f8c",
+            "active_bg": "#3d5f8c", "dark_bg": "#14161c", "normal_text": "#e4e2da", "hovered_text": "#ffffff",
+            "disabled_text": "#7a7e88", "selected_text": "#ffffff", "active_text": "#ffffff",
+            "normal_border": "#454b5a", "hovered_border": "#6a7286", "disabled_border": "#2c3038",
+            "selected_border": "#5a82b8", "active_border": "#5a82b8", "text_cursor": "#ffffff",
+        },
+        "font": {"name": "noto_sans", "size": str(FONT_SIZE)},
+    },
+    "panel": {"colours": {"dark_bg": "#101218ee", "normal_border": "#2c3038"}},
+    "label": {"colours": {"dark_bg": "#00000000"}, "misc": {"text_horiz_alignment": "left"}},
+    "#seed_label": {"font": {"name": "noto_sans", "size": "18", "style": "bold"},
+                    "colours": {"normal_text": "#ffffff"}},
+    "#hint": {"colours": {"normal_text": "#9a9ea8"}},
+    "#verdict": {"font": {"name": "noto_sans", "size": "16", "style": "bold"}},
+    "text_box": {"colours": {"dark_bg": "#181b22"}, "misc": {"padding": "6,4"}},
+    "check_box": {"misc": {"text_horiz_alignment": "left"}},
+}
+FONTS = [
+    # regular 14 is pygame-gui's default and is always loaded
+    {"name": "noto_sans", "point_size": FONT_SIZE, "style": "italic", "antialiased": "1"},
+    {"name": "noto_sans", "point_size": FONT_SIZE, "style": "bold", "antialiased": "1"},
+    {"name": "noto_sans", "point_size": 16, "style": "bold", "antialiased": "1"},
+    {"name": "noto_sans", "point_size": 18, "style": "bold", "antialiased": "1"},
+]
+
+
+def make_manager(window_size: tuple[int, int]) -> pygame_gui.UIManager:
+    manager = pygame_gui.UIManager(window_size, GUI_THEME, enable_live_theme_updates=False)
+    manager.preload_fonts(FONTS)
+    return manager
+
+
+def slider_caption(spec, settings, pending=None, selected: bool = False) -> str:
+    value = getattr(settings, spec.key)
+    text = f"{spec.label}: {spec.text(value)}"
+    if spec.detail is not None:
+        text += spec.detail(settings, value)
+    if pending is not None and pending != value:
+        text = f"{spec.label}: {spec.text(pending)} (let go to restart)"
+    return ("» " if selected else "") + text
+
+
+class ControlPanel:
+    def __init__(self, manager: pygame_gui.UIManager, window_size: tuple[int, int], settings, themes: list[str],
+                 scene_path: str = "scene.toml", controls=None):
+        from illumination.core.controls import Controls
+        self.manager = manager
+        self.themes = list(themes)
+        self.controls = controls or Controls()
+        self.slider_specs = self.controls.sliders
+        self.tabs = (*(title for title, _, _ in self.controls.pages), *(("Draw",) if self.controls.make_pad else ()),
+                     "Scene")
+        self.visible = True
+        self.tab = self.tabs[0]
+        self.selected = 0                    # index into slider_specs of the slider the keyboard's − / + move
+        self.pending: dict = {}              # key -> value of a restarting slider still being dragged
+        self._settings = None                # the settings last shown
+        self._dirty_captions = False
+        self._texts: dict = {}               # element -> text last set (set_text only on change)
+        self.sliders: dict = {}              # key -> (spec, slider, caption label), in slider_specs order
+        self.toggles: dict = {}              # key -> check box
+        w, h = window_size
+        self.root = UIPanel(pygame.Rect(w - PANEL_WIDTH, 0, PANEL_WIDTH, h), starting_height=1, manager=manager)
+        self._build_header(settings)
+        self.pages = {name: UIPanel(pygame.Rect(0, 262, PANEL_WIDTH - 6, max(h - 268, 40)), starting_height=1,
+                                    manager=manager, container=self.root) for name in self.tabs}
+        y = 6
+        for title, specs, toggle_keys in self.controls.pages:
+            self._build_sliders(self.pages[title], specs, settings)
+            y = len(specs) * 44 + 4
+            for n, key in enumerate(toggle_keys):
+                self._build_toggle(self.pages[title], key, settings, y + 30 * n)
+            y += 30 * len(toggle_keys) + 6
+        # The theme menu sits at the end of the last page of settings (or the Scene page if there is none).
+        self._theme_page = self.controls.pages[-1][0] if self.controls.pages else "Scene"
+        if not self.controls.pages:
+            y = 216
+        UILabel(pygame.Rect(8, y, 120, 26), "Theme", manager, container=self.pages[self._theme_page])
+        self._theme_rect = pygame.Rect(110, y, 206, 28)
+        self.theme_menu = self._make_theme_menu(settings.theme)
+        if self.controls.make_pad:
+            self._build_draw_page()
+        self._build_scene_page(scene_path)
+        self.select_tab(self.tab)
+        self.sync(settings)
+
+    # -- building ----------------------------------------------------------------------------------
+    def _build_header(self, settings) -> None:
+        m, root = self.manager, self.root
+        self.seed_label = UILabel(pygame.Rect(8, 6, 170, 30), f"Seed {settings.seed}", m, container=root,
+                                  object_id="#seed_label")
+        self.buttons: dict[UIButton, str] = {}
+        self._button(root, pygame.Rect(182, 8, 142, 28), "Random seed", "seed_random", "a random seed (X)")
+        self._button(root, pygame.Rect(8, 42, 60, 28), "Prev", "seed_prev", "previous seed (P)")
+        self._button(root, pygame.Rect(72, 42, 60, 28), "Next", "seed_next", "next seed (N)")
+        self.seed_entry = UITextEntryLine(pygame.Rect(136, 42, 132, 28), m, container=root,
+                                          placeholder_text="type a seed")
+        self.seed_entry.set_text_length_limit(12)
+        self._button(root, pygame.Rect(272, 42, 52, 28), "Set", "seed_apply", "use the typed seed (Enter)")
+        self.pause_button = self._button(root, pygame.Rect(8, 78, 102, 28), "Pause", "pause", "pause / resume (Space)")
+        self._button(root, pygame.Rect(115, 78, 102, 28), "Step", "step", "one minibatch (→)")
+        self._button(root, pygame.Rect(222, 78, 102, 28), "Reset", "reset", "restart this run (R)")
+        self._button(root, pygame.Rect(8, 110, 102, 28), "Diagnostics", "diagnostics", "print full diagnostics (I)")
+        self._button(root, pygame.Rect(115, 110, 102, 28), "Screenshot", "screenshot", "save a PNG (C)")
+        self.record_button = self._button(root, pygame.Rect(222, 110, 102, 28), "Record", "record",
+                                          "start / stop an MP4 recording (V)")
+        self.message_box = UITextBox("", pygame.Rect(8, 144, 316, 76), m, container=root)
+        self.show_message(WELCOME)
+        self.tab_buttons: dict[UIButton, str] = {}
+        width = (316 + 2) // len(self.tabs) - 2
+        for n, name in enumerate(self.tabs):
+            button = UIButton(pygame.Rect(8 + n * (width + 2), 228, width, 28), name, m, container=root)
+            self.tab_buttons[button] = name
+
+    def _button(self, container, rect, text, action, tip=None) -> UIButton:
+        button = UIButton(rect, text, self.manager, container=container, tool_tip_text=tip)
+        self.buttons[button] = action
+        return button
+
+    def _build_sliders(self, page, specs, settings) -> None:
+        for n, spec in enumerate(specs):
+            y = 6 + n * 44
+            label = UILabel(pygame.Rect(8, y, 316, 18), "", self.manager, container=page)
+            slider = UIHorizontalSlider(pygame.Rect(8, y + 19, 316, 22), spec.position_of(getattr(settings, spec.key)),
+                                        (0, spec.positions), self.manager, container=page)
+            self.sliders[spec.key] = (spec, slider, label)
+
+    def _build_toggle(self, page, key, settings, y) -> None:
+        box = UICheckBox(pygame.Rect(10, y + 4, 18, 18), self.controls.toggle(key).label, self.manager, container=page,
+                         initial_state=bool(getattr(settings, key)))
+        self.toggles[key] = box
+
+    def _make_theme_menu(self, theme: str) -> UIDropDownMenu:
+        options = self.themes if theme in self.themes else [*self.themes, theme]
+        return UIDropDownMenu(options, theme, self._theme_rect, self.manager, container=self.pages[self._theme_page])
+
+    def _build_draw_page(self) -> None:
+        page, m = self.pages["Draw"], self.manager
+        UILabel(pygame.Rect(8, 4, 316, 20), self.controls.pad_title, m, container=page)
+        UILabel(pygame.Rect(8, 22, 316, 20), self.controls.pad_hint, m, container=page, object_id="#hint")
+        blank = pygame.Surface((PAD_SIZE, PAD_SIZE))
+        self.pad_image = UIImage(pygame.Rect((PANEL_WIDTH - 6 - PAD_SIZE) // 2, 46, PAD_SIZE, PAD_SIZE), blank, m,
+                                 container=page, scale_func=pygame.transform.scale)
+        self.verdict = UILabel(pygame.Rect(8, 278, 220, 26), "", m, container=page, object_id="#verdict")
+        self._button(page, pygame.Rect(236, 278, 88, 28), "Clear", "clear_drawing", "clear the pad (Backspace)")
+        self.verdict_detail = UILabel(pygame.Rect(8, 306, 316, 20), "", m, container=page, object_id="#hint")
+
+    def _build_scene_page(self, scene_path: str) -> None:
+        page, m = self.pages["Scene"], self.manager
+        UILabel(pygame.Rect(8, 6, 316, 20), "Scene file (every setting, flat TOML):", m, container=page)
+        self.scene_entry = UITextEntryLine(pygame.Rect(8, 30, 316, 30), m, container=page)
+        self.scene_entry.set_text(scene_path)
+        self._button(page, pygame.Rect(8, 68, 154, 30), "Save scene", "save_scene", "write the settings (Ctrl+S)")
+        self._button(page, pygame.Rect(170, 68, 154, 30), "Load scene", "load_scene", "restore a scene (Ctrl+O)")
+        UITextBox("Relative paths start in the folder the program was started from. "
+                  "To open with a scene: <i>illumination run --scene FILE</i>",
+                  pygame.Rect(8, 108, 316, 100), m, container=page)
+
+    # -- showing -----------------------------------------------------------------------------------
+    @property
+    def rect(self) -> pygame.Rect:
+        return self.root.rect
+
+    @property
+    def pad_rect(self) -> pygame.Rect | None:
+        """Where the drawing pad is on screen, when it can be seen."""
+        if not self.controls.make_pad:
+            return None
+        return self.pad_image.rect if self.visible and self.tab == "Draw" else None
+
+    def set_visible(self, visible: bool) -> None:
+        self.visible = visible
+        if visible:
+            self.root.show()
+            self.select_tab(self.tab)    # show() showed every page; keep only the chosen one
+        else:
+            self.root.hide()
+
+    def select_tab(self, name: str) -> None:
+        self.tab = name
+        for page_name, page in self.pages.items():
+            if page_name == name and self.visible:
+                page.show()
+            else:
+                page.hide()
+        for button, tab in self.tab_buttons.items():
+            button.select() if tab == name else button.unselect()
+
+    def relayout(self, window_size: tuple[int, int]) -> None:
+        w, h = window_size
+        self.root.set_dimensions((PANEL_WIDTH, h))
+        self.root.set_relative_position((w - PANEL_WIDTH, 0))
+        for page in self.pages.values():
+            page.set_dimensions((PANEL_WIDTH - 6, max(h - 268, 40)))
+
+    def text_focused(self) -> bool:
+        return self.seed_entry.is_focused or self.scene_entry.is_focused
+
+    def _set_text(self, element, text: str) -> None:
+        if self._texts.get(element) != text:
+            self._texts[element] = text
+            element.set_text(text)
+
+    def show_message(self, text: str, error: bool = False) -> None:
+        self.message = text
+        body = "<br>".join(html.escape(line) for line in text.splitlines())
+        self.message_box.set_text(f'<font color="#f0866a">{body}</font>' if error else body)
+
+    def show_verdict(self, verdict: tuple[str, str] | None) -> None:
+        """What the exhibit says about the pad's picture: (verdict, detail), or None for an empty pad."""
+        if not self.controls.make_pad:
+            return
+        if verdict is None:
+            self._set_text(self.verdict, "")
+            self._set_text(self.verdict_detail, "Empty pad: the exhibit shows its own samples.")
+            return
+        self._set_text(self.verdict, verdict[0])
+        self._set_text(self.verdict_detail, verdict[1])
+
+    def set_pad_picture(self, surface: pygame.Surface) -> None:
+        self.pad_image.set_image(surface, scale_func=pygame.transform.scale)
+
+    def sync(self, settings, paused: bool = False, recording: bool = False) -> None:
+        """Show the settings (and the run's state on the buttons); cheap when nothing changed."""
+        self._set_text(self.pause_button, "Resume" if paused else "Pause")
+        self._set_text(self.record_button, "Stop rec." if recording else "Record")
+        if settings is self._settings and not self._dirty_captions:
+            return
+        self._settings = settings
+        self._dirty_captions = False
+        self._set_text(self.seed_label, f"Seed {settings.seed}")
+        for n, spec in enumerate(self.slider_specs):
+            _, slider, label = self.sliders[spec.key]
+            pending = self.pending.get(spec.key)
+            self._set_text(label, slider_caption(spec, settings, pending, selected=n == self.selected))
+            position = spec.position_of(getattr(settings, spec.key) if pending is None else pending)
+            if slider.get_current_value() != position and not slider.sliding_button.held:
+                slider.set_current_value(position, warn=False)
+        for key, box in self.toggles.items():
+            if box.get_state() is not bool(getattr(settings, key)):
+                box.set_state(bool(getattr(settings, key)))
+        if self.theme_menu.selected_option[0] != settings.theme:
+            self.theme_menu.kill()
+            self.theme_menu = self._make_theme_menu(settings.theme)
+            if not (self.visible and self.tab == self._theme_page):
+                self.theme_menu.hide()
+
+    def refresh_captions(self) -> None:
+        self._dirty_captions = True
+
+    # -- events → intents --------------------------------------------------------------------------
+    def intent(self, event) -> tuple | None:
+        """What a pygame-gui event asks for, or None if it is not the panel's."""
+        element = getattr(event, "ui_element", None)
+        if event.type == pygame_gui.UI_BUTTON_PRESSED:
+            if element in self.tab_buttons:
+                self.select_tab(self.tab_buttons[element])
+                return ("tab", self.tab)
+            if element in self.buttons:
+                action = self.buttons[element]
+                if action == "seed_apply":
+                    return ("seed", self.seed_entry.get_text())
+                return ("action", action)
+        elif event.type == pygame_gui.UI_HORIZONTAL_SLIDER_MOVED:
+            for n, (key, (spec, slider, _)) in enumerate(self.sliders.items()):
+                if element is slider:
+                    self.selected = n
+                    self.refresh_captions()
+                    return ("set", key, spec.value_at(event.value))
+        elif event.type in (pygame_gui.UI_CHECK_BOX_CHECKED, pygame_gui.UI_CHECK_BOX_UNCHECKED):
+            for key, box in self.toggles.items():
+                if element is box:
+                    return ("set", key, event.type == pygame_gui.UI_CHECK_BOX_CHECKED)
+        elif event.type == pygame_gui.UI_DROP_DOWN_MENU_CHANGED and element is self.theme_menu:
+            return ("theme", event.text)
+        elif event.type == pygame_gui.UI_TEXT_ENTRY_FINISHED:
+            if element is self.seed_entry:
+                return ("seed", event.text)
+        return None
