@@ -1,0 +1,175 @@
+"""The shape of the house, proved from the code itself: every module's imports read with ast.
+
+Arrows run one way: cli → modes → exhibits → core → network, data, themes. No import circles; the three
+modes never import each other; network/, data/ and themes/ never import the app or pygame; command modules
+never import a sibling (bar the one leaf of argument types); and no mode names the network exhibit's insides.
+"""
+from __future__ import annotations
+
+import ast
+import io
+import tokenize
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGES = ("illumination", "network", "data", "themes")
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def modules() -> dict[str, Path]:
+    found = {}
+    for package in PACKAGES:
+        for path in sorted((ROOT / package).rglob("*.py")):
+            found[module_name(path)] = path
+    return found
+
+
+MODULES = modules()
+
+
+def imported_names(name: str, path: Path) -> set[str]:
+    """Every module name an import statement in this file names (at any depth: lazy imports count too)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")[: len(package.split(".")) - node.level + 1]
+                module = ".".join(base + ([node.module] if node.module else []))
+            else:
+                module = node.module
+            for alias in node.names:   # `from pkg import submodule` is an arrow to the submodule, not the package
+                full = f"{module}.{alias.name}"
+                names.add(full if full in MODULES else module)
+    return names
+
+
+def project_imports(name: str) -> set[str]:
+    """The project modules this one imports (a name that is a module's attribute resolves to the module)."""
+    found = set()
+    for imported in imported_names(name, MODULES[name]):
+        while imported and imported not in MODULES:
+            imported = imported.rpartition(".")[0]
+        if imported and imported != name:
+            found.add(imported)
+    return found
+
+
+GRAPH = {name: project_imports(name) for name in MODULES}
+
+
+def layer(name: str) -> str:
+    parts = name.split(".")
+    if parts[0] != "illumination":
+        return parts[0]
+    if len(parts) == 1:
+        return "illumination"
+    if parts[1] == "modes" and len(parts) > 2:
+        return f"modes.{parts[2]}"
+    return parts[1]
+
+
+def test_the_house_has_the_rooms_it_claims():
+    for room in ("illumination.core", "illumination.exhibits", "illumination.exhibits.network",
+                 "illumination.modes.desktop", "illumination.modes.kiosk", "illumination.modes.export",
+                 "illumination.cli", "illumination.cli.args"):
+        assert room in MODULES, room
+    assert set().union(*GRAPH.values()), "the import reader found no arrows at all"
+
+
+def test_no_import_circles():
+    """Depth-first search for a back edge; the circle found is named in the failure."""
+    state: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(node: str) -> list[str] | None:
+        state[node] = 1
+        stack.append(node)
+        for target in sorted(GRAPH[node]):
+            if state.get(target) == 1:
+                return stack[stack.index(target):] + [target]
+            if target not in state and (circle := visit(target)):
+                return circle
+        stack.pop()
+        state[node] = 2
+        return None
+
+    for node in sorted(GRAPH):
+        if node not in state:
+            circle = visit(node)
+            assert circle is None, " → ".join(circle)
+
+
+# layer -> the layers it must never import
+FORBIDDEN = {
+    "core": {"exhibits", "modes.desktop", "modes.kiosk", "modes.export", "cli"},
+    "exhibits": {"modes.desktop", "modes.kiosk", "modes.export", "cli"},
+    "modes.desktop": {"modes.kiosk", "modes.export", "cli"},
+    "modes.kiosk": {"modes.desktop", "modes.export", "cli"},
+    "modes.export": {"modes.desktop", "modes.kiosk", "cli"},
+    "network": {"illumination", "core", "exhibits", "modes.desktop", "modes.kiosk", "modes.export", "cli"},
+    "data": {"illumination", "core", "exhibits", "modes.desktop", "modes.kiosk", "modes.export", "cli", "network"},
+    "themes": {"illumination", "core", "exhibits", "modes.desktop", "modes.kiosk", "modes.export", "cli",
+               "network", "data"},
+}
+
+
+def test_every_arrow_runs_down_the_layers():
+    wrong = [f"{source} → {target}" for source, targets in GRAPH.items() for target in targets
+             if layer(target) in FORBIDDEN.get(layer(source), set())]
+    assert wrong == []
+
+
+@pytest.mark.parametrize("package", ["network", "data", "themes"])
+def test_the_computation_never_imports_pygame(package):
+    offenders = [name for name, path in MODULES.items() if name.split(".")[0] == package
+                 and any(n.split(".")[0] in ("pygame", "pygame_gui") for n in imported_names(name, path))]
+    assert offenders == []
+
+
+def test_command_modules_never_import_a_sibling():
+    commands = {n for n in MODULES if n.startswith("illumination.cli.")}
+    wrong = [f"{source} → {target}" for source in commands for target in GRAPH[source]
+             if target in commands and target != "illumination.cli.args"]
+    assert wrong == []
+
+
+# Names that belong to the network exhibit's insides: a mode that writes one has reached past the interface.
+NETWORK_ONLY = {"trainer", "_view", "NetworkScene", "NetworkView", "NetworkSettings", "make_trainer", "CLASS_NAMES",
+                "max_epochs", "early_stop", "learning_rate", "hidden_size", "test_accuracy", "epoch", "epochs",
+                "show_drawing", "drawing", "grid_probs", "diverged_for", "TRAINING_SLIDERS", "VISUAL_SLIDERS"}
+
+
+def code_names(path: Path) -> set[str]:
+    """The identifiers a file's code uses (strings and comments are not code)."""
+    tokens = tokenize.generate_tokens(io.StringIO(path.read_text(encoding="utf-8")).readline)
+    return {token.string for token in tokens if token.type == tokenize.NAME}
+
+
+def test_no_mode_names_the_network_exhibits_insides():
+    found = {name: sorted(code_names(path) & NETWORK_ONLY) for name, path in MODULES.items()
+             if layer(name).startswith("modes.")}
+    assert {name: names for name, names in found.items() if names} == {}
+
+
+def test_the_reader_would_see_a_forbidden_arrow(tmp_path):
+    """The checks above can fail: a core module importing a mode is seen as an arrow against the layers."""
+    fake = tmp_path / "fake.py"
+    fake.write_text("def f():\n    from illumination.modes.kiosk import attract\n")
+    names = imported_names("illumination.core.fake", fake)
+    assert "illumination.modes.kiosk.attract" in names
+    assert layer("illumination.modes.kiosk.attract") in FORBIDDEN["core"]
+    leaky = tmp_path / "leaky.py"
+    leaky.write_text("x = show.scene.trainer.epoch  # a comment naming trainer does not count\n")
+    assert code_names(leaky) & NETWORK_ONLY == {"trainer", "epoch"}
