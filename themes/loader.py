@@ -7,8 +7,13 @@ nobody chose. All problems are collected and reported together, each with its do
 editing a file can fix everything in one pass instead of one error per restart.
 
 The dataclasses below double as the schema: each field's metadata says whether it is a colour or a
-bounded number, and the validator walks them. Adding a key means adding one field here and one line to
-every theme file. Pure Python; never imports pygame.
+bounded number, and the one validator (schema.py) walks them. Adding a key means adding one field here and one
+line to every theme file. Pure Python; never imports pygame.
+
+Sections are of two kinds: BASE_SECTIONS every exhibit uses (background, text, chart panels, effects), and
+each exhibit's own (EXHIBIT_SECTIONS: the network's synapses, neurons, particles and prediction grid). An
+exhibit's view reads the base sections and its own, never another exhibit's; a new exhibit adds its section
+here and to every theme file.
 """
 from __future__ import annotations
 
@@ -157,6 +162,9 @@ SECTIONS: dict[str, type] = {
     "chart": ChartColours,
     "effects": Effects,
 }
+BASE_SECTIONS = ("background", "text", "chart", "effects")
+EXHIBIT_SECTIONS: dict[str, tuple[str, ...]] = {"network": ("synapse", "neuron", "particle", "grid")}
+assert set(SECTIONS) == set(BASE_SECTIONS).union(*EXHIBIT_SECTIONS.values())
 _TOP_LEVEL_KEYS = ("name", "description", "mode", *SECTIONS)
 
 
