@@ -21,7 +21,7 @@ import numpy as np
 
 from network.mlp import MLP, N_INPUTS, N_OUTPUTS
 
-CHUNK_ELEMENTS = 1 << 17  # grid points per chunk x samples x hidden units: ~1 MB of float64, cache-sized
+CHUNK_ELEMENTS = 1 << 18  # grid points per chunk x samples x hidden units: ~2 MB of float64, a row at 51
 
 
 def parameter_count(hidden: int) -> int:
@@ -86,23 +86,29 @@ def loss_slice(net: MLP, X: np.ndarray, y: np.ndarray, d1: np.ndarray, d2: np.nd
     Z0 = X @ base.W1 + base.b1                                           # (n, H)
     ZA = X @ along_1.W1 + along_1.b1                                     # (n, H)
     ZB = X @ along_2.W1 + along_2.b1                                     # (n, H)
-    # margin = z2[other] - z2[label] = sign · (h1 · w + c) with w = W2[:, 1] - W2[:, 0], c = b2[1] - b2[0]
+    # margin = z2[other] - z2[label] = sign · (h1 · w + c) with w = W2[:, 1] - W2[:, 0], c = b2[1] - b2[0];
+    # along the plane w and c move linearly too: w(α, β) = w0 + α·wA + β·wB, c(α, β) likewise
     sign = np.where(y == 0, 1.0, -1.0)                                   # (n,)
-    w = np.stack([m.W2[:, 1] - m.W2[:, 0] for m in (base, along_1, along_2)], axis=1)  # (H, 3)
-    c = np.array([m.b2[1] - m.b2[0] for m in (base, along_1, along_2)])                # (3,)
+    w = np.stack([m.W2[:, 1] - m.W2[:, 0] for m in (base, along_1, along_2)])  # (3, H): w0, wA, wB
+    c = np.array([m.b2[1] - m.b2[0] for m in (base, along_1, along_2)])        # (3,):   c0, cA, cB
 
     alphas, betas = grid_offsets(span, resolution), grid_offsets(span, resolution)
     losses = np.empty((resolution, resolution))
-    chunk = max(1, CHUNK_ELEMENTS // (X.shape[0] * hidden))              # alphas per chunk
+    chunk = min(resolution, max(1, CHUNK_ELEMENTS // (X.shape[0] * hidden)))  # alphas per chunk
+    buffer = np.empty((chunk, X.shape[0], hidden))                       # (K, n, H), reused
     for row, beta in enumerate(betas):
         row_base = Z0 + beta * ZB                                        # (n, H): Z1 at α = 0 on this row
         for start in range(0, resolution, chunk):
-            a = alphas[start:start + chunk, None]                        # (K, 1)
-            hidden_out = ZA * a[:, :, None]                              # (K, n, H)
+            a = alphas[start:start + chunk]                              # (K,)
+            hidden_out = buffer[:len(a)]
+            np.multiply(ZA, a[:, None, None], out=hidden_out)            # Z1 = α·ZA + (Z0 + β·ZB)
             hidden_out += row_base
-            np.maximum(hidden_out, 0.0, out=hidden_out)                  # ReLU
-            parts = hidden_out @ w  # (K, n, 3): h1 · (w0, wA, wB); K small products, each too small to go multi-threaded
-            margin = (parts[..., 0] + c[0]) + a * (parts[..., 1] + c[1]) + beta * (parts[..., 2] + c[2])  # (K, n)
+            np.maximum(hidden_out, 0.0, out=hidden_out)                  # ReLU: h1 (K, n, H)
+            weights = w[0] + a[:, None] * w[1] + beta * w[2]             # (K, H): w(α, β) per grid point
+            bias = c[0] + a * c[1] + beta * c[2]                         # (K,)
+            # (K, n): K stacked small products, not one tall one: a tall product goes multi-threaded in the
+            # BLAS, which costs ten times more on a busy 2-core machine.
+            margin = (hidden_out @ weights[:, :, None])[:, :, 0] + bias[:, None]
             losses[row, start:start + chunk] = np.logaddexp(0.0, sign * margin).mean(axis=1)
     return alphas, betas, losses
 
