@@ -1,0 +1,115 @@
+"""Loss slices through the live network, filter-normalised directions, and the path's PCA plane."""
+import numpy as np
+import pytest
+
+from data import make_dataset
+from network.landscape import (filter_normalised_direction, filter_normalised_directions, flatten_parameters,
+                               grid_offsets, loss_slice, parameter_count, trajectory_projection,
+                               unflatten_parameters)
+from network.mlp import MLP
+
+
+@pytest.fixture(scope="module")
+def data():
+    dataset = make_dataset(7)
+    return dataset.X_train, dataset.y_train
+
+
+@pytest.fixture(scope="module")
+def trained_net(data):
+    """A net after 30 plain gradient steps, so biases and weights are all non-trivial."""
+    X, y = data
+    net = MLP.create(seed=7, hidden=12)
+    for _ in range(30):
+        _, grads = net.loss_and_grads(X, y)
+        for name, parameter in net.parameters().items():
+            parameter -= 0.5 * grads[name]
+    assert np.abs(net.b1).min() > 0
+    return net
+
+
+def test_flatten_and_unflatten_round_trip(trained_net):
+    flat = flatten_parameters(trained_net)
+    assert flat.shape == (parameter_count(12),) == (64 * 12 + 12 + 12 * 2 + 2,)
+    assert flat[0] == trained_net.W1[0, 0] and flat[64 * 12] == trained_net.b1[0] and flat[-1] == trained_net.b2[1]
+    again = unflatten_parameters(flat, 12)
+    for name, parameter in trained_net.parameters().items():
+        np.testing.assert_array_equal(again.parameters()[name], parameter)
+    with pytest.raises(ValueError):
+        unflatten_parameters(flat[:-1], 12)
+
+
+def test_directions_are_filter_normalised(trained_net):
+    d1, d2 = filter_normalised_directions(trained_net, np.random.default_rng(3))
+    assert not np.allclose(d1, d2)
+    for flat in (d1, d2):
+        direction = unflatten_parameters(flat, 12)
+        for weights, bias, own_weights, own_bias in ((direction.W1, direction.b1, trained_net.W1, trained_net.b1),
+                                                     (direction.W2, direction.b2, trained_net.W2, trained_net.b2)):
+            for neuron in range(weights.shape[1]):
+                direction_norm = np.linalg.norm(np.append(weights[:, neuron], bias[neuron]))
+                weight_norm = np.linalg.norm(np.append(own_weights[:, neuron], own_bias[neuron]))
+                assert direction_norm == pytest.approx(weight_norm, rel=1e-12)
+
+
+def test_directions_are_reproducible_from_the_generator(trained_net):
+    first = filter_normalised_direction(trained_net, np.random.default_rng(5))
+    np.testing.assert_array_equal(first, filter_normalised_direction(trained_net, np.random.default_rng(5)))
+
+
+def test_offsets_are_symmetric_with_an_exact_zero():
+    offsets = grid_offsets(0.7, 51)
+    assert offsets[25] == 0.0 and offsets[0] == -0.7 and offsets[-1] == 0.7
+    np.testing.assert_array_equal(offsets, -offsets[::-1])
+
+
+def test_slice_centre_is_the_net_loss(trained_net, data):
+    X, y = data
+    d1, d2 = filter_normalised_directions(trained_net, np.random.default_rng(4))
+    alphas, betas, losses = loss_slice(trained_net, X, y, d1, d2, span=1.0, resolution=51)
+    assert alphas.shape == betas.shape == (51,) and losses.shape == (51, 51)
+    assert losses[25, 25] == pytest.approx(trained_net.loss(X, y), abs=1e-12)
+
+
+@pytest.mark.parametrize("row, column", [(0, 0), (3, 40), (50, 17), (25, 49)])
+def test_slice_matches_an_explicitly_perturbed_net(trained_net, data, row, column):
+    X, y = data
+    d1, d2 = filter_normalised_directions(trained_net, np.random.default_rng(4))
+    alphas, betas, losses = loss_slice(trained_net, X, y, d1, d2, span=0.8, resolution=51)
+    moved = unflatten_parameters(flatten_parameters(trained_net) + alphas[column] * d1 + betas[row] * d2, 12)
+    assert losses[row, column] == pytest.approx(moved.loss(X, y), abs=1e-12)
+
+
+def test_slice_works_in_chunks_smaller_than_a_row(trained_net, data, monkeypatch):
+    import network.landscape as landscape
+    X, y = data
+    d1, d2 = filter_normalised_directions(trained_net, np.random.default_rng(6))
+    whole = loss_slice(trained_net, X, y, d1, d2, resolution=9)[2]
+    monkeypatch.setattr(landscape, "CHUNK_ELEMENTS", 1)  # one grid point at a time
+    np.testing.assert_allclose(loss_slice(trained_net, X, y, d1, d2, resolution=9)[2], whole, rtol=1e-14)
+
+
+def test_trajectory_in_a_known_plane_is_recovered():
+    rng = np.random.default_rng(8)
+    P, T = 300, 60
+    basis, _ = np.linalg.qr(rng.standard_normal((P, 2)))        # (P, 2) orthonormal: the true plane
+    final = rng.standard_normal(P)
+    t = np.linspace(0, 1, T)
+    plane_coords = np.stack([3 * (1 - t) ** 2, np.sin(6 * t) * (1 - t)], axis=1)  # (T, 2), ends at (0, 0)
+    history = final + plane_coords @ basis.T                    # (T, P)
+    coords, directions, explained = trajectory_projection(history)
+    assert coords.shape == (T, 2) and directions.shape == (2, P) and explained.shape == (2,)
+    assert explained.sum() == pytest.approx(1.0, abs=1e-12)
+    np.testing.assert_allclose(directions @ directions.T, np.eye(2), atol=1e-12)
+    np.testing.assert_allclose(basis @ (basis.T @ directions.T), directions.T, atol=1e-10)  # same plane
+    np.testing.assert_allclose(coords @ directions + final, history, atol=1e-10)
+    assert (coords[0] >= 0).all() and np.allclose(coords[-1], 0)
+
+
+def test_off_plane_wandering_lowers_the_explained_share():
+    rng = np.random.default_rng(9)
+    history = np.cumsum(rng.standard_normal((40, 50)), axis=0)  # a random walk fills many directions
+    _, _, explained = trajectory_projection(history)
+    assert 0.3 < explained.sum() < 0.99 and explained[0] >= explained[1]
+    with pytest.raises(ValueError):
+        trajectory_projection(history[:1])
