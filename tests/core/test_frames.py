@@ -503,7 +503,9 @@ def test_real_ctrl_c_in_a_terminal_keeps_the_recording(tmp_path):
     import textwrap
 
     script = textwrap.dedent(f"""
-        import os, sys
+        import os, signal, sys
+        # A terminal job hears Ctrl-C; a child of a background job inherits SIGINT ignored. Be the terminal job.
+        signal.signal(signal.SIGINT, signal.default_int_handler)
         os.environ["SDL_VIDEODRIVER"] = "dummy"
         import pygame
         from illumination.core.frames import open_writer
@@ -521,7 +523,7 @@ def test_real_ctrl_c_in_a_terminal_keeps_the_recording(tmp_path):
             print(w.frames_written, w.finalized, flush=True)
     """)
     child = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True,
-                             cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                             cwd=os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
                              start_new_session=True)  # its own group, like a shell job
     try:
         assert child.stdout.readline().strip() == "recording"
