@@ -1,6 +1,6 @@
 """The one `illumination` command: parsing and dispatch. One module per command group does the work:
 train.py (train, bench train) · window.py (run) · export.py (export, snapshot, bench export) · kiosk.py ·
-bench.py (bench render, bench ui) · args.py (the leaf every one of them builds on).
+bench.py (bench render, bench ui) · experiment.py (experiment escape) · args.py (the leaf every one of them builds on).
 
 A user mistake (bad flag, bad file) prints one clear line and exits 2; an I/O failure exits 1. Never a traceback.
 """
@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import sys
 
-from illumination.cli import bench, export, kiosk, train, window
+from illumination.cli import bench, experiment, export, kiosk, train, window
 from illumination.cli.args import CleanParser
 from illumination.core.settings import SettingsError
 
-COMMAND_GROUPS = (train, window, export, kiosk, bench)
+COMMAND_GROUPS = (train, window, export, kiosk, bench, experiment)
 
 
 def build_parser() -> CleanParser:

@@ -1,0 +1,101 @@
+"""`illumination experiment escape`: does noise let descent escape local minima? Counted, not shown.
+
+Headless and pygame-free: the ensembles run in network/escape.py. One table row per noise level (or per
+cooling schedule with --schedule): the fraction of balls that end in the global minimum's basin and their
+mean final loss. The same arguments give a bit-identical table.
+"""
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import sys
+
+from illumination.cli.args import CleanParser, report, seed_type, whole
+
+DEFAULT_NOISE = "0,0.5,1,2,4"
+
+
+def _numbers(text: str) -> list[float]:
+    try:
+        values = [float(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"noise must be numbers separated by commas, got {text!r}") from None
+    if not values or not all(math.isfinite(v) and v >= 0 for v in values):
+        raise argparse.ArgumentTypeError(f"noise levels must be finite numbers >= 0, got {text!r}")
+    return values
+
+
+def _names(text: str) -> list[str]:
+    names = [part.strip() for part in text.split(",") if part.strip()]
+    if not names:
+        raise argparse.ArgumentTypeError("--schedule needs at least one schedule name")
+    return names
+
+
+def _count(name: str, low: int):
+    return lambda text: whole(text, low, name)
+
+
+def register(commands, benches) -> None:
+    experiment = commands.add_parser("experiment", help="headless experiments that turn a claim into numbers")
+    experiments = experiment.add_subparsers(dest="experiment", parser_class=CleanParser, required=True)
+    escape = experiments.add_parser("escape", help="how many balls reach the global basin, per noise level")
+    escape.add_argument("--surface", default="complex", help="loss surface (default complex)")
+    escape.add_argument("--balls", type=_count("balls", 0), default=1000, help="balls per row (1 to 100,000)")
+    escape.add_argument("--steps", type=_count("steps", 0), default=2000, help="steps each ball takes")
+    escape.add_argument("--noise", type=_numbers, default=_numbers(DEFAULT_NOISE),
+                        help=f"noise levels, comma separated (default {DEFAULT_NOISE}): the temperature T0 in "
+                             "langevin mode, the kick size in uniform mode")
+    escape.add_argument("--schedule", type=_names,
+                        help="compare cooling schedules instead (e.g. exponential,polynomial,linear,constant) "
+                             "at --temperature")
+    escape.add_argument("--temperature", type=float, default=2.0,
+                        help="with --schedule: the starting noise level (default 2)")
+    escape.add_argument("--noise-mode", default="langevin", help="langevin (default) or uniform (the seed's kick)")
+    escape.add_argument("--optimizer", default="momentum", help="sgd, momentum (default), rmsprop or adam")
+    escape.add_argument("--lr", type=float, default=0.01, help="learning rate (default 0.01)")
+    escape.add_argument("--momentum", type=float, default=0.8, help="momentum β (default 0.8)")
+    escape.add_argument("--seed", type=seed_type, default=0, help="one seed for every stream (default 0)")
+    escape.add_argument("--json", action="store_true", help="print one JSON object")
+    escape.set_defaults(handler=escape_command)
+
+
+def escape_command(args) -> int:
+    from tqdm import tqdm
+    from illumination.core.settings import SettingsError
+    from network.descent import check_ball_count
+    from network.escape import escape_table, format_table, schedule_table
+    common = dict(surface=args.surface, balls=args.balls, steps=args.steps, seed=args.seed,
+                  noise_mode=args.noise_mode, optimizer=args.optimizer, learning_rate=args.lr,
+                  momentum=args.momentum)
+    levels = args.schedule if args.schedule else args.noise
+    rows = []
+    try:
+        # Validate every argument before the first ensemble runs (a one-ball, zero-step table is free).
+        check_ball_count(args.balls)
+        if args.schedule:
+            schedule_table(**{**common, "balls": 1, "steps": 0}, temperature=args.temperature,
+                           schedules=args.schedule)
+        else:
+            escape_table(**{**common, "balls": 1, "steps": 0}, noises=args.noise)
+        # Each row is independent of the others (its own stream), so rows are run one at a time for the bar.
+        for level in tqdm(levels, desc="escape", unit="row", file=sys.stderr, leave=False,
+                          disable=True if os.environ.get("CI") else None):
+            if args.schedule:
+                rows += schedule_table(**common, temperature=args.temperature, schedules=(level,))
+            else:
+                rows += escape_table(**common, noises=(level,))
+    except ValueError as error:
+        raise SettingsError([str(error)]) from None
+    result = {"experiment": "escape", **common, "rows": rows}
+    if args.schedule:
+        result["temperature"] = args.temperature
+    if args.json:
+        return report(result, True)
+    what = f"temperature T0 {args.temperature:g}, " if args.schedule else ""
+    print(f"{args.balls} balls × {args.steps} steps on {args.surface} ({args.optimizer}, lr {args.lr:g}, "
+          f"{args.noise_mode} noise, {what}seed {args.seed}); global basin = where noiseless descent reaches "
+          f"the lowest minimum")
+    print(format_table(rows))
+    return 0
