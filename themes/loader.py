@@ -112,6 +112,16 @@ class ChartColours:
 
 
 @dataclass(frozen=True)
+class LandscapeColours:
+    terrain_low: RGB = _colour()  # the surface's lowest point ...
+    terrain_high: RGB = _colour()  # ... and its highest
+    contour: RGB = _colour()
+    ball: RGB = _colour()
+    cold: RGB = _colour()  # a trail point at low temperature ...
+    hot: RGB = _colour()  # ... and at high temperature
+
+
+@dataclass(frozen=True)
 class Effects:
     glow_strength: float = _number(0, 4, low_exclusive=True)  # 0 would make the network invisible
     bloom: float = _number(0, 2)
@@ -130,6 +140,7 @@ class Theme:
     grid: GridColours
     chart: ChartColours
     effects: Effects
+    landscape: LandscapeColours
     source: str  # the file this theme was loaded from
 
     @property
@@ -161,9 +172,11 @@ SECTIONS: dict[str, type] = {
     "grid": GridColours,
     "chart": ChartColours,
     "effects": Effects,
+    "landscape": LandscapeColours,
 }
 BASE_SECTIONS = ("background", "text", "chart", "effects")
-EXHIBIT_SECTIONS: dict[str, tuple[str, ...]] = {"network": ("synapse", "neuron", "particle", "grid")}
+EXHIBIT_SECTIONS: dict[str, tuple[str, ...]] = {"network": ("synapse", "neuron", "particle", "grid"),
+                                                 "landscape": ("landscape",)}
 assert set(SECTIONS) == set(BASE_SECTIONS).union(*EXHIBIT_SECTIONS.values())
 _TOP_LEVEL_KEYS = ("name", "description", "mode", *SECTIONS)
 

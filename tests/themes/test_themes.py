@@ -285,7 +285,7 @@ def test_emission_palette_inverts_every_colour_of_a_light_theme():
     light = ink.emission_palette()
     assert light.mode == "light"  # kept: the renderer still needs to know to invert the final frame
     pairs = list(zip(colour_fields(ink), colour_fields(light)))
-    assert len(pairs) == 24  # every colour in the schema
+    assert len(pairs) == 30  # every colour in the schema
     for (path, original), (same_path, inverted) in pairs:
         assert path == same_path
         assert inverted == tuple(255 - v for v in original), path
@@ -325,7 +325,8 @@ def test_okabe_ito_data_hues_come_from_the_palette():
     data_carrying = ["synapse.positive", "synapse.negative", "neuron.glow", "neuron.halo",
                      "neuron.sparkle", "particle.forward", "particle.backward", "grid.correct",
                      "grid.incorrect", "grid.uncertain", "chart.loss", "chart.train_accuracy",
-                     "chart.test_accuracy", "chart.gradient", "text.accent"]
+                     "chart.test_accuracy", "chart.gradient", "text.accent", "landscape.ball", "landscape.cold",
+                     "landscape.hot"]
     colours = dict(colour_fields(theme))
     for path in data_carrying:
         assert colours[path] in palette, path
@@ -337,7 +338,8 @@ def test_okabe_ito_data_hues_come_from_the_palette():
 def test_print_inks_are_readable_on_paper():
     theme = load_theme("print")
     paper = theme.background.bottom  # the darker end of the gradient is the worst case
-    faint_on_purpose = {"neuron.rim", "chart.panel", "chart.panel_border"}
+    faint_on_purpose = {"neuron.rim", "chart.panel", "chart.panel_border",
+                        "landscape.terrain_low", "landscape.terrain_high"}   # the ground the marks stand on
     for path, rgb in colour_fields(theme):
         if path.startswith("background.") or path in faint_on_purpose:
             continue
