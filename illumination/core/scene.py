@@ -118,3 +118,6 @@ class Exhibit:
     converge_setting: str = ""                           # until = "converged" turns this bool setting on
     controls: Callable | None = None                     # () -> core.controls.Controls: the desktop panel's
     #                                                      controls, built lazily (None: settings-free panel)
+    #: (settings) -> the longest clock step one update may take without the run losing work to its catch-up
+    #: cap: the headless kiosk soak updates at least this often
+    longest_update: Callable = lambda settings: 0.5

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from illumination.core.scene import Exhibit
 from illumination.core.settings import SettingsError
+from illumination.exhibits.landscape import EXHIBIT as LANDSCAPE
 from illumination.exhibits.network import EXHIBIT as NETWORK
 
 EXHIBITS: dict[str, Exhibit] = {}
@@ -26,3 +27,4 @@ def get_exhibit(name: str) -> Exhibit:
 
 
 register(NETWORK)
+register(LANDSCAPE)

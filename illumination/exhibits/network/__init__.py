@@ -36,4 +36,6 @@ def _controls():
 
 EXHIBIT = Exhibit(name="network", title="Network", settings=NetworkSettings, make_scene=_make_scene,
                   make_view=_make_view, about=ABOUT, count_unit="epochs", count_setting="max_epochs",
-                  converge_setting="early_stop", controls=_controls)
+                  converge_setting="early_stop", controls=_controls,
+                  # an update catches up at most ~4 epochs (scene.py); half of that leaves a margin
+                  longest_update=lambda settings: 2.0 / settings.speed)

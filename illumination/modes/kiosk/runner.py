@@ -18,11 +18,11 @@ from pathlib import Path
 LOGGER_NAME = "illumination.kiosk"
 LOG_MAX_BYTES = 1_000_000     # per file; with the backups at most ~4 MB of logs, ever
 LOG_BACKUPS = 3
-# The soak's step. Training runs its exact number of minibatches per simulated second at any update rate (the
-# scene accumulates fractional steps), as long as one update stays under the scene's catch-up cap of ~4 epochs:
-# so at least 2 updates per simulated second, more for fast items (speed / 2). The cost is the training itself
-# (~4 ms per simulated second here, mostly the trainer's per-step snapshot) plus ~1.8 ms per drawn frame; one
-# frame every 2 simulated seconds keeps 24 simulated hours near 7-9 minutes on this 2-core machine.
+# The soak's step. An exhibit does its exact amount of work per simulated second at any update rate (scenes
+# accumulate fractional steps), as long as one update stays under its catch-up cap (each exhibit says how long
+# an update may be: Exhibit.longest_update): so at least 2 updates per simulated second, more for fast items.
+# The cost is the work itself plus ~1.8 ms per drawn frame; one frame every 2 simulated seconds keeps 24
+# simulated hours near 7-9 minutes on this 2-core machine (measured with the network-only playlist).
 SOAK_UPDATES_PER_SECOND = 2
 SOAK_DRAW_EVERY_S = 2
 SOAK_SIZE = (320, 180)
@@ -163,8 +163,9 @@ def soak(playlist, hours: float, size=SOAK_SIZE, *, faults=None, log=None, progr
          draw_every_s: int = SOAK_DRAW_EVERY_S, start: datetime | None = None) -> dict:
     """Run the kiosk for `hours` of simulated time on the fixed clock, headless, and report what happened."""
     if updates_per_second is None:
-        fastest = max(getattr(item.settings, "speed", 1.0) for item in playlist.items)
-        updates_per_second = max(SOAK_UPDATES_PER_SECOND, math.ceil(fastest / 2))
+        from illumination.exhibits import get_exhibit
+        longest = min(get_exhibit(item.exhibit).longest_update(item.settings) for item in playlist.items)
+        updates_per_second = max(SOAK_UPDATES_PER_SECOND, math.ceil(1.0 / longest))
     from tqdm import tqdm
     from illumination.core.clock import FixedClock
     from illumination.core.display import init_headless

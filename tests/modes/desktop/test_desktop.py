@@ -21,7 +21,7 @@ from illumination.core.display import init_headless
 from illumination.core.settings import read_scene
 from illumination.core.show import make_show
 from illumination.exhibits import get_exhibit
-from illumination.exhibits.network.controls import SLIDER_BY_KEY, SLIDERS, TOGGLES
+from illumination.exhibits.network.controls import SLIDER_BY_KEY, SLIDERS
 from illumination.exhibits.network.drawpad import DrawPad, cells_between
 from illumination.exhibits.network.settings import RANGES
 from illumination.exhibits.network.settings import NetworkSettings as Settings

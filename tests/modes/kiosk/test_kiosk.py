@@ -364,19 +364,22 @@ def test_bad_theme_in_an_item_is_reported_and_replaced(tmp_path):
 
 
 def test_exhibits_are_checked_against_the_registry(monkeypatch):
-    text = '[[item]]\nexhibit = "landscape"\nseconds = 5\n'
+    text = '[[item]]\nexhibit = "aquarium"\nseconds = 5\n'
     with pytest.raises(ValueError, match=r"item\[0\].exhibit: must be one of"):
         playlist_of(text)
-    monkeypatch.setitem(EXHIBITS, "landscape", stub(Solid, "landscape"))
-    assert playlist_of(text).items[0].exhibit == "landscape"
+    monkeypatch.setitem(EXHIBITS, "aquarium", stub(Solid, "aquarium"))
+    assert playlist_of(text).items[0].exhibit == "aquarium"
 
 
 def test_default_playlist_is_valid_and_uses_every_duration_kind():
     items = read_playlist(DEFAULT_PLAYLIST).items
     assert any(i.count for i in items) and any(i.seconds for i in items) and any(i.until for i in items)
-    assert all(i.count_unit == "epochs" for i in items if i.count)
+    assert {i.exhibit for i in items} == {"network", "landscape"}     # the loop alternates the exhibits
+    assert {(i.exhibit, i.count_unit) for i in items if i.count} == {("network", "epochs"), ("landscape", "steps")}
     assert any(i.seed == "random" for i in items) and any(i.seed == "next" for i in items)
     assert next(i for i in items if i.count).settings.max_epochs == next(i for i in items if i.count).count
+    steps_item = next(i for i in items if i.count and i.count_unit == "steps")
+    assert steps_item.settings.max_steps == steps_item.count
 
 
 def test_seeds_next_and_random_are_reproducible():

@@ -1,0 +1,37 @@
+"""The Landscape exhibit: an optimizer is a ball rolling on a loss surface, and noise (temperature) lets it
+escape the basins it would otherwise settle in. One ball, or ten thousand at once.
+
+settings.py (its scene-file keys) · scene.py (state: the balls, their trail and histories; the physics is
+network/descent.py) · view.py (the map from above). Importing this package is cheap.
+"""
+from __future__ import annotations
+
+from illumination.core.scene import Exhibit
+from illumination.exhibits.landscape.settings import LandscapeSettings
+
+ABOUT = ("What you are seeing", (
+    "Every point of this map is a loss: how wrong a model would be with the two settings at that spot. "
+    "Bright is high, dark is low.",
+    "The balls are optimizers. Each one feels the slope under it and steps downhill, again and again: that "
+    "is gradient descent, the engine of all machine learning.",
+    "Cold balls stop in the first valley they meet. A little heat, random jostling, lets them climb out and "
+    "find deeper ones. Too much heat and they never settle.",
+    "Nothing here is decoration: every light is a ball's real position, every colour of the trail the "
+    "temperature it felt at that step.",
+))
+
+
+def _make_scene(settings):
+    from illumination.exhibits.landscape.scene import LandscapeScene
+    return LandscapeScene(settings)
+
+
+def _make_view(scene, size, theme):
+    from illumination.exhibits.landscape.view import LandscapeView
+    return LandscapeView(scene, size, theme)
+
+
+EXHIBIT = Exhibit(name="landscape", title="Landscape", settings=LandscapeSettings, make_scene=_make_scene,
+                  make_view=_make_view, about=ABOUT, count_unit="steps", count_setting="max_steps",
+                  # an update takes at most MAX_STEPS_PER_UPDATE (400) steps; half of that leaves a margin
+                  longest_update=lambda settings: 200.0 / settings.speed)

@@ -1,0 +1,139 @@
+"""The Landscape exhibit's state: balls rolling on a loss surface under learning rate, momentum, noise and
+temperature (the physics is network/descent.py), a trail and data log of the first ball, and the histories the
+plots read. `update(dt)` steps the balls at `speed` steps per second of the clock and draws every random number;
+the view only reads. A ball that leaves the surface (or goes non-finite) is counted as exploded, shown as such,
+and starts again from a fresh random point: no crash, no NaN.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from data.seeding import rng_for
+from illumination.core.scene import Scene
+from network.descent import Balls, BallSettings
+
+HISTORY = 2000              # steps of loss and temperature the plots keep
+EXPLODED_NOTICE_S = 2.0     # how long "exploded" stays on screen
+MAX_STEPS_PER_UPDATE = 400  # catch-up cap after a stall
+
+
+class LandscapeScene(Scene):
+    name = "landscape"
+
+    def __init__(self, settings):
+        super().__init__(settings)
+        self.time = 0.0
+        self.reset()
+
+    def reset(self, seed: int | None = None) -> None:
+        super().reset(seed)
+        s = self.settings
+        self.rng = rng_for(s.seed, "landscape")         # starts, noise and respawns: one stream of this run
+        self.balls = Balls(self.ball_settings(), s.balls, self.rng, tracked=0)
+        self._due = 0.0
+        self.explosions = 0
+        self.exploded_for: float | None = None          # seconds since the last explosion was shown
+        self.loss_history = np.full(HISTORY, np.nan)    # (HISTORY,) ring of the tracked ball's loss
+        self.temperature_history = np.full(HISTORY, np.nan)
+        self._record()
+
+    def ball_settings(self) -> BallSettings:
+        s = self.settings
+        return BallSettings(surface=s.surface, optimizer=s.optimizer, learning_rate=s.learning_rate,
+                            momentum=s.momentum, noise_mode=s.noise_mode, temperature=s.temperature,
+                            schedule=s.schedule, noise=s.noise)
+
+    def apply_settings(self, settings) -> None:
+        """Learning rate, momentum, noise and schedule change live; a new seed, surface, ball count or
+        optimizer (whose buffers mean something else) starts the balls afresh."""
+        old, self.settings = self.settings, settings
+        if (old.seed, old.surface, old.balls, old.optimizer) != (settings.seed, settings.surface, settings.balls,
+                                                                 settings.optimizer):
+            self.reset()
+        else:
+            self.balls.settings = self.ball_settings()
+
+    # -- what the modes and the view read -----------------------------------------------------------
+    @property
+    def surface(self):
+        return self.balls.surface
+
+    @property
+    def finished(self) -> bool:
+        return self.balls.step_count >= self.settings.max_steps
+
+    def position(self) -> float:
+        return self.balls.step_count
+
+    def run_seconds(self) -> float:
+        return self.settings.max_steps / self.settings.speed
+
+    def basin_counts(self):
+        return self.balls.basin_counts()
+
+    def status(self) -> dict:
+        counts = self.basin_counts()
+        log = self.balls.last_log
+        return {"seed": self.settings.seed, "step": self.balls.step_count, "surface": self.settings.surface,
+                "balls": self.balls.count, "in_global_basin": counts.in_global_basin,
+                "temperature": self.balls.noise_level, "loss": None if log is None else log.loss,
+                "explosions": self.explosions, "finished": self.finished}
+
+    def caption(self) -> str:
+        counts = self.basin_counts()
+        where = (f"{counts.in_global_basin:,} of {self.balls.count:,} balls in the deepest basin"
+                 if self.balls.count > 1 else
+                 ("the ball found the deepest basin" if counts.in_global_basin else "the ball rests in a side valley"))
+        return f"seed {self.settings.seed}   ·   {self.surface.display_name}   ·   {where}"
+
+    def benchmark_figures(self) -> dict:
+        return {"steps": self.balls.step_count, "balls": self.balls.count}
+
+    # -- update ---------------------------------------------------------------------------------------
+    def update(self, dt: float) -> None:
+        dt = max(0.0, float(dt))
+        self.time += dt
+        if self.exploded_for is not None:
+            self.exploded_for += dt
+            if self.exploded_for >= EXPLODED_NOTICE_S:
+                self.exploded_for = None
+                self.message = ""
+        if self.paused or self.finished:
+            return
+        self._due += self.settings.speed * dt
+        steps = min(int(self._due), MAX_STEPS_PER_UPDATE, self.settings.max_steps - self.balls.step_count)
+        self._due -= int(self._due)
+        for _ in range(steps):
+            self._step()
+
+    def step_once(self) -> str | None:
+        if self.finished:
+            return "The run has reached its last step: Reset, or raise Max steps, to go on."
+        self._step()
+        return None
+
+    def _step(self) -> None:
+        self.balls.step(self.rng)
+        if self.balls.exploded.any():
+            count = self.balls.respawn_exploded(self.rng)
+            self.explosions += count
+            self.exploded_for = 0.0
+            self.message = (f"{count} ball{'s' if count > 1 else ''} exploded (left the surface) and "
+                            f"started again" if self.balls.count > 1 else "The ball exploded (left the surface) "
+                            "and starts again from a new random point")
+        self._record()
+
+    def _record(self) -> None:
+        log = self.balls.last_log
+        slot = self.balls.step_count % HISTORY
+        loss = float(self.surface.loss(*self.balls.position[:, 0])) if log is None else log.loss
+        self.loss_history[slot] = loss if math.isfinite(loss) else np.nan
+        self.temperature_history[slot] = self.balls.noise_level
+
+    def history(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(steps, losses, temperatures) of the tracked ball, oldest first, each (K,) with K ≤ HISTORY."""
+        n = self.balls.step_count + 1
+        steps = np.arange(max(0, n - HISTORY), n)
+        return steps, self.loss_history[steps % HISTORY], self.temperature_history[steps % HISTORY]

@@ -1,0 +1,33 @@
+"""The Landscape exhibit's settings: every field is a flat scene-file key (`exhibit = "landscape"`)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from data.surfaces import SURFACES
+from illumination.core.settings import SettingsMixin, ranges
+from network.descent import MAX_BALLS, NOISE_MODES, OPTIMIZERS
+from network.schedules import SCHEDULES
+from themes.schema import choice, number, text, whole
+
+
+@dataclass(frozen=True)
+class LandscapeSettings(SettingsMixin):
+    exhibit = "landscape"
+
+    seed: int = whole(0, 2**32 - 1, default=42)
+    surface: str = choice(*SURFACES, default="complex")
+    optimizer: str = choice(*OPTIMIZERS, default="momentum")
+    learning_rate: float = number(1e-5, 10.0, default=0.01)
+    momentum: float = number(0.0, 0.999, default=0.8)
+    noise_mode: str = choice(*NOISE_MODES, default="langevin")
+    temperature: float = number(0.0, 100.0, default=0.0)   # T0 of the Langevin step
+    noise: float = number(0.0, 100.0, default=0.0)         # the seed's uniform kick, in uniform mode
+    schedule: str = choice(*SCHEDULES, default="constant")
+    balls: int = whole(1, MAX_BALLS, default=1)
+    speed: float = number(0.1, 2000.0, default=60.0)        # steps per second of the clock
+    max_steps: int = whole(1, 10_000_000, default=2000)
+    glow: float = number(0.1, 3.0, default=1.5)
+    theme: str = text(default="midnight")
+
+
+RANGES = ranges(LandscapeSettings)
