@@ -22,6 +22,13 @@ def register(commands, benches) -> None:
     render.add_argument("--json", action="store_true")
     render.set_defaults(handler=bench_render_command)
 
+    landscape = benches.add_parser("landscape", help="balls stepped and drawn per frame; the real net's loss slice")
+    landscape.add_argument("--balls", type=count_type("balls"), default=10_000)
+    landscape.add_argument("--size", type=size_type, default=(1920, 1080))
+    landscape.add_argument("--frames", type=count_type("frames"), default=300)
+    landscape.add_argument("--json", action="store_true")
+    landscape.set_defaults(handler=bench_landscape_command)
+
     ui = benches.add_parser("ui", help="frame cost with the desktop control panel shown")
     ui.add_argument("--size", type=size_type, default=(1920, 1080))
     ui.add_argument("--frames", type=count_type("frames"), default=400)
@@ -77,6 +84,53 @@ def bench_render_command(args) -> int:
         **show.view.benchmark_figures(),
         **show.scene.benchmark_figures(),
     }
+    return report(result, args.json)
+
+
+def bench_landscape_command(args) -> int:
+    """frame_ms: one frame of the Landscape exhibit with N balls, stepped (one step a frame, Langevin heat on) and
+    drawn on its map at the given size. slice_ms: the live network's loss on a 51x51 plane of filter-normalised
+    directions through its weights, over the 240 training samples."""
+    import numpy as np
+    import pygame
+    from data import make_dataset, rng_for
+    from illumination.core.display import init_headless
+    from illumination.core.loop import percentile
+    from illumination.core.show import make_show
+    from illumination.core.settings import SettingsError
+    from illumination.exhibits import get_exhibit
+    from network import MLP
+    from network.descent import check_ball_count
+    from network.landscape import filter_normalised_directions, loss_slice
+    try:
+        check_ball_count(args.balls)
+    except ValueError as error:
+        raise SettingsError([str(error)]) from None
+    init_headless()
+    exhibit = get_exhibit("landscape")
+    settings = exhibit.settings(balls=args.balls, temperature=1.0, max_steps=10**6)
+    show = make_show(exhibit, settings, args.size)
+    surface = pygame.Surface(args.size)
+    frame_ms = []
+    for frame in range(30 + args.frames):
+        started = time.perf_counter()
+        show.scene.step_once()
+        show.draw(surface)
+        if frame >= 30:
+            frame_ms.append((time.perf_counter() - started) * 1000)
+    data = make_dataset(42)
+    net = MLP.create(42)
+    d1, d2 = filter_normalised_directions(net, rng_for(42, "landscape"))
+    slice_ms = []
+    for _ in range(25):
+        started = time.perf_counter()
+        loss_slice(net, data.X_train, data.y_train, d1, d2, span=1.0, resolution=51)
+        slice_ms.append((time.perf_counter() - started) * 1000)
+    result = {"size": f"{args.size[0]}x{args.size[1]}", "balls": args.balls, "frames": args.frames,
+              "view": "map from above", "frame_ms_median": round(statistics.median(frame_ms), 3),
+              "frame_ms_p99": round(percentile(frame_ms, 99), 3),
+              "slice_ms_median": round(statistics.median(slice_ms), 3), "slice_resolution": 51,
+              "slice_samples": int(len(data.y_train)), "finite": bool(np.isfinite(show.scene.balls.position).all())}
     return report(result, args.json)
 
 

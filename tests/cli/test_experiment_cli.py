@@ -50,3 +50,15 @@ def test_schedules_are_compared_the_same_way(capsys):
 def test_bad_input_is_one_line_and_exit_2(capsys, argv, fragment):
     code, out = run(capsys, *argv, "--steps", "1")
     assert code == 2 and fragment in out.err and out.err.count("\n") == 1 and out.out == ""
+
+
+def test_bench_landscape_reports_its_keys(capsys):
+    code = main(["bench", "landscape", "--balls", "500", "--size", "320x180", "--frames", "3", "--json"])
+    result = json.loads(capsys.readouterr().out)
+    assert code == 0 and result["balls"] == 500 and result["finite"] is True
+    assert result["frame_ms_median"] > 0 and result["slice_ms_median"] > 0 and result["slice_resolution"] == 51
+
+
+def test_bench_landscape_refuses_too_many_balls(capsys):
+    assert main(["bench", "landscape", "--balls", "100001"]) == 2
+    assert "from 1 to 100,000" in capsys.readouterr().err
