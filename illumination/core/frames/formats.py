@@ -49,7 +49,7 @@ def surface_bgrx_bytes(surface: pygame.Surface) -> bytes:
     return pygame.image.tobytes(surface, "BGRA")
 
 
-def _pump(frames: queue.Queue, pipe, failures: list) -> None:
+def _pump(frames: queue.Queue, pipe, failures: list, delivered: list) -> None:
     """Writer thread: feed queued frames to ffmpeg's stdin until the None sentinel.
 
     Only the main thread ever receives KeyboardInterrupt, so a frame is never half-written
@@ -59,6 +59,7 @@ def _pump(frames: queue.Queue, pipe, failures: list) -> None:
         if not failures:
             try:
                 pipe.write(frame)
+                delivered[0] += 1   # what ffmpeg really got: the count close() reports
             except OSError as err:
                 failures.append(err)  # keep draining so write() never blocks on a dead encoder
     try:
@@ -117,7 +118,9 @@ class Mp4Writer(FrameWriter):
                                           stderr=self._log, **_OWN_PROCESS_GROUP)
             self._frames: queue.Queue = queue.Queue(maxsize=self.QUEUED_FRAMES)
             self._failures: list[OSError] = []
-            self._thread = threading.Thread(target=_pump, args=(self._frames, self._proc.stdin, self._failures),
+            self._delivered = [0]
+            self._thread = threading.Thread(target=_pump, args=(self._frames, self._proc.stdin, self._failures,
+                                                                self._delivered),
                                             name="mp4-export", daemon=True)
             self._thread.start()
             proc, frames, thread = self._proc, self._frames, self._thread
@@ -136,6 +139,8 @@ class Mp4Writer(FrameWriter):
     def _finalize(self) -> None:
         self._frames.put(None)
         self._thread.join()
+        # A Ctrl-C can land between handing a frame over and counting it: report what the encoder received.
+        self.frames_written = self._delivered[0]
         if self._proc.wait() != 0 or self._failures:
             raise self._encoder_error()
 
@@ -230,6 +235,7 @@ class GifWriter(_AnimatedWriter):
     fmt = "gif"
 
     def _finalize(self) -> None:
+        self.frames_written = len(self._frames)   # the frames held, whatever a Ctrl-C interrupted
         palette = shared_palette(self._frames, self.size)
         durations = gif_durations(len(self._frames), self.fps)
         images = (im.quantize(palette=palette, dither=Image.Dither.FLOYDSTEINBERG) for im in self._take_images())
@@ -247,6 +253,7 @@ class WebpWriter(_AnimatedWriter):
     fmt = "webp"
 
     def _finalize(self) -> None:
+        self.frames_written = len(self._frames)
         images = list(self._take_images())  # Pillow's WebP saver makes a list of them anyway
         # A float duration: Pillow accumulates it and rounds each timestamp, so the rate is exact.
         images[0].save(self._tmp, "WEBP", save_all=True, append_images=images[1:], duration=1000 / self.fps,
