@@ -18,6 +18,7 @@ STREAMS = {
     "particles": 4,
     "noise": 5,
     "landscape": 6,
+    "landscape_directions": 7,  # the real network's loss plane (exhibits/landscape/probe.py)
 }
 
 

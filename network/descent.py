@@ -138,16 +138,25 @@ class BasinCounts:
 class Balls:
     """N balls on one surface: position (2, N), optimizer buffers (2, N), exploded (N,), one tracked ball."""
 
-    def __init__(self, settings: BallSettings, count: int, rng: np.random.Generator, tracked: int | None = 0):
+    def __init__(self, settings: BallSettings, count: int, rng: np.random.Generator, tracked: int | None = 0,
+                 line_z: float | None = None):
         self.settings = settings
         self.surface = get_surface(settings.surface)
-        self._reset_state(random_starts(self.surface, check_ball_count(count), rng), tracked)
+        # line_z: hold every ball on the line z = line_z (a 1D valley: the z part of each move is dropped)
+        self.line_z = None if line_z is None else float(line_z)
+        self._reset_state(self._starts(check_ball_count(count), rng), tracked)
+
+    def _starts(self, count: int, rng: np.random.Generator) -> np.ndarray:
+        starts = random_starts(self.surface, count, rng)
+        if self.line_z is not None:
+            starts[1] = self.line_z
+        return starts
 
     @classmethod
     def at(cls, settings: BallSettings, x, z, tracked: int | None = 0) -> "Balls":
         """Balls starting at given positions x (N,), z (N,) instead of random ones."""
         balls = cls.__new__(cls)
-        balls.settings, balls.surface = settings, get_surface(settings.surface)
+        balls.settings, balls.surface, balls.line_z = settings, get_surface(settings.surface), None
         position = np.array([np.atleast_1d(x), np.atleast_1d(z)], dtype=np.float64)
         check_ball_count(position.shape[1])
         if not np.all(balls.surface.in_domain(position[0], position[1])):
@@ -206,6 +215,8 @@ class Balls:
         temperature = level if settings.noise_mode == "langevin" else 0.0
         with np.errstate(over="ignore", invalid="ignore"):
             displacement, velocity, square_average = self._optimizer_step(drive, temperature, rng)
+            if self.line_z is not None:  # on a line: only x moves, and only x keeps a memory
+                displacement[1] = velocity[1] = square_average[1] = 0.0
             proposed = self.position + displacement
         moving = ~self.exploded & self.surface.in_domain(proposed[0], proposed[1])  # (N,); NaN is never inside
         if moving.all():  # the usual case: no masking needed
@@ -277,7 +288,7 @@ class Balls:
         """Give every exploded ball a fresh random start and empty buffers; returns how many."""
         dead = np.flatnonzero(self.exploded)
         if dead.size:
-            self.position[:, dead] = random_starts(self.surface, dead.size, rng)
+            self.position[:, dead] = self._starts(dead.size, rng)
             self.velocity[:, dead] = 0.0
             self.square_average[:, dead] = 0.0
             self.first_decay_power[dead] = 1.0

@@ -3,6 +3,11 @@ temperature (the physics is network/descent.py), a trail and data log of the fir
 plots read. `update(dt)` steps the balls at `speed` steps per second of the clock and draws every random number;
 the view only reads. A ball that leaves the surface (or goes non-finite) is counted as exploded, shown as such,
 and starts again from a fresh random point: no crash, no NaN.
+
+The `view` setting picks what runs: "3d" and "map" show the same balls on the plane; "valley" holds them on
+the line z = z* through the deepest point (seed 002's one-dimensional lesson); "network" trains the real
+MLP instead and measures the loss around it (probe.py). The camera (camera.py) is the visitor's viewpoint:
+pointer input changes it, a reset keeps it.
 """
 from __future__ import annotations
 
@@ -12,6 +17,7 @@ import numpy as np
 
 from data.seeding import rng_for
 from illumination.core.scene import Scene
+from illumination.exhibits.landscape.camera import Camera
 from network.descent import Balls, BallSettings
 
 HISTORY = 2000              # steps of loss and temperature the plots keep
@@ -25,19 +31,32 @@ class LandscapeScene(Scene):
     def __init__(self, settings):
         super().__init__(settings)
         self.time = 0.0
+        self.camera = Camera()
         self.reset()
 
     def reset(self, seed: int | None = None) -> None:
         super().reset(seed)
         s = self.settings
         self.rng = rng_for(s.seed, "landscape")         # starts, noise and respawns: one stream of this run
-        self.balls = Balls(self.ball_settings(), s.balls, self.rng, tracked=0)
+        line_z = None
+        if s.view == "valley":
+            line_z = self._valley_line(s)
+        self.balls = Balls(self.ball_settings(), s.balls, self.rng, tracked=0, line_z=line_z)
+        self.probe = None
+        if s.view == "network":
+            from illumination.exhibits.landscape.probe import NetworkProbe
+            self.probe = NetworkProbe(s.seed, s.learning_rate)
         self._due = 0.0
         self.explosions = 0
         self.exploded_for: float | None = None          # seconds since the last explosion was shown
         self.loss_history = np.full(HISTORY, np.nan)    # (HISTORY,) ring of the tracked ball's loss
         self.temperature_history = np.full(HISTORY, np.nan)
         self._record()
+
+    @staticmethod
+    def _valley_line(settings) -> float:
+        from data.surfaces import get_surface
+        return get_surface(settings.surface).global_minimum[1]
 
     def ball_settings(self) -> BallSettings:
         s = self.settings
@@ -47,13 +66,18 @@ class LandscapeScene(Scene):
 
     def apply_settings(self, settings) -> None:
         """Learning rate, momentum, noise and schedule change live; a new seed, surface, ball count or
-        optimizer (whose buffers mean something else) starts the balls afresh."""
+        optimizer (whose buffers mean something else) starts the balls afresh, and so does a move into or out
+        of the valley or the network view (other physics). 3d ↔ map keeps the run: same balls, seen anew."""
         old, self.settings = self.settings, settings
-        if (old.seed, old.surface, old.balls, old.optimizer) != (settings.seed, settings.surface, settings.balls,
-                                                                 settings.optimizer):
+        kind = {"3d": "plane", "map": "plane"}
+        if ((old.seed, old.surface, old.balls, old.optimizer, kind.get(old.view, old.view))
+                != (settings.seed, settings.surface, settings.balls, settings.optimizer,
+                    kind.get(settings.view, settings.view))):
             self.reset()
         else:
             self.balls.settings = self.ball_settings()
+            if self.probe is not None:
+                self.probe.set_learning_rate(settings.learning_rate)
 
     # -- what the modes and the view read -----------------------------------------------------------
     @property
@@ -62,10 +86,11 @@ class LandscapeScene(Scene):
 
     @property
     def finished(self) -> bool:
-        return self.balls.step_count >= self.settings.max_steps
+        return self.position() >= self.settings.max_steps
 
     def position(self) -> float:
-        return self.balls.step_count
+        """Steps so far: the balls' steps, or the network's minibatch steps in the network view."""
+        return self.probe.trainer.step_count if self.probe is not None else self.balls.step_count
 
     def run_seconds(self) -> float:
         return self.settings.max_steps / self.settings.speed
@@ -76,6 +101,11 @@ class LandscapeScene(Scene):
     def status(self) -> dict:
         counts = self.basin_counts()
         log = self.balls.last_log
+        if self.probe is not None:
+            trainer = self.probe.trainer
+            return {"seed": self.settings.seed, "step": trainer.step_count, "view": "network", "epoch": trainer.epoch,
+                    "loss": self.probe.centre_loss, "train_accuracy": trainer.train_accuracy,
+                    "test_accuracy": trainer.test_accuracy, "finished": self.finished}
         return {"seed": self.settings.seed, "step": self.balls.step_count, "surface": self.settings.surface,
                 "balls": self.balls.count, "in_global_basin": counts.in_global_basin,
                 "temperature": self.balls.noise_level, "loss": None if log is None else log.loss,
@@ -103,7 +133,7 @@ class LandscapeScene(Scene):
         if self.paused or self.finished:
             return
         self._due += self.settings.speed * dt
-        steps = min(int(self._due), MAX_STEPS_PER_UPDATE, self.settings.max_steps - self.balls.step_count)
+        steps = min(int(self._due), MAX_STEPS_PER_UPDATE, self.settings.max_steps - int(self.position()))
         self._due -= int(self._due)
         for _ in range(steps):
             self._step()
@@ -115,6 +145,11 @@ class LandscapeScene(Scene):
         return None
 
     def _step(self) -> None:
+        if self.probe is not None:
+            self.probe.step()
+            if self.probe.diverged:
+                self.message = "The network's loss ran away at this learning rate: lower it, then Reset"
+            return
         self.balls.step(self.rng)
         if self.balls.exploded.any():
             count = self.balls.respawn_exploded(self.rng)

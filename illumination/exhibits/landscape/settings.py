@@ -9,6 +9,8 @@ from network.descent import MAX_BALLS, NOISE_MODES, OPTIMIZERS
 from network.schedules import SCHEDULES
 from themes.schema import choice, number, text, whole
 
+VIEWS = ("3d", "map", "valley", "network")  # see scene.py: the 3D surface, from above, a 1D valley, the real net
+
 
 @dataclass(frozen=True)
 class LandscapeSettings(SettingsMixin):
@@ -26,6 +28,7 @@ class LandscapeSettings(SettingsMixin):
     balls: int = whole(1, MAX_BALLS, default=1)
     speed: float = number(0.1, 2000.0, default=60.0)        # steps per second of the clock
     max_steps: int = whole(1, 10_000_000, default=2000)
+    view: str = choice(*VIEWS, default="3d")
     glow: float = number(0.1, 3.0, default=1.5)
     theme: str = text(default="midnight")
 

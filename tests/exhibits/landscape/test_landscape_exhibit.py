@@ -44,7 +44,7 @@ def test_same_seed_same_frames_other_seed_other_frames():
 
 
 def test_a_ball_lights_the_map_where_it_is():
-    show = make_show(surface="bowl", balls=2)
+    show = make_show(surface="bowl", balls=2, view="map")
     scene = show.scene
     scene.paused = True
     view = show.view
@@ -52,18 +52,18 @@ def test_a_ball_lights_the_map_where_it_is():
     before = frame(show)
     scene.balls.position[:, 1] = (12.0, 12.0)
     after = frame(show)
-    (x_old,), (y_old,) = view.to_pixels(np.array([-15.0]), np.array([-15.0]))
-    (x_new,), (y_new,) = view.to_pixels(np.array([12.0]), np.array([12.0]))
+    (x_old,), (y_old,) = view.stage.to_pixels(np.array([-15.0]), np.array([-15.0]))
+    (x_new,), (y_new,) = view.stage.to_pixels(np.array([12.0]), np.array([12.0]))
     brightness = lambda pixels, x, y: pixels[int(x) - 2:int(x) + 3, int(y) - 2:int(y) + 3].sum()
     assert brightness(after, x_new, y_new) > brightness(before, x_new, y_new) + 100
     assert brightness(after, x_old, y_old) < brightness(before, x_old, y_old) - 100
 
 
 def test_higher_ground_is_brighter():
-    show = make_show(surface="bowl")
+    show = make_show(surface="bowl", view="map")
     show.scene.balls.position[:, 0] = (-18.0, 18.0)    # keep the ball out of the way
     pixels = frame(show)
-    xs, ys = show.view.to_pixels(np.array([0.0, 8.0, 16.0]), np.array([0.0, 0.0, 0.0]))
+    xs, ys = show.view.stage.to_pixels(np.array([0.0, 8.0, 16.0]), np.array([0.0, 0.0, 0.0]))
     levels = [pixels[int(x) - 1:int(x) + 2, int(y) + 6:int(y) + 9].sum() for x, y in zip(xs, ys)]
     assert levels[0] < levels[1] < levels[2]
 

@@ -1,0 +1,72 @@
+"""The marks every landscape view shares, drawn at screen positions the view computed: the balls as one
+vectorised splat (a count per cell, not a draw call per ball), the first ball's trail coloured by the
+temperature it felt, and the first ball itself with its glow."""
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+import pygame
+
+from illumination.core.draw.colour import mix, scaled
+
+SPLAT_SCALE = 2        # the balls are splatted at 1/2 resolution and scaled up (soft, cheap)
+MAX_COUNT = 64         # balls in one cell beyond which its light no longer grows visibly
+
+
+def splat(target: pygame.Surface, rect: pygame.Rect, px: np.ndarray, py: np.ndarray, colour, glow: float) -> None:
+    """Add the light of N points (px, py each (N,), screen pixels) inside rect: brightness grows with how many
+    balls share a spot, softly saturating, so a crowd glows and a single ball still shows. Only the cells
+    between the outermost balls are built and scaled (a crowd in one basin costs a small patch)."""
+    w, h = max(1, rect.width // SPLAT_SCALE), max(1, rect.height // SPLAT_SCALE)
+    col = np.floor((px - rect.left) / SPLAT_SCALE)
+    row = np.floor((py - rect.top) / SPLAT_SCALE)
+    inside = (col >= 0) & (col < w) & (row >= 0) & (row < h)           # NaN compares False: dropped
+    if not inside.any():
+        return
+    col, row = col[inside].astype(np.intp), row[inside].astype(np.intp)
+    # the patch: the points' bounding box plus a cell of margin for the smoothing
+    c0, c1 = max(int(col.min()) - 1, 0), min(int(col.max()) + 2, w)
+    r0, r1 = max(int(row.min()) - 1, 0), min(int(row.max()) + 2, h)
+    pw, ph = c1 - c0, r1 - r0
+    counts = np.bincount((col - c0) * ph + (row - r0), minlength=pw * ph)   # (pw·ph,)
+    # brightness per count from a small table: 1 - exp(-k·count), as 0..255 in each channel of the colour
+    table = _light_table(tuple(int(c) for c in colour), round(glow, 3))
+    rgb = table[np.minimum(counts, len(table) - 1)].reshape(pw, ph, 3)          # (pw, ph, 3): surfarray order
+    patch = pygame.transform.smoothscale(pygame.surfarray.make_surface(rgb), (pw * SPLAT_SCALE, ph * SPLAT_SCALE))
+    target.blit(patch, (rect.left + c0 * SPLAT_SCALE, rect.top + r0 * SPLAT_SCALE), special_flags=pygame.BLEND_RGB_ADD)
+
+
+@functools.lru_cache(maxsize=32)
+def _light_table(colour: tuple, glow: float) -> np.ndarray:
+    """(MAX_COUNT + 1, 3) uint8: the light of 0, 1, 2 … balls in one cell (beyond that it is saturated)."""
+    counts = np.arange(MAX_COUNT + 1, dtype=np.float64)
+    light = 1.0 - np.exp(-counts * (0.9 * glow / 1.5))
+    table = (light[:, None] * np.asarray(colour, dtype=np.float64)).astype(np.uint8)
+    table.setflags(write=False)
+    return table
+
+
+def trail(target: pygame.Surface, px: np.ndarray, py: np.ndarray, temperature: np.ndarray, cold, hot,
+          width: int, jump: float) -> None:
+    """The path (px, py, temperature each (n,)), oldest first and faintest; colour from cold to hot by the
+    temperature relative to the hottest step shown. A jump longer than `jump` pixels (a respawn) is no path."""
+    if len(px) < 2:
+        return
+    hottest = float(np.max(temperature))
+    heat = temperature / hottest if hottest > 0 else np.zeros_like(temperature)
+    gaps = np.hypot(np.diff(px), np.diff(py)) > jump
+    for k in range(len(px) - 1):
+        if gaps[k]:
+            continue
+        age = (k + 1) / len(px)
+        colour = scaled(mix(cold, hot, float(heat[k + 1])), 0.25 + 0.75 * age)
+        pygame.draw.line(target, colour, (px[k], py[k]), (px[k + 1], py[k + 1]), width)
+
+
+def ball(target: pygame.Surface, sprites, centre: tuple[float, float], colour, radius: float, glow: float) -> None:
+    """The tracked ball: a soft glow and a solid core."""
+    halo = sprites.glow(radius * 3.6 * glow / 1.5, colour)
+    target.blit(halo, (int(centre[0]) - halo.get_width() // 2, int(centre[1]) - halo.get_height() // 2),
+                special_flags=pygame.BLEND_RGB_ADD)
+    pygame.draw.circle(target, colour, (int(centre[0]), int(centre[1])), max(3, int(radius)))

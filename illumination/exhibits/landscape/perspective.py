@@ -1,0 +1,154 @@
+"""The surface in perspective (view = "3d"): a shaded mesh seen from the scene's Camera — drag to orbit, wheel
+to zoom — with the balls as a splat of light on it, the first ball's trail and its slope.
+
+Every vertex sits at its true (x, z) and at the height of L(x, z)'s relief level (relief.py), lit by one fixed
+light (Lambert on the mesh's own normals); contour bands mark equal steps of level. The mesh is drawn once into
+a layer (painter's order: far quads first) and redrawn only when the camera, the surface or the size changes;
+each frame blits that layer and adds the balls. What draw may change: that layer and its key, nothing else.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pygame
+
+from illumination.core.draw.colour import scaled
+from illumination.exhibits.landscape import marks
+from illumination.exhibits.landscape.camera import HEIGHT_SCALE
+from illumination.exhibits.landscape.relief import relief_of
+
+MESH = 128             # vertices per side: 3+ per ripple of the complex landscape's sin 2x
+DRAG_MESH = 48         # while the camera is being dragged: ~7x fewer quads, so orbiting stays fluid
+GRID_EVERY = 8
+LIGHT = np.array([-0.45, 0.8, -0.4]) / np.linalg.norm([-0.45, 0.8, -0.4])
+BALL_LIFT = 0.012      # balls float this far above the surface, so the mesh never hides their light
+
+
+class PerspectiveStage:
+    def __init__(self, view, area: pygame.Rect):
+        self.view = view
+        self.rect = area.copy()
+        self.focal = min(area.height * 1.15, area.width * 1.35)
+        self.centre = (area.centerx, area.centery + area.height * 0.05)
+        self._key = None
+        self.paints = self.rect          # the mesh layer carries its own background
+        self._layer: pygame.Surface | None = None
+        self._drag: tuple[int, int] | None = None
+
+    # -- world ↔ screen ----------------------------------------------------------------------------
+    def world(self, x, z, loss):
+        surface = self.view.scene.surface
+        middle, half = (surface.hi + surface.lo) / 2, (surface.hi - surface.lo) / 2
+        return (np.asarray(x) - middle) / half, relief_of(surface).level(loss), (np.asarray(z) - middle) / half
+
+    def to_screen(self, x, z, loss=None, lift: float = 0.0):
+        """Screen x, y and depth of surface points (x, z), at their loss (computed if not given)."""
+        if loss is None:
+            loss = self.view.scene.surface.loss(x, z)
+        u, h, v = self.world(x, z, loss)
+        return self.view.scene.camera.project(u, h + lift, v, self.centre, self.focal)
+
+    # -- the mesh layer --------------------------------------------------------------------------
+    def _mesh(self) -> pygame.Surface:
+        scene, p = self.view.scene, self.view.palette.landscape
+        resolution = DRAG_MESH if self._drag is not None else MESH
+        key = (scene.surface.name, scene.camera.version, resolution)
+        if key == self._key:
+            return self._layer
+        self._key = key
+        surface = scene.surface
+        axis = np.linspace(surface.lo, surface.hi, resolution)
+        x, z = np.meshgrid(axis, axis)                                   # (MESH, MESH): rows follow z
+        level = relief_of(surface).level(surface.loss(x, z))             # (MESH, MESH) in [0, 1]
+        sx, sy, depth = self.to_screen(x, z, surface.loss(x, z))
+        # Normals of the height field in world units: (−∂h/∂u, 1, −∂h/∂v) with h scaled like the mesh.
+        step = 2.0 / (resolution - 1)
+        dh_dv, dh_du = np.gradient(level * HEIGHT_SCALE, step)
+        normal = np.stack([-dh_du, np.ones_like(level), -dh_dv])
+        normal /= np.linalg.norm(normal, axis=0)
+        lambert = np.clip(np.tensordot(LIGHT, normal, axes=1), 0.0, 1.0)  # (MESH, MESH)
+        low, high = np.asarray(p.terrain_low, float), np.asarray(p.terrain_high, float)
+
+        def corners(a):          # (MESH-1, MESH-1, 4): the four corners of every quad, in drawing order
+            return np.stack([a[:-1, :-1], a[:-1, 1:], a[1:, 1:], a[1:, :-1]], axis=-1)
+
+        quad_level = corners(level).mean(axis=-1)
+        quad_light = corners(lambert).mean(axis=-1)
+        colour = (low + (high - low) * quad_level[..., None]) * (0.35 + 0.85 * quad_light[..., None])
+        # a faint grid every GRID_EVERY vertices: it shows the perspective and the true (x, z) spacing
+        grid = np.zeros(quad_level.shape, dtype=bool)
+        grid[::GRID_EVERY, :] = grid[:, ::GRID_EVERY] = True
+        colour[grid] = colour[grid] * 0.75 + np.asarray(p.contour, float) * 0.25
+        polygons = np.stack([corners(sx), corners(sy)], axis=-1).reshape(-1, 4, 2)   # (Q, 4, 2)
+        colours = np.clip(colour, 0, 255).reshape(-1, 3).astype(int)
+        depths = corners(depth).mean(axis=-1).ravel()
+        visible = corners(depth).min(axis=-1).ravel() > 0.05
+        polygons, colours, depths = polygons[visible], colours[visible], depths[visible]
+
+        layer = self.view.background.subsurface(self.rect).copy()
+        offset = np.array(self.rect.topleft, dtype=float)
+        for k in np.argsort(-depths, kind="stable"):
+            points = (polygons[k] - offset).tolist()
+            c = tuple(colours[k])
+            pygame.draw.polygon(layer, c, points)
+        ring = max(1, int(1.5 * self.view.unit))
+        for x_star, z_star in surface.global_minima:
+            mx, my, md = self.to_screen(np.array([x_star]), np.array([z_star]), lift=BALL_LIFT)
+            if md[0] > 0:
+                pygame.draw.ellipse(layer, p.contour, pygame.Rect(int(mx[0] - offset[0]) - int(10 * self.view.unit),
+                                                                  int(my[0] - offset[1]) - int(5 * self.view.unit),
+                                                                  int(20 * self.view.unit), int(10 * self.view.unit)),
+                                    ring)
+        self._layer = layer
+        return layer
+
+    # -- the frame ---------------------------------------------------------------------------------
+    def draw(self, target: pygame.Surface) -> None:
+        view, scene = self.view, self.view.scene
+        p, unit, glow = view.palette.landscape, view.unit, scene.settings.glow
+        target.blit(self._mesh(), self.rect.topleft)
+        balls = scene.balls
+        if balls.count > 1:
+            px, py, depth = self.to_screen(balls.x, balls.z, balls.losses(), lift=BALL_LIFT)
+            px = np.where(depth > 0, px, np.nan)
+            marks.splat(target, self.rect, px, py, p.ball, glow)
+        path = balls.trail()
+        if len(path.x) >= 2:
+            tx, ty, _ = self.to_screen(path.x, path.z, path.loss, lift=BALL_LIFT)
+            marks.trail(target, tx, ty, path.temperature, p.cold, p.hot, max(1, int(2 * unit)), self.rect.width * 0.2)
+        x, z = balls.position[:, 0]
+        bx, by, bd = self.to_screen(np.array([x]), np.array([z]), lift=BALL_LIFT)
+        if bd[0] <= 0:
+            return
+        centre = (float(bx[0]), float(by[0]))
+        marks.ball(target, view.sprites, centre, p.ball, 6 * unit, glow)
+        gx, gz = balls.surface.gradient(x, z)
+        norm = math.hypot(float(gx), float(gz))
+        if norm > 0 and math.isfinite(norm):
+            # the slope, downhill along the surface from the ball: longer where it is steeper (log-scaled)
+            reach = (scene.surface.hi - scene.surface.lo) * (0.015 + 0.02 * math.log1p(norm))
+            ex, ey, ed = self.to_screen(np.array([x - float(gx) / norm * reach]),
+                                        np.array([z - float(gz) / norm * reach]), lift=BALL_LIFT)
+            if ed[0] > 0:
+                pygame.draw.line(target, view.palette.text.accent, centre, (float(ex[0]), float(ey[0])),
+                                 max(2, int(2.5 * unit)))
+
+    def handle_event(self, event) -> bool:
+        """Drag (left button) orbits, the wheel zooms; only over the stage."""
+        camera = self.view.scene.camera
+        if event.type == pygame.MOUSEBUTTONDOWN and event.button == 1 and self.rect.collidepoint(event.pos):
+            self._drag = event.pos
+            return True
+        if event.type == pygame.MOUSEBUTTONUP and event.button == 1 and self._drag is not None:
+            self._drag = None
+            return True
+        if event.type == pygame.MOUSEMOTION and self._drag is not None:
+            dx, dy = event.pos[0] - self._drag[0], event.pos[1] - self._drag[1]
+            self._drag = event.pos
+            camera.orbit(-dx * 0.008, dy * 0.006)
+            return True
+        if event.type == pygame.MOUSEWHEEL and self.rect.collidepoint(pygame.mouse.get_pos()):
+            camera.zoom(0.9 ** event.y)
+            return True
+        return False

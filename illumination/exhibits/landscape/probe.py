@@ -1,0 +1,89 @@
+"""The real network's landscape: the live 64-16-2 MLP trains on circles and squares while we measure the loss
+around its current weights. Pure NumPy (no pygame); the scene owns one probe when the "network" view is shown.
+
+- The slice: mean cross-entropy over the training samples on a RESOLUTION² plane through the current weights θ,
+  θ + α·d1 + β·d2 with α, β in [-SPAN, SPAN], along two filter-normalised random directions (Li et al. 2018:
+  each neuron's share of a direction rescaled to the norm of that neuron's incoming weights). The Gaussian
+  draws are made once per run; the rescaling follows the weights as they grow, so the plane stays the same
+  "shape" of plane. Recomputed after every epoch (about 40 ms at 51², network/landscape.py).
+- The path: the weights after every epoch, projected on the top-2 principal directions of that history
+  (centred at the latest weights), with the share of the path each direction explains.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from data.seeding import rng_for
+from network.landscape import flatten_parameters, loss_slice, trajectory_projection
+
+RESOLUTION = 51
+SPAN = 1.0
+HIDDEN = 16
+BATCH = 16
+MAX_PATH = 400      # epochs of weight history kept for the path (the oldest are thinned out beyond that)
+
+
+def _rescaled(raw: list[np.ndarray], net) -> np.ndarray:
+    """(P,) the raw Gaussian draws (per layer, (fan_in + 1, neurons)) rescaled to the net's neuron norms."""
+    parts = []
+    for draw, (weights, bias) in zip(raw, ((net.W1, net.b1), (net.W2, net.b2))):
+        incoming = np.vstack([weights, bias[None, :]])
+        scaled = draw * (np.linalg.norm(incoming, axis=0) / np.linalg.norm(draw, axis=0))
+        parts.append((scaled[:-1].ravel(), scaled[-1]))
+    (D1, e1), (D2, e2) = parts
+    return np.concatenate([D1, e1, D2, e2])
+
+
+class NetworkProbe:
+    def __init__(self, seed: int, learning_rate: float):
+        from data import make_dataset
+        from network import MLP, TrainConfig, Trainer
+        self.data = make_dataset(seed)
+        net = MLP.create(seed, HIDDEN)
+        self.trainer = Trainer(net, self.data, TrainConfig(lr=learning_rate, batch_size=BATCH, max_epochs=10**6,
+                                                           backend="numpy"), seed=seed)
+        rng = rng_for(seed, "landscape_directions")
+        shapes = [(64 + 1, HIDDEN), (HIDDEN + 1, 2)]
+        self._raw = [[rng.standard_normal(shape) for shape in shapes] for _ in range(2)]  # d1's layers, d2's
+        self.path = [flatten_parameters(net)]           # (P,) per epoch, oldest first
+        self.version = 0                                # grows with every measurement (views cache by it)
+        self.measure()
+
+    @property
+    def net(self):
+        return self.trainer.net
+
+    def set_learning_rate(self, learning_rate: float) -> None:
+        self.trainer.set_lr(learning_rate)
+
+    def step(self) -> bool:
+        """One minibatch; True when it ended an epoch (and the slice and path were measured anew)."""
+        epoch = self.trainer.epoch
+        self.trainer.step(want_snapshot=False)
+        if self.trainer.epoch == epoch:
+            return False
+        self.path.append(flatten_parameters(self.net))
+        if len(self.path) > MAX_PATH:
+            del self.path[1:MAX_PATH:2]                 # keep the start, thin the rest
+        self.measure()
+        return True
+
+    def measure(self) -> None:
+        self.version += 1
+        net = self.net
+        self.directions = (_rescaled(self._raw[0], net), _rescaled(self._raw[1], net))
+        self.alphas, self.betas, self.losses = loss_slice(net, self.data.X_train, self.data.y_train,
+                                                          *self.directions, span=SPAN, resolution=RESOLUTION)
+        if len(self.path) >= 2:
+            self.path_coords, _, self.path_explained = trajectory_projection(np.array(self.path))
+        else:
+            self.path_coords, self.path_explained = np.zeros((1, 2)), np.zeros(2)
+
+    @property
+    def centre_loss(self) -> float:
+        """The slice at (0, 0): the live network's loss on the training set."""
+        return float(self.losses[RESOLUTION // 2, RESOLUTION // 2])
+
+    @property
+    def diverged(self) -> bool:
+        return bool(self.trainer.diverged)

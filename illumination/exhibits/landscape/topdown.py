@@ -1,0 +1,89 @@
+"""The surface from above (view = "map"): a lit relief map with contour lines, the global minima ringed, the
+balls as a splat, the first ball's trail and its slope.
+
+Terrain brightness = the relief level of L(x, z) (relief.py: monotone, higher is brighter); z grows upward on
+the map, like a mathematician's plot. The terrain layer is built once per surface and size.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pygame
+
+from illumination.core.draw.colour import scaled
+from illumination.exhibits.landscape import marks
+from illumination.exhibits.landscape.relief import relief_of
+
+CONTOURS = 14          # contour lines between the lowest and highest level
+
+
+class MapStage:
+    def __init__(self, view, area: pygame.Rect):
+        self.view = view
+        side = int(min(area.height * 0.86, area.width * 0.9))
+        self.rect = pygame.Rect(area.left + (area.width - side) // 2, area.top + (area.height - side) // 2 +
+                                int(10 * view.unit), side, side)
+        self._key = None
+        self.paints = None
+        self._layer: pygame.Surface | None = None
+
+    def to_pixels(self, x: np.ndarray, z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        surface, r = self.view.scene.surface, self.rect
+        span = surface.hi - surface.lo
+        return (r.left + (x - surface.lo) / span * (r.width - 1),
+                r.bottom - 1 - (z - surface.lo) / span * (r.height - 1))
+
+    def _terrain(self) -> pygame.Surface:
+        surface = self.view.scene.surface
+        if self._key == surface.name:
+            return self._layer
+        self._key = surface.name
+        p, unit = self.view.palette.landscape, self.view.unit
+        side = self.rect.width
+        axis = np.linspace(surface.lo, surface.hi, side)
+        level = relief_of(surface).level(surface.loss(axis[:, None], axis[None, :]))  # (x, z): surfarray order
+        # Light from the upper left on the slope of the level: relief you can read without a legend.
+        gx, gz = np.gradient(level)
+        shade = np.clip(0.75 + 18.0 * (-gx - gz), 0.35, 1.25)
+        low, high = np.asarray(p.terrain_low, float), np.asarray(p.terrain_high, float)
+        rgb = (low + (high - low) * level[..., None]) * shade[..., None]
+        bands = np.floor(level * CONTOURS)
+        edge = (np.diff(bands, axis=0, prepend=bands[:1]) != 0) | (np.diff(bands, axis=1, prepend=bands[:, :1]) != 0)
+        rgb[edge] = rgb[edge] * 0.45 + np.asarray(p.contour, float) * 0.55
+        terrain = pygame.transform.flip(pygame.surfarray.make_surface(np.clip(rgb, 0, 255).astype(np.uint8)),
+                                        False, True)
+        layer = pygame.Surface(self.rect.size)
+        layer.blit(terrain, (0, 0))
+        pygame.draw.rect(layer, scaled(p.contour, 0.8), layer.get_rect(), max(1, int(unit)))
+        for x_star, z_star in surface.global_minima:
+            cx, cy = self.to_pixels(np.array([x_star]), np.array([z_star]))
+            pygame.draw.circle(layer, p.contour, (int(cx[0]) - self.rect.left, int(cy[0]) - self.rect.top),
+                               int(9 * unit), max(1, int(1.5 * unit)))
+        self._layer = layer
+        return layer
+
+    def draw(self, target: pygame.Surface) -> None:
+        view, scene = self.view, self.view.scene
+        p, unit, glow = view.palette.landscape, view.unit, scene.settings.glow
+        target.blit(self._terrain(), self.rect.topleft)
+        balls = scene.balls
+        if balls.count > 1:
+            marks.splat(target, self.rect, *self.to_pixels(balls.x, balls.z), p.ball, glow)
+        path = balls.trail()
+        px, py = self.to_pixels(path.x, path.z)
+        marks.trail(target, px, py, path.temperature, p.cold, p.hot, max(1, int(2 * unit)), self.rect.width * 0.25)
+        x, z = balls.position[:, 0]
+        cx, cy = self.to_pixels(np.array([x]), np.array([z]))
+        centre = (float(cx[0]), float(cy[0]))
+        marks.ball(target, view.sprites, centre, p.ball, 6 * unit, glow)
+        gx, gz = balls.surface.gradient(x, z)
+        norm = math.hypot(float(gx), float(gz))
+        if norm > 0 and math.isfinite(norm):
+            # the slope, drawn downhill from the ball: longer where it is steeper (log-scaled)
+            length = (10 + 14 * math.log1p(norm)) * unit
+            end = (centre[0] - float(gx) / norm * length, centre[1] + float(gz) / norm * length)
+            pygame.draw.line(target, view.palette.text.accent, centre, end, max(1, int(2 * unit)))
+
+    def handle_event(self, event) -> bool:
+        return False
