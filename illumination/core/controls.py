@@ -44,7 +44,10 @@ class SliderSpec:
 
     def __post_init__(self):
         if self.step <= 0:
-            object.__setattr__(self, "ladder", log_ladder(self.low, self.high))
+            ladder = log_ladder(self.low, self.high)
+            if self.integer:  # whole numbers: 1, 2, 3 … 10, 11, 12, 13 … 1,000, 1,100 … without repeats
+                ladder = tuple(sorted({int(round(v)) for v in ladder}))
+            object.__setattr__(self, "ladder", ladder)
 
     @property
     def logarithmic(self) -> bool:
@@ -94,6 +97,27 @@ class SliderSpec:
 
 
 @dataclass(frozen=True)
+class Choice:
+    """A menu of a setting's values (a surface, an optimizer, a view)."""
+    key: str                  # the Settings field it edits
+    label: str
+    options: tuple            # the values, as the settings hold them
+    names: tuple = ()         # what a person reads for each option (default: the values themselves)
+
+    def __post_init__(self):
+        object.__setattr__(self, "options", tuple(self.options))
+        object.__setattr__(self, "names", tuple(self.names))
+
+    def name_of(self, value) -> str:
+        names = self.names or self.options
+        return str(names[self.options.index(value)]) if value in self.options else str(value)
+
+    def value_of(self, name: str):
+        names = tuple(map(str, self.names or self.options))
+        return self.options[names.index(name)]
+
+
+@dataclass(frozen=True)
 class Toggle:
     key: str                  # a bool setting
     label: str
@@ -108,7 +132,7 @@ class Toggle:
 @dataclass(frozen=True)
 class Controls:
     """What the desktop panel offers for an exhibit."""
-    pages: tuple = ()                  # ((page title, (SliderSpec, …), (Toggle key, …)), …) in panel order
+    pages: tuple = ()                  # ((page title, (SliderSpec or Choice, …), (Toggle key, …)), …) in order
     toggles: tuple = ()                # every Toggle, with its key; pages place them
     make_pad: Callable | None = None   # () -> an input pad (handle_event/render/image/empty/clear/version), or None
     pad_apply: Callable | None = None  # (scene, image or None): show the pad's picture (None: the pad is empty)
@@ -118,7 +142,11 @@ class Controls:
 
     @property
     def sliders(self) -> tuple:
-        return tuple(spec for _, specs, _ in self.pages for spec in specs)
+        return tuple(spec for _, specs, _ in self.pages for spec in specs if isinstance(spec, SliderSpec))
+
+    @property
+    def choices(self) -> tuple:
+        return tuple(spec for _, specs, _ in self.pages for spec in specs if isinstance(spec, Choice))
 
     def slider(self, key: str):
         return next((spec for spec in self.sliders if spec.key == key), None)

@@ -31,7 +31,13 @@ def _make_view(scene, size, theme):
     return LandscapeView(scene, size, theme)
 
 
+def _controls():
+    from illumination.exhibits.landscape.controls import landscape_controls
+    return landscape_controls()
+
+
 EXHIBIT = Exhibit(name="landscape", title="Landscape", settings=LandscapeSettings, make_scene=_make_scene,
                   make_view=_make_view, about=ABOUT, count_unit="steps", count_setting="max_steps",
+                  controls=_controls,
                   # an update takes at most MAX_STEPS_PER_UPDATE (400) steps; half of that leaves a margin
                   longest_update=lambda settings: 200.0 / settings.speed)

@@ -13,7 +13,6 @@ import math
 import numpy as np
 import pygame
 
-from illumination.core.draw.colour import scaled
 from illumination.exhibits.landscape import marks
 from illumination.exhibits.landscape.camera import HEIGHT_SCALE
 from illumination.exhibits.landscape.relief import relief_of

@@ -36,9 +36,6 @@ class Desktop:
                  scene_path: str = "scene.toml", console=None):
         from themes import list_themes
         self.screen = screen
-        self.show = show
-        self.controls: Controls = show.exhibit.controls() if show.exhibit.controls else Controls()
-        self._toggle_actions = {t.action_name: t.key for t in self.controls.toggles}
         self.fps = int(fps)
         self.themes = list(themes) if themes is not None else list_themes()
         # "Random" is a wish for novelty, so it draws from the OS; the seed it picks is then shown and
@@ -46,10 +43,8 @@ class Desktop:
         self.random = random if random is not None else np.random.default_rng()
         self.console = console if console is not None else sys.stdout
         self.manager = make_manager(screen.get_size())
-        self.panel = ControlPanel(self.manager, screen.get_size(), self.scene.settings, self.themes, scene_path,
-                                  self.controls)
-        self.pad = self.controls.make_pad() if self.controls.make_pad else None
-        self._pad_version = -1
+        self.panel = None
+        self._mount(show, scene_path)
         self.overlay = Overlay()
         self.running = True
         self.help_open = False
@@ -65,6 +60,43 @@ class Desktop:
     @property
     def scene(self):
         return self.show.scene
+
+    def _mount(self, show: Show, scene_path: str) -> None:
+        """Put an exhibit on stage with its own controls (a fresh panel: sliders, menus, toggles, pad)."""
+        from illumination.exhibits import EXHIBITS
+        self.show = show
+        self.controls: Controls = show.exhibit.controls() if show.exhibit.controls else Controls()
+        self._toggle_actions = {t.action_name: t.key for t in self.controls.toggles}
+        visible, tab = True, None
+        if self.panel is not None:
+            visible, tab = self.panel.visible, self.panel.tab
+            self.panel.kill()
+        self.panel = ControlPanel(self.manager, self.screen.get_size(), self.scene.settings, self.themes, scene_path,
+                                  self.controls, exhibits=tuple((e.name, e.title) for e in EXHIBITS.values()),
+                                  exhibit=show.name)
+        if tab in self.panel.tabs:
+            self.panel.select_tab(tab)
+        if not visible:
+            self.panel.set_visible(False)
+        self.pad = self.controls.make_pad() if self.controls.make_pad else None
+        self._pad_version = -1
+
+    def switch_exhibit(self, name: str) -> None:
+        """Show another exhibit, from its defaults in the current theme (the panel's Exhibit menu)."""
+        from illumination.core.show import make_show
+        from illumination.exhibits import get_exhibit
+        if name == self.show.name:
+            return
+        exhibit = get_exhibit(name)
+        theme = self.scene.settings.theme
+        settings = exhibit.settings(theme=theme) if "theme" in exhibit.settings.__dataclass_fields__ \
+            else exhibit.settings()
+        self.capture.stop()          # a recording is one exhibit at one size: finish it
+        scene_path = self.panel.scene_entry.get_text()
+        self._mount(make_show(exhibit, settings, self.exhibit_rect.size, theme=self.show.theme), scene_path)
+        self.help_open, self.diagnostics_lines = False, None
+        self._layout()
+        self.say(f"{exhibit.title}: a new exhibit, from its own defaults (seed {settings.seed}).")
 
     # -- layout ------------------------------------------------------------------------------------
     def _layout(self) -> None:
@@ -138,11 +170,18 @@ class Desktop:
                 self.panel.refresh_captions()
                 return
             self.panel.pending.pop(key, None)
-            before = self.scene.settings
-            if self.change(**{key: value}) and spec is not None and spec.resets and self.scene.settings != before:
+            before, run = self.scene.settings, self.scene.run
+            if not self.change(**{key: value}) or self.scene.settings == before:
+                return
+            if spec is not None and spec.resets:
                 self.say(f"{spec.label} {spec.text(value)}: the run restarts with seed {self.scene.settings.seed}.")
+            elif spec is None and (choice := next((c for c in self.controls.choices if c.key == key), None)):
+                restarted = " (the run starts again)" if self.scene.run != run else ""
+                self.say(f"{choice.label}: {choice.name_of(value)}{restarted}")
         elif kind == "seed":
             self._type_seed(intent[1])
+        elif kind == "exhibit":
+            self.switch_exhibit(intent[1])
         elif kind == "theme" and intent[1] != self.scene.settings.theme:
             if self.change(theme=intent[1]):
                 self.say(f"Theme: {intent[1]}")

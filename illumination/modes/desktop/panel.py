@@ -14,6 +14,8 @@ import html
 
 import pygame
 import pygame_gui
+
+from illumination.core.controls import Choice, Controls
 from pygame_gui.elements import (UIButton, UICheckBox, UIDropDownMenu, UIHorizontalSlider, UIImage, UILabel, UIPanel,
                                  UITextBox, UITextEntryLine)
 
@@ -69,8 +71,7 @@ def slider_caption(spec, settings, pending=None, selected: bool = False) -> str:
 
 class ControlPanel:
     def __init__(self, manager: pygame_gui.UIManager, window_size: tuple[int, int], settings, themes: list[str],
-                 scene_path: str = "scene.toml", controls=None):
-        from illumination.core.controls import Controls
+                 scene_path: str = "scene.toml", controls=None, exhibits: tuple = (), exhibit: str = ""):
         self.manager = manager
         self.themes = list(themes)
         self.controls = controls or Controls()
@@ -86,6 +87,8 @@ class ControlPanel:
         self._texts: dict = {}               # element -> text last set (set_text only on change)
         self.sliders: dict = {}              # key -> (spec, slider, caption label), in slider_specs order
         self.toggles: dict = {}              # key -> check box
+        self.menus: dict = {}                # key -> (Choice, drop-down menu, its rect, its page)
+        self.exhibits = tuple(exhibits)      # ((name, title), …) the window can switch to
         w, h = window_size
         self.root = UIPanel(pygame.Rect(w - PANEL_WIDTH, 0, PANEL_WIDTH, h), starting_height=1, manager=manager)
         self._build_header(settings)
@@ -93,8 +96,7 @@ class ControlPanel:
                                     manager=manager, container=self.root) for name in self.tabs}
         y = 6
         for title, specs, toggle_keys in self.controls.pages:
-            self._build_sliders(self.pages[title], specs, settings)
-            y = len(specs) * 44 + 4
+            y = self._build_sliders(self.pages[title], specs, settings)
             for n, key in enumerate(toggle_keys):
                 self._build_toggle(self.pages[title], key, settings, y + 30 * n)
             y += 30 * len(toggle_keys) + 6
@@ -107,7 +109,7 @@ class ControlPanel:
         self.theme_menu = self._make_theme_menu(settings.theme)
         if self.controls.make_pad:
             self._build_draw_page()
-        self._build_scene_page(scene_path)
+        self._build_scene_page(scene_path, exhibit)
         self.select_tab(self.tab)
         self.sync(settings)
 
@@ -144,13 +146,26 @@ class ControlPanel:
         self.buttons[button] = action
         return button
 
-    def _build_sliders(self, page, specs, settings) -> None:
-        for n, spec in enumerate(specs):
-            y = 6 + n * 44
+    def _build_sliders(self, page, specs, settings) -> int:
+        """Sliders and menus, top to bottom; returns the y below them."""
+        y = 6
+        for spec in specs:
+            if isinstance(spec, Choice):
+                UILabel(pygame.Rect(8, y, 110, 28), spec.label, self.manager, container=page)
+                rect = pygame.Rect(120, y, 204, 28)
+                self.menus[spec.key] = (spec, self._make_menu(spec, getattr(settings, spec.key), rect, page), rect, page)
+                y += 34
+                continue
             label = UILabel(pygame.Rect(8, y, 316, 18), "", self.manager, container=page)
             slider = UIHorizontalSlider(pygame.Rect(8, y + 19, 316, 22), spec.position_of(getattr(settings, spec.key)),
                                         (0, spec.positions), self.manager, container=page)
             self.sliders[spec.key] = (spec, slider, label)
+            y += 44
+        return y - 2
+
+    def _make_menu(self, spec, value, rect, page) -> UIDropDownMenu:
+        names = [spec.name_of(option) for option in spec.options]
+        return UIDropDownMenu(names, spec.name_of(value), rect, self.manager, container=page)
 
     def _build_toggle(self, page, key, settings, y) -> None:
         box = UICheckBox(pygame.Rect(10, y + 4, 18, 18), self.controls.toggle(key).label, self.manager, container=page,
@@ -172,7 +187,7 @@ class ControlPanel:
         self._button(page, pygame.Rect(236, 278, 88, 28), "Clear", "clear_drawing", "clear the pad (Backspace)")
         self.verdict_detail = UILabel(pygame.Rect(8, 306, 316, 20), "", m, container=page, object_id="#hint")
 
-    def _build_scene_page(self, scene_path: str) -> None:
+    def _build_scene_page(self, scene_path: str, exhibit: str) -> None:
         page, m = self.pages["Scene"], self.manager
         UILabel(pygame.Rect(8, 6, 316, 20), "Scene file (every setting, flat TOML):", m, container=page)
         self.scene_entry = UITextEntryLine(pygame.Rect(8, 30, 316, 30), m, container=page)
@@ -182,6 +197,12 @@ class ControlPanel:
         UITextBox("Relative paths start in the folder the program was started from. "
                   "To open with a scene: <i>illumination run --scene FILE</i>",
                   pygame.Rect(8, 108, 316, 100), m, container=page)
+        self.exhibit_menu = None
+        if len(self.exhibits) > 1:
+            UILabel(pygame.Rect(8, 218, 110, 28), "Exhibit", m, container=page)
+            titles = [title for _, title in self.exhibits]
+            current = next((title for name, title in self.exhibits if name == exhibit), titles[0])
+            self.exhibit_menu = UIDropDownMenu(titles, current, pygame.Rect(120, 218, 204, 28), m, container=page)
 
     # -- showing -----------------------------------------------------------------------------------
     @property
@@ -266,6 +287,14 @@ class ControlPanel:
         for key, box in self.toggles.items():
             if box.get_state() is not bool(getattr(settings, key)):
                 box.set_state(bool(getattr(settings, key)))
+        for key, (spec, menu, rect, page) in list(self.menus.items()):
+            shown = spec.name_of(getattr(settings, key))
+            if menu.selected_option[0] != shown:      # changed elsewhere (a key, a scene file): rebuild to show it
+                menu.kill()
+                menu = self._make_menu(spec, getattr(settings, key), rect, page)
+                self.menus[key] = (spec, menu, rect, page)
+                if not self.visible or self.pages[self.tab] is not page:
+                    menu.hide()
         if self.theme_menu.selected_option[0] != settings.theme:
             self.theme_menu.kill()
             self.theme_menu = self._make_theme_menu(settings.theme)
@@ -298,9 +327,19 @@ class ControlPanel:
             for key, box in self.toggles.items():
                 if element is box:
                     return ("set", key, event.type == pygame_gui.UI_CHECK_BOX_CHECKED)
-        elif event.type == pygame_gui.UI_DROP_DOWN_MENU_CHANGED and element is self.theme_menu:
-            return ("theme", event.text)
+        elif event.type == pygame_gui.UI_DROP_DOWN_MENU_CHANGED:
+            if element is self.theme_menu:
+                return ("theme", event.text)
+            if element is not None and element is self.exhibit_menu:
+                return ("exhibit", next(name for name, title in self.exhibits if title == event.text))
+            for key, (spec, menu, _, _) in self.menus.items():
+                if element is menu:
+                    return ("set", key, spec.value_of(event.text))
         elif event.type == pygame_gui.UI_TEXT_ENTRY_FINISHED:
             if element is self.seed_entry:
                 return ("seed", event.text)
         return None
+
+    def kill(self) -> None:
+        """Remove every element of the panel (the window is switching exhibits)."""
+        self.root.kill()

@@ -1,0 +1,37 @@
+"""The Landscape exhibit's desktop controls: menus for the surface, optimizer, noise, schedule and view, and
+sliders (friendly ranges inside the settings' own) for the physics and the look. No toggles, no pad."""
+from __future__ import annotations
+
+from data.surfaces import SURFACES
+from illumination.core.controls import Choice, Controls, SliderSpec
+from illumination.exhibits.landscape.settings import RANGES, VIEWS
+from network.descent import NOISE_MODES, OPTIMIZERS
+from network.schedules import SCHEDULES
+
+
+def _slider(key: str, *args, **kw) -> SliderSpec:
+    return SliderSpec(key, *args, integer=RANGES[key][0] is int, **kw)
+
+
+PHYSICS = (
+    Choice("surface", "Surface", tuple(SURFACES), tuple(s.display_name for s in SURFACES.values())),
+    Choice("optimizer", "Optimizer", OPTIMIZERS, ("SGD", "Momentum", "RMSprop", "Adam")),
+    # seed 002 calls the learning rate "Speed": how far one step goes; raise it to watch the ball overshoot
+    _slider("learning_rate", "Learning rate (step size)", 0.001, 10.0),
+    _slider("momentum", "Momentum β", 0.0, 0.99, 0.01),
+    Choice("noise_mode", "Noise", NOISE_MODES, ("Langevin (T)", "Uniform kick")),
+    _slider("temperature", "Temperature T (Langevin)", 0.0, 10.0, 0.05),
+    _slider("noise", "Kick n (uniform noise)", 0.0, 10.0, 0.1),
+    Choice("schedule", "Cooling", tuple(SCHEDULES)),
+)
+RUN = (
+    Choice("view", "View", VIEWS, ("3D surface", "Map from above", "Valley (1D)", "Real network")),
+    _slider("balls", "Balls", 1, 100_000),
+    _slider("speed", "Speed", 1.0, 2000.0, unit="steps/s"),
+    _slider("max_steps", "Max steps", 100, 1_000_000),
+    _slider("glow", "Glow", 0.1, 3.0, 0.1),
+)
+
+
+def landscape_controls() -> Controls:
+    return Controls(pages=(("Physics", PHYSICS, ()), ("Run", RUN, ())))
