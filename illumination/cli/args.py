@@ -40,14 +40,15 @@ def count_type(name: str, low: int = 1):
     return lambda text: whole(text, low, name)
 
 
-def positive_float(name: str):
+def positive_float(name: str, allow_zero: bool = False):
     def convert(text: str) -> float:
         try:
             value = float(text)
         except ValueError:
             raise argparse.ArgumentTypeError(f"{name} must be a number, got {text!r}") from None
-        if not (math.isfinite(value) and value > 0):
-            raise argparse.ArgumentTypeError(f"{name} must be a finite number > 0, got {text!r}")
+        if not (math.isfinite(value) and (value >= 0 if allow_zero else value > 0)):
+            raise argparse.ArgumentTypeError(f"{name} must be a finite number {'>=' if allow_zero else '>'} 0, "
+                                             f"got {text!r}")
         return value
     return convert
 
@@ -75,14 +76,33 @@ def add_training_flags(parser: argparse.ArgumentParser) -> None:
 
 def add_view_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--theme", help="theme name or path to a theme .toml (default midnight)")
-    parser.add_argument("--speed", type=positive_float("speed"), help="training speed in epochs per second (default 3)")
+    parser.add_argument("--speed", type=positive_float("speed"),
+                        help="training speed in epochs per second (default 3); the landscape: steps per second (60)")
+    landscape = parser.add_argument_group("the landscape exhibit (with --exhibit landscape)")
+    landscape.add_argument("--surface", help="bowl, complex (default), rosenbrock, rastrigin, ackley, neural, "
+                                             "saddle, plateau")
+    landscape.add_argument("--balls", type=count_type("balls"), help="balls rolling at once (default 1, most 100000)")
+    landscape.add_argument("--temperature", type=positive_float("temperature", allow_zero=True),
+                           help="Langevin temperature T (default 0)")
+    landscape.add_argument("--noise", type=positive_float("noise", allow_zero=True),
+                           help="uniform kick size, with --noise-mode uniform (default 0)")
+    landscape.add_argument("--noise-mode", help="langevin (default) or uniform")
+    landscape.add_argument("--momentum", type=positive_float("momentum", allow_zero=True), help="β (default 0.8)")
+    landscape.add_argument("--schedule", help="cooling schedule: constant (default), exponential, polynomial, linear, "
+                                              "cosine, cyclical, inverse_anneal")
+    landscape.add_argument("--view", help="3d (default), map, valley or network")
+    landscape.add_argument("--steps", type=count_type("steps"), help="steps of the run (default 2000)")
 
 
 # flag (argparse dest) -> (settings key, the flag as typed): flags name scene-file keys of the exhibit
 FLAG_KEYS = {"seed": ("seed", "--seed"), "lr": ("learning_rate", "--lr"), "batch_size": ("batch_size", "--batch-size"),
              "epochs": ("max_epochs", "--epochs"), "samples": ("samples", "--samples"),
              "hidden": ("hidden_size", "--hidden"), "optimizer": ("optimizer", "--optimizer"),
-             "theme": ("theme", "--theme"), "speed": ("speed", "--speed")}
+             "theme": ("theme", "--theme"), "speed": ("speed", "--speed"), "surface": ("surface", "--surface"),
+             "balls": ("balls", "--balls"), "temperature": ("temperature", "--temperature"),
+             "noise": ("noise", "--noise"), "noise_mode": ("noise_mode", "--noise-mode"),
+             "momentum": ("momentum", "--momentum"), "schedule": ("schedule", "--schedule"),
+             "view": ("view", "--view"), "steps": ("max_steps", "--steps")}
 
 
 def settings_from(args: argparse.Namespace, exhibit_name: str | None = None):

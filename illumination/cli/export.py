@@ -36,7 +36,9 @@ def register(commands, benches) -> None:
     snapshot.add_argument("-o", "--output", required=True, help="PNG file to write")
     snapshot.add_argument("--overwrite", action="store_true", help="replace an existing file")
     snapshot.add_argument("--fps", type=positive_float("fps"), default=60.0, help="fixed clock rate (default 60)")
-    snapshot.add_argument("--exhibit", help="which exhibit to draw (default network, or the scene file's)")
+    snapshot.add_argument("--exhibit", help="which exhibit to draw (default network, or the scene file's); the "
+                                            "picture is taken after --epochs (network) or --steps (landscape), "
+                                            "else the scene file's length, at most 30")
     snapshot.set_defaults(handler=snapshot_command)
 
     bench_export = benches.add_parser("export", help="render, encode and end-to-end frames per second")
@@ -100,9 +102,16 @@ def snapshot_command(args) -> int:
     from illumination.core.frames import ExportError, save_png
     from illumination.modes.export.render import start, still
     exhibit, settings = settings_from(args)
-    zero = getattr(args, "zero_epochs", False)
-    position = 0 if zero else (args.epochs if args.epochs is not None else 30)
+    # Where the picture is taken, in the exhibit's count unit: the run's length as the flags (--epochs for the
+    # network, --steps for the landscape) or the scene file set it, else 30 of them.
     count_setting = exhibit.count_setting
+    given = {"max_epochs": args.epochs, "max_steps": getattr(args, "steps", None)}.get(count_setting)
+    if getattr(args, "zero_epochs", False):
+        position = 0
+    elif given is not None:
+        position = given
+    else:
+        position = min(30, getattr(settings, count_setting)) if count_setting else 30
     if count_setting and position > getattr(settings, count_setting):
         settings = settings.replace(**{count_setting: position})
     target = Path(args.output)

@@ -57,8 +57,50 @@ def test_bench_landscape_reports_its_keys(capsys):
     result = json.loads(capsys.readouterr().out)
     assert code == 0 and result["balls"] == 500 and result["finite"] is True
     assert result["frame_ms_median"] > 0 and result["slice_ms_median"] > 0 and result["slice_resolution"] == 51
+    assert result["view"] == "3d" and result["mesh_ms_median"] > 0       # the 3D view, and its mesh redraw
+
+
+def test_bench_landscape_refuses_the_network_view(capsys):
+    assert main(["bench", "landscape", "--view", "network", "--frames", "1"]) == 2
+    assert "--view must be 3d, map or valley" in capsys.readouterr().err
 
 
 def test_bench_landscape_refuses_too_many_balls(capsys):
     assert main(["bench", "landscape", "--balls", "100001"]) == 2
     assert "from 1 to 100,000" in capsys.readouterr().err
+
+
+# -- the landscape from run, snapshot and export -------------------------------------------------------
+def snap(capsys, tmp_path, *argv):
+    target = tmp_path / "s.png"
+    try:
+        code = main(["snapshot", *argv, "--size", "320x180", "-o", str(target)])
+    except SystemExit as stop:
+        code = stop.code
+    return code, capsys.readouterr(), target
+
+
+def test_snapshot_takes_the_landscape_flags_and_steps(capsys, tmp_path):
+    code, out, target = snap(capsys, tmp_path, "--exhibit", "landscape", "--surface", "bowl", "--balls", "300",
+                             "--temperature", "0.5", "--view", "map", "--steps", "12")
+    assert code == 0 and target.exists()
+    assert "step 12" in out.out and "Simple bowl" in out.out and "of 300 balls" in out.out
+
+
+@pytest.mark.parametrize("argv, fragment", [
+    (["--surface", "bowl"], "--surface does not apply to the network exhibit"),
+    (["--exhibit", "landscape", "--epochs", "5"], "--epochs does not apply to the landscape exhibit"),
+    (["--exhibit", "landscape", "--view", "side"], 'view: must be one of 3d, map, valley, network, got "side"'),
+    (["--exhibit", "landscape", "--temperature", "-1"], "temperature must be a finite number >= 0"),
+    (["--exhibit", "landscape", "--balls", "100001"], "balls: must be between 1 and 100000"),
+])
+def test_landscape_flags_refuse_in_one_line(capsys, tmp_path, argv, fragment):
+    code, out, target = snap(capsys, tmp_path, *argv)
+    assert code == 2 and fragment in out.err and out.err.count("\n") == 1 and not target.exists()
+
+
+def test_a_scene_files_length_is_where_the_snapshot_is_taken(capsys, tmp_path):
+    scene = tmp_path / "short.toml"
+    scene.write_text('exhibit = "landscape"\nmax_steps = 7\n')
+    code, out, _ = snap(capsys, tmp_path, "--scene", str(scene))
+    assert code == 0 and "step 7" in out.out

@@ -28,8 +28,8 @@ class PerspectiveStage:
     def __init__(self, view, area: pygame.Rect):
         self.view = view
         self.rect = area.copy()
-        self.focal = min(area.height * 1.15, area.width * 1.35)
-        self.centre = (area.centerx, area.centery + area.height * 0.05)
+        self.focal = min(area.height * 0.98, area.width * 1.02)
+        self.centre = (area.centerx + area.width * 0.02, area.centery + area.height * 0.1)
         self._key = None
         self.paints = self.rect          # the mesh layer carries its own background
         self._layer: pygame.Surface | None = None

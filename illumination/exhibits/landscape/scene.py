@@ -112,6 +112,10 @@ class LandscapeScene(Scene):
                 "explosions": self.explosions, "finished": self.finished}
 
     def caption(self) -> str:
+        if self.probe is not None:
+            trainer = self.probe.trainer
+            return (f"seed {self.settings.seed}   ·   the real network's landscape   ·   epoch {trainer.epoch}, "
+                    f"training loss {self.probe.centre_loss:.3f}")
         counts = self.basin_counts()
         where = (f"{counts.in_global_basin:,} of {self.balls.count:,} balls in the deepest basin"
                  if self.balls.count > 1 else
