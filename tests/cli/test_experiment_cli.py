@@ -58,6 +58,7 @@ def test_bench_landscape_reports_its_keys(capsys):
     assert code == 0 and result["balls"] == 500 and result["finite"] is True
     assert result["frame_ms_median"] > 0 and result["slice_ms_median"] > 0 and result["slice_resolution"] == 51
     assert result["view"] == "3d" and result["mesh_ms_median"] > 0       # the 3D view, and its mesh redraw
+    assert result["drag_frame_ms_median"] > 0
 
 
 def test_bench_landscape_refuses_the_network_view(capsys):
