@@ -56,8 +56,9 @@ class NetworkProbe:
     def set_learning_rate(self, learning_rate: float) -> None:
         self.trainer.set_lr(learning_rate)
 
-    def step(self) -> bool:
-        """One minibatch; True when it ended an epoch (and the slice and path were measured anew)."""
+    def step(self, measure: bool = True) -> bool:
+        """One minibatch; True when it ended an epoch (the path grows; the slice and path are measured anew
+        unless measure is False: a caller stepping many epochs in one frame measures once, at the end)."""
         epoch = self.trainer.epoch
         self.trainer.step(want_snapshot=False)
         if self.trainer.epoch == epoch:
@@ -65,7 +66,8 @@ class NetworkProbe:
         self.path.append(flatten_parameters(self.net))
         if len(self.path) > MAX_PATH:
             del self.path[1:MAX_PATH:2]                 # keep the start, thin the rest
-        self.measure()
+        if measure:
+            self.measure()
         return True
 
     def measure(self) -> None:

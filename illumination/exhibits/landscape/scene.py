@@ -139,6 +139,13 @@ class LandscapeScene(Scene):
         self._due += self.settings.speed * dt
         steps = min(int(self._due), MAX_STEPS_PER_UPDATE, self.settings.max_steps - int(self.position()))
         self._due -= int(self._due)
+        if self.probe is not None:
+            # the real network: many minibatches a frame at high speed, but one measurement of its landscape
+            ended = [self.probe.step(measure=False) for _ in range(steps)]
+            if any(ended):
+                self.probe.measure()
+            self._check_probe()
+            return
         for _ in range(steps):
             self._step()
 
@@ -151,8 +158,7 @@ class LandscapeScene(Scene):
     def _step(self) -> None:
         if self.probe is not None:
             self.probe.step()
-            if self.probe.diverged:
-                self.message = "The network's loss ran away at this learning rate: lower it, then Reset"
+            self._check_probe()
             return
         self.balls.step(self.rng)
         if self.balls.exploded.any():
@@ -163,6 +169,10 @@ class LandscapeScene(Scene):
                             f"started again" if self.balls.count > 1 else "The ball exploded (left the surface) "
                             "and starts again from a new random point")
         self._record()
+
+    def _check_probe(self) -> None:
+        if self.probe.diverged:
+            self.message = "The network's loss ran away at this learning rate: lower it, then Reset"
 
     def _record(self) -> None:
         log = self.balls.last_log

@@ -196,3 +196,15 @@ def test_the_network_view_reports_its_training_and_never_draws_nan():
     status = show.scene.status()
     assert status["view"] == "network" and status["step"] == 20 and math.isfinite(status["loss"])
     assert np.isfinite(frame(show)).all()
+
+
+def test_a_fast_network_view_measures_its_plane_once_a_frame_and_matches_the_slow_one():
+    fast = make_show(view="network", learning_rate=0.1, speed=1950.0, max_steps=300)
+    fast.scene.update(0.1)                             # 195 minibatches, 13 epochs of 15, in one frame
+    probe = fast.scene.probe
+    assert fast.scene.position() == 195 and probe.version == 2      # measured at the start and once now
+    slow = make_show(view="network", learning_rate=0.1, max_steps=300)
+    for _ in range(195):
+        slow.scene.step_once()                         # measured after every epoch
+    assert np.array_equal(slow.scene.probe.losses, probe.losses)   # same weights, same plane
+    assert len(slow.scene.probe.path) == len(probe.path) == 14
