@@ -10,17 +10,19 @@ import pygame
 
 from illumination.core.draw.colour import mix, scaled
 
-SPLAT_SCALE = 2        # the balls are splatted at 1/2 resolution and scaled up (soft, cheap)
+SPLAT_SCALE = 2        # the balls are splatted at 1/2 resolution (at 1080p) and scaled up (soft, cheap)
 MAX_COUNT = 64         # balls in one cell beyond which its light no longer grows visibly
 
 
-def splat(target: pygame.Surface, rect: pygame.Rect, px: np.ndarray, py: np.ndarray, colour, glow: float) -> None:
+def splat(target: pygame.Surface, rect: pygame.Rect, px: np.ndarray, py: np.ndarray, colour, glow: float,
+          scale: int = SPLAT_SCALE) -> None:
     """Add the light of N points (px, py each (N,), screen pixels) inside rect: brightness grows with how many
     balls share a spot, softly saturating, so a crowd glows and a single ball still shows. Only the cells
-    between the outermost balls are built and scaled (a crowd in one basin costs a small patch)."""
-    w, h = max(1, rect.width // SPLAT_SCALE), max(1, rect.height // SPLAT_SCALE)
-    col = np.floor((px - rect.left) / SPLAT_SCALE)
-    row = np.floor((py - rect.top) / SPLAT_SCALE)
+    between the outermost balls are built and scaled (a crowd in one basin costs a small patch). scale: screen
+    pixels per cell side (larger on big screens, so a ball stays visible from across a room at 4K)."""
+    w, h = max(1, rect.width // scale), max(1, rect.height // scale)
+    col = np.floor((px - rect.left) / scale)
+    row = np.floor((py - rect.top) / scale)
     inside = (col >= 0) & (col < w) & (row >= 0) & (row < h)           # NaN compares False: dropped
     if not inside.any():
         return
@@ -33,8 +35,8 @@ def splat(target: pygame.Surface, rect: pygame.Rect, px: np.ndarray, py: np.ndar
     # brightness per count from a small table: 1 - exp(-k·count), as 0..255 in each channel of the colour
     table = _light_table(tuple(int(c) for c in colour), round(glow, 3))
     rgb = table[np.minimum(counts, len(table) - 1)].reshape(pw, ph, 3)          # (pw, ph, 3): surfarray order
-    patch = pygame.transform.smoothscale(pygame.surfarray.make_surface(rgb), (pw * SPLAT_SCALE, ph * SPLAT_SCALE))
-    target.blit(patch, (rect.left + c0 * SPLAT_SCALE, rect.top + r0 * SPLAT_SCALE), special_flags=pygame.BLEND_RGB_ADD)
+    patch = pygame.transform.smoothscale(pygame.surfarray.make_surface(rgb), (pw * scale, ph * scale))
+    target.blit(patch, (rect.left + c0 * scale, rect.top + r0 * scale), special_flags=pygame.BLEND_RGB_ADD)
 
 
 @functools.lru_cache(maxsize=32)
@@ -45,6 +47,11 @@ def _light_table(colour: tuple, glow: float) -> np.ndarray:
     table = (light[:, None] * np.asarray(colour, dtype=np.float64)).astype(np.uint8)
     table.setflags(write=False)
     return table
+
+
+def splat_scale(unit: float) -> int:
+    """Cell side in pixels for a view drawn at `unit` pixels per design unit (1 at 1600x900)."""
+    return max(SPLAT_SCALE, int(round(SPLAT_SCALE * unit)))
 
 
 def trail(target: pygame.Surface, px: np.ndarray, py: np.ndarray, temperature: np.ndarray, cold, hot,

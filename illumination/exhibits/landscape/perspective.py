@@ -111,7 +111,7 @@ class PerspectiveStage:
         if balls.count > 1:
             px, py, depth = self.to_screen(balls.x, balls.z, balls.losses(), lift=BALL_LIFT)
             px = np.where(depth > 0, px, np.nan)
-            marks.splat(target, self.rect, px, py, p.ball, glow)
+            marks.splat(target, self.rect, px, py, p.ball, glow, marks.splat_scale(unit))
         path = balls.trail()
         if len(path.x) >= 2:
             tx, ty, _ = self.to_screen(path.x, path.z, path.loss, lift=BALL_LIFT)

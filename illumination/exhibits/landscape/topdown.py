@@ -69,7 +69,7 @@ class MapStage:
         target.blit(self._terrain(), self.rect.topleft)
         balls = scene.balls
         if balls.count > 1:
-            marks.splat(target, self.rect, *self.to_pixels(balls.x, balls.z), p.ball, glow)
+            marks.splat(target, self.rect, *self.to_pixels(balls.x, balls.z), p.ball, glow, marks.splat_scale(unit))
         path = balls.trail()
         px, py = self.to_pixels(path.x, path.z)
         marks.trail(target, px, py, path.temperature, p.cold, p.hot, max(1, int(2 * unit)), self.rect.width * 0.25)

@@ -78,7 +78,7 @@ class ValleyStage:
         balls = scene.balls
         if balls.count > 1:
             px, py = self.to_screen(balls.x)
-            marks.splat(target, self.rect.inflate(0, int(40 * unit)), px, py, p.ball, glow)
+            marks.splat(target, self.rect.inflate(0, int(40 * unit)), px, py, p.ball, glow, marks.splat_scale(unit))
         path = balls.trail()
         if len(path.x) >= 2:  # the last steps as fading dots: where the ball has been
             px, py = self.to_screen(path.x[-40:], path.loss[-40:])
