@@ -4,6 +4,7 @@ temperature it felt, and the first ball itself with its glow."""
 from __future__ import annotations
 
 import functools
+import math
 
 import numpy as np
 import pygame
@@ -77,3 +78,33 @@ def ball(target: pygame.Surface, sprites, centre: tuple[float, float], colour, r
     target.blit(halo, (int(centre[0]) - halo.get_width() // 2, int(centre[1]) - halo.get_height() // 2),
                 special_flags=pygame.BLEND_RGB_ADD)
     pygame.draw.circle(target, colour, (int(centre[0]), int(centre[1])), max(3, int(radius)))
+
+
+def balls_on_plane(target: pygame.Surface, view, rect: pygame.Rect, project, jump: float) -> None:
+    """Every ball, the first ball's trail, the first ball and its downhill slope, for a stage that shows the
+    (x, z) plane through `project(x, z, loss) -> (px, py, visible)` (each (N,); visible False drops a point).
+    The slope line points downhill along the surface, its reach growing with the steepness (log-scaled)."""
+    scene, p, unit = view.scene, view.palette.landscape, view.unit
+    glow, balls = scene.settings.glow, scene.balls
+    if balls.count > 1:
+        px, py, visible = project(balls.x, balls.z, balls.losses())
+        splat(target, rect, np.where(visible, px, np.nan), py, p.ball, glow, splat_scale(unit))
+    path = balls.trail()
+    if len(path.x) >= 2:
+        tx, ty, _ = project(path.x, path.z, path.loss)
+        trail(target, tx, ty, path.temperature, p.cold, p.hot, max(1, int(2 * unit)), jump)
+    x, z = balls.position[:, 0]
+    bx, by, visible = project(np.array([x]), np.array([z]), balls.surface.loss(x, z))
+    if not visible[0]:
+        return
+    centre = (float(bx[0]), float(by[0]))
+    ball(target, view.sprites, centre, p.ball, 6 * unit, glow)
+    gx, gz = (float(g) for g in balls.surface.gradient(x, z))
+    norm = math.hypot(gx, gz)
+    if norm > 0 and math.isfinite(norm):
+        reach = (balls.surface.hi - balls.surface.lo) * (0.015 + 0.02 * math.log1p(norm))
+        ex, ez = np.array([x - gx / norm * reach]), np.array([z - gz / norm * reach])
+        sx, sy, seen = project(ex, ez, balls.surface.loss(ex, ez))
+        if seen[0]:
+            pygame.draw.line(target, view.palette.text.accent, centre, (float(sx[0]), float(sy[0])),
+                             max(2, int(2.5 * unit)))

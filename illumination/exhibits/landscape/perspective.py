@@ -8,7 +8,6 @@ each frame blits that layer and adds the balls. What draw may change: that layer
 """
 from __future__ import annotations
 
-import math
 
 import numpy as np
 import pygame
@@ -104,34 +103,12 @@ class PerspectiveStage:
 
     # -- the frame ---------------------------------------------------------------------------------
     def draw(self, target: pygame.Surface) -> None:
-        view, scene = self.view, self.view.scene
-        p, unit, glow = view.palette.landscape, view.unit, scene.settings.glow
         target.blit(self._mesh(), self.rect.topleft)
-        balls = scene.balls
-        if balls.count > 1:
-            px, py, depth = self.to_screen(balls.x, balls.z, balls.losses(), lift=BALL_LIFT)
-            px = np.where(depth > 0, px, np.nan)
-            marks.splat(target, self.rect, px, py, p.ball, glow, marks.splat_scale(unit))
-        path = balls.trail()
-        if len(path.x) >= 2:
-            tx, ty, _ = self.to_screen(path.x, path.z, path.loss, lift=BALL_LIFT)
-            marks.trail(target, tx, ty, path.temperature, p.cold, p.hot, max(1, int(2 * unit)), self.rect.width * 0.2)
-        x, z = balls.position[:, 0]
-        bx, by, bd = self.to_screen(np.array([x]), np.array([z]), lift=BALL_LIFT)
-        if bd[0] <= 0:
-            return
-        centre = (float(bx[0]), float(by[0]))
-        marks.ball(target, view.sprites, centre, p.ball, 6 * unit, glow)
-        gx, gz = balls.surface.gradient(x, z)
-        norm = math.hypot(float(gx), float(gz))
-        if norm > 0 and math.isfinite(norm):
-            # the slope, downhill along the surface from the ball: longer where it is steeper (log-scaled)
-            reach = (scene.surface.hi - scene.surface.lo) * (0.015 + 0.02 * math.log1p(norm))
-            ex, ey, ed = self.to_screen(np.array([x - float(gx) / norm * reach]),
-                                        np.array([z - float(gz) / norm * reach]), lift=BALL_LIFT)
-            if ed[0] > 0:
-                pygame.draw.line(target, view.palette.text.accent, centre, (float(ex[0]), float(ey[0])),
-                                 max(2, int(2.5 * unit)))
+        marks.balls_on_plane(target, self.view, self.rect, self._project, self.rect.width * 0.2)
+
+    def _project(self, x, z, loss):
+        px, py, depth = self.to_screen(x, z, loss, lift=BALL_LIFT)
+        return px, py, depth > 0
 
     def handle_event(self, event) -> bool:
         """Drag (left button) orbits, the wheel zooms; only over the stage."""

@@ -6,7 +6,6 @@ the map, like a mathematician's plot. The terrain layer is built once per surfac
 """
 from __future__ import annotations
 
-import math
 
 import numpy as np
 import pygame
@@ -64,26 +63,12 @@ class MapStage:
         return layer
 
     def draw(self, target: pygame.Surface) -> None:
-        view, scene = self.view, self.view.scene
-        p, unit, glow = view.palette.landscape, view.unit, scene.settings.glow
         target.blit(self._terrain(), self.rect.topleft)
-        balls = scene.balls
-        if balls.count > 1:
-            marks.splat(target, self.rect, *self.to_pixels(balls.x, balls.z), p.ball, glow, marks.splat_scale(unit))
-        path = balls.trail()
-        px, py = self.to_pixels(path.x, path.z)
-        marks.trail(target, px, py, path.temperature, p.cold, p.hot, max(1, int(2 * unit)), self.rect.width * 0.25)
-        x, z = balls.position[:, 0]
-        cx, cy = self.to_pixels(np.array([x]), np.array([z]))
-        centre = (float(cx[0]), float(cy[0]))
-        marks.ball(target, view.sprites, centre, p.ball, 6 * unit, glow)
-        gx, gz = balls.surface.gradient(x, z)
-        norm = math.hypot(float(gx), float(gz))
-        if norm > 0 and math.isfinite(norm):
-            # the slope, drawn downhill from the ball: longer where it is steeper (log-scaled)
-            length = (10 + 14 * math.log1p(norm)) * unit
-            end = (centre[0] - float(gx) / norm * length, centre[1] + float(gz) / norm * length)
-            pygame.draw.line(target, view.palette.text.accent, centre, end, max(1, int(2 * unit)))
+        marks.balls_on_plane(target, self.view, self.rect, self._project, self.rect.width * 0.25)
+
+    def _project(self, x, z, loss):
+        px, py = self.to_pixels(np.asarray(x), np.asarray(z))
+        return px, py, np.ones(np.shape(px), dtype=bool)
 
     def handle_event(self, event) -> bool:
         return False
