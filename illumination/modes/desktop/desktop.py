@@ -12,15 +12,14 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
 
 import numpy as np
 import pygame
 
 from illumination.core.controls import SEED_MAX, Controls, parse_seed
-from illumination.core.settings import SettingsError, load_settings, read_scene, save_scene, scene_exhibit
+from illumination.core.settings import SettingsError
 from illumination.core.show import Show
-from illumination.modes.desktop import keys
+from illumination.modes.desktop import keys, scenefile
 from illumination.modes.desktop.capture import Capture
 from illumination.modes.desktop.overlay import ERROR, Overlay
 from illumination.modes.desktop.panel import PAD_SIZE, PANEL_WIDTH, ControlPanel, make_manager
@@ -272,9 +271,9 @@ class Desktop:
                 self.pad.clear()
                 self._drawing_changed()
         elif action == "save_scene":
-            self._save_scene()
+            scenefile.save(self)
         elif action == "load_scene":
-            self._load_scene()
+            scenefile.load(self)
         elif action == "toggle_panel":
             self._show_panel(not self.panel.visible)
         elif action == "help":
@@ -300,7 +299,7 @@ class Desktop:
             self.panel.set_visible(visible)
             self._layout()
 
-    # -- diagnostics, screenshot, recording, scenes ------------------------------------------------
+    # -- diagnostics (scene files: scenefile.py) ------------------------------------------------
     def _diagnostics(self) -> None:
         if self.diagnostics_lines is not None:
             self.diagnostics_lines = None
@@ -311,45 +310,6 @@ class Desktop:
             return
         self.diagnostics_lines = lines + ["", "(I, Esc or a click closes this)"]
         print("\n".join(lines), file=self.console, flush=True)
-
-    def _scene_path(self) -> Path | None:
-        text = self.panel.scene_entry.get_text().strip()
-        if not text:
-            self.say("Type a scene file name first (for example scene.toml).", error=True)
-            return None
-        path = Path(text).expanduser()
-        if path.suffix.lower() != ".toml":
-            self.say(f"A scene file name must end in .toml, got {text!r}.", error=True)
-            return None
-        return path
-
-    def _save_scene(self) -> None:
-        path = self._scene_path()
-        if path is None:
-            return
-        try:
-            save_scene(self.scene.settings, path)
-        except OSError as error:
-            self.say(f"Could not save the scene to {path}: {error.strerror or error}", error=True)
-            return
-        self.say(f"Scene saved: {path}", log=True)
-
-    def _load_scene(self) -> None:
-        path = self._scene_path()
-        if path is None:
-            return
-        try:
-            values = read_scene(path)
-            if scene_exhibit(values, str(path)) != self.show.name:
-                raise SettingsError([f"exhibit: this is a {scene_exhibit(values)!r} scene; the window shows "
-                                     f"{self.show.name!r} (open it with: illumination run --scene {path})"], str(path))
-            settings = load_settings(type(self.scene.settings), values)
-        except SettingsError as error:
-            problems = "\n".join(f"• {p}" for p in error.problems)
-            self.say(f"Could not load {path}:\n{problems}", error=True)
-            return
-        if self.commit(settings):
-            self.say(f"Scene loaded: {path} (seed {settings.seed})", log=True)
 
     # -- the draw pad --------------------------------------------------------------------------------
     def _pad_event(self, event) -> bool:
