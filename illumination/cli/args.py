@@ -78,6 +78,8 @@ def add_view_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--theme", help="theme name or path to a theme .toml (default midnight)")
     parser.add_argument("--speed", type=positive_float("speed"),
                         help="training speed in epochs per second (default 3); the landscape: steps per second (60)")
+    parser.add_argument("--composition", help="network: explain (the annotated layout; the window's default) or "
+                                              "gallery (the wall's: the network large, a few big words)")
     landscape = parser.add_argument_group("the landscape exhibit (with --exhibit landscape)")
     landscape.add_argument("--surface", help="bowl, complex (default), rosenbrock, rastrigin, ackley, neural, "
                                              "saddle, plateau")
@@ -102,7 +104,8 @@ FLAG_KEYS = {"seed": ("seed", "--seed"), "lr": ("learning_rate", "--lr"), "batch
              "balls": ("balls", "--balls"), "temperature": ("temperature", "--temperature"),
              "noise": ("noise", "--noise"), "noise_mode": ("noise_mode", "--noise-mode"),
              "momentum": ("momentum", "--momentum"), "schedule": ("schedule", "--schedule"),
-             "view": ("view", "--view"), "steps": ("max_steps", "--steps")}
+             "view": ("view", "--view"), "steps": ("max_steps", "--steps"),
+             "composition": ("composition", "--composition")}
 
 
 def settings_from(args: argparse.Namespace, exhibit_name: str | None = None):

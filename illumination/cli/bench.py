@@ -19,6 +19,8 @@ def register(commands, benches) -> None:
     render.add_argument("--warmup", type=count_type("warmup", 0), default=60, help="frames drawn before timing")
     render.add_argument("--theme", default=None)
     render.add_argument("--exhibit", default="network", help="which exhibit to draw (default network)")
+    render.add_argument("--composition", choices=("explain", "gallery"), default=None,
+                        help="the network's layout (default explain, the window's)")
     render.add_argument("--json", action="store_true")
     render.set_defaults(handler=bench_render_command)
 
@@ -38,11 +40,13 @@ def register(commands, benches) -> None:
     ui.set_defaults(handler=bench_ui_command)
 
 
-def _bench_settings(exhibit, theme: str | None = None):
+def _bench_settings(exhibit, theme: str | None = None, composition: str | None = None):
     """The exhibit's defaults, running for as long as the bench does (its count setting made huge)."""
     changes = {exhibit.count_setting: 10**6} if exhibit.count_setting else {}
     if theme is not None:
         changes["theme"] = theme
+    if composition is not None:
+        changes["composition"] = composition
     return exhibit.settings().replace(**changes)
 
 
@@ -62,7 +66,7 @@ def bench_render_command(args) -> int:
     from illumination.exhibits import get_exhibit
     init_headless()
     exhibit = get_exhibit(args.exhibit)
-    show = make_show(exhibit, _bench_settings(exhibit, args.theme), args.size)
+    show = make_show(exhibit, _bench_settings(exhibit, args.theme, args.composition), args.size)
     surface = pygame.Surface(args.size)
     run_frames(show, args.warmup, 60, surface=surface)
     timings: dict = {}
@@ -74,6 +78,7 @@ def bench_render_command(args) -> int:
     result = {
         "size": f"{args.size[0]}x{args.size[1]}",
         "exhibit": exhibit.name,
+        "composition": getattr(show.scene.settings, "composition", None),
         "frames": args.frames,
         "warmup_frames": args.warmup,
         "draw_ms_median": round(statistics.median(draw_ms), 3),

@@ -2,6 +2,7 @@
 `illumination bench export`. The rendering lives in illumination/modes/export/; all writing in core/frames."""
 from __future__ import annotations
 
+import math
 import os
 import sys
 import tempfile
@@ -9,6 +10,7 @@ import time
 
 from illumination.cli.args import (add_training_flags, add_view_flags, count_type, fail, positive_float, report,
                                    settings_from, size_type)
+from illumination.core.settings import SettingsError
 
 
 def register(commands, benches) -> None:
@@ -21,6 +23,10 @@ def register(commands, benches) -> None:
     export.add_argument("--size", type=size_type, default=(1920, 1080))
     export.add_argument("--exhibit", help="which exhibit to render (default network, or the scene file's)")
     length = export.add_mutually_exclusive_group()
+    export.add_argument("--from-epoch", type=count_type("--from-epoch", 0),
+                        help="network: start the video at this epoch of the run (trained unseen, not filmed)")
+    export.add_argument("--from-step", type=count_type("--from-step", 0),
+                        help="landscape: start the video at this step of the run")
     length.add_argument("--duration", type=positive_float("duration"), help="seconds of video")
     length.add_argument("--frames", type=count_type("frames"), help="number of frames")
     export.add_argument("--crf", type=count_type("crf", 0), help="H.264 quality, 0 (lossless) … 51 (default 18)")
@@ -36,6 +42,10 @@ def register(commands, benches) -> None:
     snapshot.add_argument("-o", "--output", required=True, help="PNG file to write")
     snapshot.add_argument("--overwrite", action="store_true", help="replace an existing file")
     snapshot.add_argument("--fps", type=positive_float("fps"), default=60.0, help="fixed clock rate (default 60)")
+    snapshot.add_argument("--at-epoch", type=count_type("--at-epoch", 0),
+                          help="network: draw this epoch of the run (e.g. --at-epoch 30 --epochs 200: mid-training)")
+    snapshot.add_argument("--at-step", type=count_type("--at-step", 0),
+                          help="landscape: draw this step of the run")
     snapshot.add_argument("--exhibit", help="which exhibit to draw (default network, or the scene file's); the "
                                             "picture is taken after --epochs (network) or --steps (landscape), "
                                             "else the scene file's length, at most 30")
@@ -45,6 +55,8 @@ def register(commands, benches) -> None:
     bench_export.add_argument("--size", type=size_type, default=(1920, 1080))
     bench_export.add_argument("--fps", type=count_type("fps"), default=60)
     bench_export.add_argument("--frames", type=count_type("frames"), default=600)
+    bench_export.add_argument("--composition", choices=("explain", "gallery"), default="gallery",
+                              help="the network's layout to render (default gallery, the kiosk's and the wall's)")
     bench_export.add_argument("--json", action="store_true")
     bench_export.set_defaults(handler=bench_export_command)
 
@@ -52,12 +64,17 @@ def register(commands, benches) -> None:
 def export_command(args) -> int:
     from tqdm import tqdm
     from illumination.core.frames import ExportError, max_frames, open_writer, parse_target
+    from illumination.core.loop import advance_until
     from illumination.modes.export.render import export_frames, frame_count, start
     exhibit, settings = settings_from(args)
     try:
         fmt, _ = parse_target(args.output)
+        begin = start_position(args, exhibit, settings, "from")
         show = start(exhibit, settings, args.size)
+        skipped = advance_until(show.scene, begin, fps=args.fps, limit_s=math.inf) if begin else 0
         frames = frame_count(show.scene, args.fps, args.frames, args.duration)
+        if args.frames is None and args.duration is None:
+            frames = max(1, frames - skipped)   # the rest of the run, then the hold
         limit = max_frames(fmt, args.size)
         if limit is not None and frames > limit:
             raise ExportError(2, f"{frames} frames at {args.size[0]}x{args.size[1]} is more than a {fmt} can hold "
@@ -66,6 +83,8 @@ def export_command(args) -> int:
                              overwrite=args.overwrite)
     except ExportError as error:
         return fail(str(error), error.exit_code)
+    except SettingsError as error:
+        return fail(error.problems[0])
     started = time.perf_counter()
     interrupted = False
     try:
@@ -92,6 +111,27 @@ def export_command(args) -> int:
     return 0
 
 
+def start_position(args, exhibit, settings, prefix: str) -> int | None:
+    """--at-epoch / --at-step (snapshot) or --from-epoch / --from-step (export): a moment inside the run, in the
+    exhibit's count unit; None when not given. SettingsError if it names the other exhibit's unit or lies past
+    the run's end."""
+    unit_flags = {"epochs": "epoch", "steps": "step"}
+    wanted = unit_flags.get(exhibit.count_unit)
+    for unit in unit_flags.values():
+        value = getattr(args, f"{prefix}_{unit}", None)
+        if value is None:
+            continue
+        if unit != wanted:
+            raise SettingsError([f"--{prefix}-{unit} does not apply to the {exhibit.name} exhibit"
+                                 + (f" (it counts {exhibit.count_unit}: --{prefix}-{wanted})" if wanted else "")])
+        length = getattr(settings, exhibit.count_setting)
+        if value > length:
+            flag = {"epoch": "--epochs", "step": "--steps"}[unit]
+            raise SettingsError([f"--{prefix}-{unit} {value} is past the end of the run ({flag} {length})"])
+        return value
+    return None
+
+
 def _where(show) -> str:
     unit = show.exhibit.count_unit.rstrip("s") or "position"
     return f"{unit} {show.scene.position():g}"
@@ -102,11 +142,18 @@ def snapshot_command(args) -> int:
     from illumination.core.frames import ExportError, save_png
     from illumination.modes.export.render import start, still
     exhibit, settings = settings_from(args)
-    # Where the picture is taken, in the exhibit's count unit: the run's length as the flags (--epochs for the
-    # network, --steps for the landscape) or the scene file set it, else 30 of them.
+    # Where the picture is taken, in the exhibit's count unit: --at-epoch / --at-step if given (a moment of the
+    # run the flags or scene file describe); else the run's end as the flags (--epochs for the network, --steps
+    # for the landscape) or the scene file set it, else 30 of them.
     count_setting = exhibit.count_setting
     given = {"max_epochs": args.epochs, "max_steps": getattr(args, "steps", None)}.get(count_setting)
-    if getattr(args, "zero_epochs", False):
+    try:
+        at = start_position(args, exhibit, settings, "at")
+    except SettingsError as error:
+        return fail(error.problems[0])
+    if at is not None:
+        position = at
+    elif getattr(args, "zero_epochs", False):
         position = 0
     elif given is not None:
         position = given
@@ -140,7 +187,7 @@ def bench_export_command(args) -> int:
     from illumination.exhibits import get_exhibit
     from illumination.modes.export.render import export_frames, start
     exhibit = get_exhibit("network")
-    settings = exhibit.settings(max_epochs=10**6)
+    settings = exhibit.settings(max_epochs=10**6, composition=args.composition)
 
     show = start(exhibit, settings, args.size)
     run_frames(show, 30, args.fps)  # warm-up: sprite and text caches, numba
@@ -169,5 +216,5 @@ def bench_export_command(args) -> int:
     result = {"size": f"{args.size[0]}x{args.size[1]}", "fps": args.fps, "frames": args.frames,
               "render_fps": round(render_fps, 1), "encode_fps": round(encode_fps, 1),
               "end_to_end_fps": round(end_to_end_fps, 1), "preset": "ultrafast", "crf": 18,
-              "faster_than_real_time": end_to_end_fps >= args.fps}
+              "faster_than_real_time": end_to_end_fps >= args.fps, "composition": args.composition}
     return report(result, args.json)

@@ -116,6 +116,8 @@ class Exhibit:
     count_unit: str = ""                                 # a playlist item may run for N of these ("epochs")
     count_setting: str = ""                              # … which sets this setting to N ("max_epochs")
     converge_setting: str = ""                           # until = "converged" turns this bool setting on
+    kiosk_settings: tuple = ()                           # ((key, value), …) the kiosk uses unless an item sets
+    #                                                      the key (the network's wall composition: "gallery")
     controls: Callable | None = None                     # () -> core.controls.Controls: the desktop panel's
     #                                                      controls, built lazily (None: settings-free panel)
     #: (settings) -> the longest clock step one update may take without the run losing work to its catch-up

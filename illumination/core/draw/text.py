@@ -1,34 +1,62 @@
-"""Text rendered once and reused: a capped cache keyed by (text, pixel size, colour, bold)."""
+"""Text rendered once and reused: a capped cache keyed by (text, pixel size, colour, bold, alpha).
+
+Sizes are em sizes in pixels, as in CSS: `size=24` draws letters whose em box is 24 px (a capital is ~17 px).
+pygame's bundled font (identical glyphs on every machine, so golden frames stay golden) places each glyph on a
+whole pixel, which at small sizes spaces letters unevenly ("pa ra meters"); so text is rendered at twice the
+size and scaled down smoothly: glyphs then sit on half pixels and the spacing reads as even.
+"""
 from __future__ import annotations
 
+import math
 from collections import OrderedDict
 
 import pygame
 
+SUPERSAMPLE = 2
+DEFAULT_FONT_EM = 0.6875   # pygame.font.Font(None, n) draws an em of 0.6875·n pixels
+ALPHA_LEVELS = 32          # fading text is cached at this many opacities
+
 
 class TextCache:
-    def __init__(self, max_entries: int = 600):
+    def __init__(self, max_entries: int = 600, em_per_size: float = 1.0):
+        """em_per_size: the em, in pixels, of one unit of `size` (1.0: sizes are em pixels)."""
         if not pygame.font.get_init():
             pygame.font.init()
         self._fonts: dict = {}
         self._cache: OrderedDict = OrderedDict()
         self.max_entries = max_entries
+        self.em_per_size = em_per_size
+        self.record: list | None = None    # tests set a list: every blit appends (text, rect, em px)
 
-    def font(self, size: int, bold: bool = False) -> pygame.font.Font:
-        key = (max(6, int(size)), bold)
+    def em(self, size: float) -> int:
+        """The em, in whole pixels, that `size` draws."""
+        return max(6, int(round(size * self.em_per_size)))
+
+    def font(self, size: float, bold: bool = False) -> pygame.font.Font:
+        """The font that draws `size` at SUPERSAMPLE times its em (render() scales it back down)."""
+        key = (self.em(size), bold)
         font = self._fonts.get(key)
         if font is None:
-            # pygame's bundled font: identical glyphs on every machine, so golden frames stay golden.
-            font = pygame.font.Font(None, key[0])
+            font = pygame.font.Font(None, int(round(key[0] * SUPERSAMPLE / DEFAULT_FONT_EM)))
             font.set_bold(bold)
             self._fonts[key] = font
         return font
 
-    def render(self, text: str, size: int, colour, bold: bool = False) -> pygame.Surface:
-        key = (text, max(6, int(size)), tuple(colour), bold)
+    def size(self, text: str, size: float, bold: bool = False) -> tuple[int, int]:
+        """The pixel size text would take, without drawing it."""
+        w, h = self.font(size, bold).size(text)
+        return math.ceil(w / SUPERSAMPLE), math.ceil(h / SUPERSAMPLE)
+
+    def render(self, text: str, size: float, colour, bold: bool = False, alpha: float = 1.0) -> pygame.Surface:
+        level = round(min(max(alpha, 0.0), 1.0) * ALPHA_LEVELS)
+        key = (text, self.em(size), tuple(colour), bold, level)
         surface = self._cache.get(key)
         if surface is None:
-            surface = self.font(size, bold).render(text, True, colour)
+            big = self.font(size, bold).render(text, True, colour)
+            surface = pygame.transform.smoothscale(
+                big, (max(1, math.ceil(big.get_width() / SUPERSAMPLE)), max(1, math.ceil(big.get_height() / SUPERSAMPLE))))
+            if level < ALPHA_LEVELS:
+                surface.set_alpha(round(255 * level / ALPHA_LEVELS))
             self._cache[key] = surface
             if len(self._cache) > self.max_entries:
                 self._cache.popitem(last=False)
@@ -36,9 +64,13 @@ class TextCache:
             self._cache.move_to_end(key)
         return surface
 
-    def blit(self, target: pygame.Surface, text: str, pos, size: int, colour, anchor: str = "topleft",
-             bold: bool = False) -> pygame.Rect:
-        surface = self.render(text, size, colour, bold)
+    def blit(self, target: pygame.Surface, text: str, pos, size: float, colour, anchor: str = "topleft",
+             bold: bool = False, alpha: float = 1.0) -> pygame.Rect:
+        """Draw text anchored at pos; returns its rectangle (also when fully transparent, so layouts can chain)."""
+        surface = self.render(text, size, colour, bold, alpha)
         rect = surface.get_rect(**{anchor: (int(pos[0]), int(pos[1]))})
-        target.blit(surface, rect)
+        if alpha > 0.5 / ALPHA_LEVELS:
+            target.blit(surface, rect)
+            if self.record is not None:
+                self.record.append((text, rect, self.em(size)))
         return rect

@@ -15,7 +15,7 @@ import pygame
 
 from illumination.core.draw.background import make_background
 from illumination.core.draw.sprites import SpriteCache
-from illumination.core.draw.text import TextCache
+from illumination.core.draw.text import DEFAULT_FONT_EM, TextCache
 from illumination.core.scene import View
 from illumination.exhibits.landscape import panel
 from illumination.exhibits.landscape.netslice import NetworkStage
@@ -40,7 +40,7 @@ class LandscapeView(View):
         self.panel_rect = pygame.Rect(int(w * 0.6) + int(24 * self.unit), int(56 * self.unit), 0, 0)
         self.panel_rect.width = w - self.panel_rect.x - int(40 * self.unit)
         self.panel_rect.height = h - self.panel_rect.y - int(40 * self.unit)
-        self.text = TextCache()
+        self.text = TextCache(em_per_size=DEFAULT_FONT_EM)   # its sizes are pygame font sizes
         self.sprites = SpriteCache()
         self._inverter = pygame.Surface(self.size) if theme.is_light else None
         self._stages: dict = {}

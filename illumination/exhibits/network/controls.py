@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import math
 
-from illumination.core.controls import Controls, SliderSpec, Toggle
-from illumination.exhibits.network.settings import RANGES
+from illumination.core.controls import Choice, Controls, SliderSpec, Toggle
+from illumination.exhibits.network.settings import COMPOSITIONS, RANGES
 
 
 def _slider(key: str, *args, **kw) -> SliderSpec:
@@ -27,6 +27,7 @@ VISUAL_SLIDERS = (
     _slider("flow_speed", "Flow speed", 0.1, 3.0, 0.1),
     _slider("synapse_opacity", "Synapse visibility", 0.1, 1.0, 0.05),
 )
+COMPOSITION = Choice("composition", "Composition", COMPOSITIONS, ("Explain (annotated)", "Gallery (for the wall)"))
 SLIDERS = TRAINING_SLIDERS + VISUAL_SLIDERS
 SLIDER_BY_KEY = {spec.key: spec for spec in SLIDERS}
 
@@ -50,6 +51,6 @@ def network_controls() -> Controls:
     from illumination.exhibits.network.drawpad import DrawPad
     return Controls(
         pages=(("Training", TRAINING_SLIDERS, ("early_stop",)),
-               ("Visuals", VISUAL_SLIDERS, ("show_synapses", "show_particles", "show_math"))),
+               ("Visuals", (COMPOSITION, *VISUAL_SLIDERS), ("show_synapses", "show_particles", "show_math"))),
         toggles=TOGGLES, make_pad=DrawPad, pad_apply=_show_drawing, pad_verdict=_verdict,
         pad_title="Draw a circle or a square:", pad_hint="the live network judges it (never trains on it)")

@@ -1,7 +1,15 @@
-"""Where everything goes, in relative units: a 1600x900 design stage fitted to any window.
+"""Where everything goes, in relative units: a 1600x900 design stage fitted to any window, in two compositions.
 
-The stage keeps its 16:9 proportions and is centred (with the background filling the rest), so
-1280x720, 3840x2160, 4:3 and ultra-wide screens all look composed and nothing is ever clipped.
+- explain: the annotated layout (test samples and live math on the left, the network in the middle, charts on
+  the right, a footer); the window's default.
+- gallery: the wall's. The network fills the stage, the current sample is the big 8x8 input on the left, a few
+  large words come and go with the phases, and the test samples are a quiet strip along the bottom.
+
+The stage keeps its 16:9 proportions and is centred (with the background filling the rest), so 1280x720,
+3840x2160, 4:3 and ultra-wide screens all look composed and nothing is ever clipped.
+
+Type: one scale for everything, from the stage size. Step k is TYPE_BASE·1.25^k design units (an em), and no
+text is ever drawn below TYPE_FLOOR_PX pixels, so a 1280x720 stage (0.8 px per unit) still reads.
 """
 from __future__ import annotations
 
@@ -11,12 +19,17 @@ import numpy as np
 import pygame
 
 DESIGN_W, DESIGN_H = 1600.0, 900.0
+TYPE_BASE = 16.5          # design units: the em of step 0 (labels)
+TYPE_RATIO = 1.25
+TYPE_FLOOR_PX = 13        # an em of 13 px: capitals to descenders ~12 px tall
+LABEL, BODY, SUBTITLE, TITLE, HEADLINE, DISPLAY, HERO = range(7)
 
 
 @dataclass(frozen=True)
 class NetworkLayout:
     size: tuple[int, int]
     hidden: int
+    composition: str
     scale: float                 # pixels per design unit
     origin: tuple[float, float]  # pixel position of the stage's top-left corner
     inputs: np.ndarray           # (64, 2) pixel centres of the input bulbs (row-major 8x8)
@@ -25,13 +38,18 @@ class NetworkLayout:
     input_radius: float
     hidden_radius: float
     output_radius: float
-    tile_size: float             # side of a receptive-field tile
-    grid_origin: tuple[float, float]
+    tile_size: float             # side of a receptive-field tile (0: none drawn)
+    grid_origin: tuple[float, float]   # the test samples: top-left of the first tile
     grid_tile: float
     grid_pitch: tuple[float, float]
-    math_rect: pygame.Rect
-    metrics_rect: pygame.Rect
+    grid_columns: int
+    math_rect: pygame.Rect       # empty in the gallery composition
+    metrics_rect: pygame.Rect    # empty in the gallery composition
     network_rect: pygame.Rect    # the area the synapses and particles live in
+
+    @property
+    def gallery(self) -> bool:
+        return self.composition == "gallery"
 
     def px(self, x: float, y: float) -> tuple[float, float]:
         return self.origin[0] + x * self.scale, self.origin[1] + y * self.scale
@@ -40,15 +58,16 @@ class NetworkLayout:
         """A length in design units, in pixels."""
         return units * self.scale
 
-    def font(self, units: float) -> int:
-        return max(9, int(round(units * self.scale)))
+    def type(self, step: int) -> int:
+        """The em, in pixels, of the type scale's step (LABEL … HERO)."""
+        return max(TYPE_FLOOR_PX, int(round(TYPE_BASE * TYPE_RATIO ** step * self.scale)))
 
     def rect(self, x: float, y: float, w: float, h: float) -> pygame.Rect:
         left, top = self.px(x, y)
         return pygame.Rect(int(round(left)), int(round(top)), int(round(w * self.scale)), int(round(h * self.scale)))
 
 
-def network_layout(size: tuple[int, int], hidden: int) -> NetworkLayout:
+def network_layout(size: tuple[int, int], hidden: int, composition: str = "explain") -> NetworkLayout:
     width, height = size
     scale = min(width / DESIGN_W, height / DESIGN_H)
     origin = ((width - DESIGN_W * scale) / 2.0, (height - DESIGN_H * scale) / 2.0)
@@ -56,29 +75,41 @@ def network_layout(size: tuple[int, int], hidden: int) -> NetworkLayout:
     def px(x, y):
         return origin[0] + x * scale, origin[1] + y * scale
 
-    pitch_in = 25.0
-    cx, cy = 560.0, 470.0
+    def box(x, y, w, h):
+        left, top = px(x, y)
+        return pygame.Rect(int(left), int(top), int(w * scale), int(h * scale))
+
+    gallery = composition == "gallery"
+    # design units: input grid centre and pitch, hidden column x and span, output x and spread, bulb radii
+    if gallery:
+        cx, cy, pitch_in, r_in = 330.0, 440.0, 46.0, 15.0
+        hidden_x, top, bottom, r_hidden_max = 860.0, 90.0, 790.0, 17.0
+        out_x, out_dy, r_out = 1210.0, 150.0, 38.0
+        net_box = (170, 50, 1150, 790)
+    else:
+        cx, cy, pitch_in, r_in = 600.0, 460.0, 25.0, 7.0
+        hidden_x, top, bottom, r_hidden_max = 930.0, 130.0, 800.0, 11.0
+        out_x, out_dy, r_out = 1100.0, 80.0, 19.0
+        net_box = (480, 110, 670, 730)
     rows, cols = np.divmod(np.arange(64), 8)
     inputs = np.array([px(cx + (c - 3.5) * pitch_in, cy + (r - 3.5) * pitch_in) for r, c in zip(rows, cols)])
-
-    top, bottom = 130.0, 810.0
     pitch_h = (bottom - top) / max(hidden - 1, 1)
-    hidden_x = 925.0
     ys = [top + k * pitch_h for k in range(hidden)] if hidden > 1 else [cy]
     hiddens = np.array([px(hidden_x, y) for y in ys])
-    outputs = np.array([px(1105.0, cy - 70.0), px(1105.0, cy + 70.0)])
-
-    hidden_radius = min(11.0, pitch_h * 0.28)
-    tile = min(34.0, pitch_h * 0.78)
-    left, top_px = px(430, 110)
-    right, bottom_px = px(1150, 840)
+    outputs = np.array([px(out_x, cy - out_dy), px(out_x, cy + out_dy)])
+    hidden_radius = min(r_hidden_max, pitch_h * (0.36 if gallery else 0.3))
+    if gallery:   # a quiet strip of the 20 test samples along the bottom, right of the words
+        grid_origin, grid_tile, grid_pitch, columns = px(640, 832), 30.0, (44.0, 0.0), 20
+    else:         # a 5x4 grid, top left
+        grid_origin, grid_tile, grid_pitch, columns = px(40, 132), 52.0, (68.0, 84.0), 5
     return NetworkLayout(
-        size=size, hidden=hidden, scale=scale, origin=origin,
+        size=size, hidden=hidden, composition=composition, scale=scale, origin=origin,
         inputs=inputs, hiddens=hiddens, outputs=outputs,
-        input_radius=7.0 * scale, hidden_radius=hidden_radius * scale, output_radius=19.0 * scale,
-        tile_size=tile * scale,
-        grid_origin=px(40, 120), grid_tile=50.0 * scale, grid_pitch=(64.0 * scale, 74.0 * scale),
-        math_rect=pygame.Rect(*map(int, px(40, 430)), int(350 * scale), int(345 * scale)),
-        metrics_rect=pygame.Rect(*map(int, px(1205, 110)), int(355 * scale), int(750 * scale)),
-        network_rect=pygame.Rect(int(left), int(top_px), int(right - left), int(bottom_px - top_px)),
+        input_radius=r_in * scale, hidden_radius=hidden_radius * scale, output_radius=r_out * scale,
+        tile_size=0.0 if gallery else min(34.0, pitch_h * 0.78) * scale,
+        grid_origin=grid_origin, grid_tile=grid_tile * scale, grid_pitch=(grid_pitch[0] * scale, grid_pitch[1] * scale),
+        grid_columns=columns,
+        math_rect=pygame.Rect(0, 0, 0, 0) if gallery else box(40, 492, 400, 330),
+        metrics_rect=pygame.Rect(0, 0, 0, 0) if gallery else box(1215, 110, 345, 712),
+        network_rect=box(*net_box),
     )

@@ -1,6 +1,8 @@
-"""The Network exhibit's panels: header, prediction grid, receptive fields, metrics, live math, caption.
+"""The explain composition's panels: header, prediction grid, metrics, live math, footer and layer labels.
 
 Functions of (view, surface): they read the scene through the view and draw; nothing here changes state.
+Every size is a step of the layout's one type scale (LABEL … HERO); text that would not fit its column steps
+down the scale, never below the floor.
 """
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ import pygame
 
 from data.shapes import CLASS_NAMES
 from illumination.core.draw.colour import scaled as _scaled
+from illumination.exhibits.network.layout import BODY, LABEL, SUBTITLE, TITLE
 from illumination.exhibits.network.live_math import current_step, fmt
 
 
@@ -42,30 +45,51 @@ def field_tiles(W1: np.ndarray, tile: int, positive, negative) -> list[pygame.Su
     return tiles
 
 
+def fit(view, text: str, step: int, width: float, bold: bool = False) -> tuple[str, int]:
+    """(text, em px) that fits width: the step's size, else smaller sizes down to the type floor, else the text cut."""
+    L, cache = view.layout, view.text
+    size = L.type(step)
+    while cache.size(text, size, bold)[0] > width and size > L.type(-99):
+        size = max(L.type(-99), int(size * 0.92))
+    while cache.size(text, size, bold)[0] > width and len(text) > 1:
+        text = text[:-2].rstrip() + "…"
+    return text, size
+
+
+def phase_words(scene) -> tuple[str, str, str]:
+    """(title, subtitle, colour key) of what is happening: the header's words in both compositions."""
+    if scene.diverged_for is not None:
+        return "RESTARTING", scene.message, "accent"
+    if scene.finished:
+        reason = "stopped early: test accuracy plateaued" if scene.trainer.stopped_early else "training complete"
+        return "TRAINED", f"{reason} · now showing what it learned", "accent"
+    if scene.paused:
+        return "PAUSED", "space resumes · → steps one minibatch", "accent"
+    if scene.phase == "forward":
+        subtitle = ("your drawing flows through the live network" if scene.drawing is not None
+                    else "activations flow toward an answer")
+        return "FORWARD PASS", subtitle, "glow"
+    return "BACKWARD PASS", "gradients flow back; every weight moves a little", "halo"
+
+
+def phase_colour(view, key: str):
+    p = view.palette
+    return {"accent": p.text.accent, "glow": p.neuron.glow, "halo": p.neuron.halo}[key]
+
+
 def draw_header(view, surface) -> None:
     scene, L, p, text = view.scene, view.layout, view.palette, view.text
-    left, top = L.px(40, 34)
-    text.blit(surface, "NEURAL ILLUMINATION", (left, top), L.font(24), p.text.primary, bold=True)
-    text.blit(surface, f"a 64·{scene.trainer.net.hidden}·2 network learning circles "
-              f"from squares, live", (left, top + L.u(28)), L.font(14), p.text.secondary)
-    cx, cy = L.px(800, 40)
-    if scene.diverged_for is not None:
-        title, colour, subtitle = "RESTARTING", p.text.accent, scene.message
-    elif scene.finished:
-        reason = "stopped early: test accuracy plateaued" if scene.trainer.stopped_early else "training complete"
-        title, colour = "TRAINED", p.text.accent
-        subtitle = f"{reason} · now showing what it learned, sample by sample"
-    elif scene.paused:
-        title, colour, subtitle = "PAUSED", p.text.accent, "space resumes · the right arrow key steps one minibatch"
-    elif scene.phase == "forward":
-        title, colour = "FORWARD PASS", p.neuron.glow
-        subtitle = ("your drawing flows through the live network (never trained on)" if scene.drawing is not None
-                    else "activations flow toward an answer")
-    else:
-        title, colour, subtitle = "BACKWARD PASS", p.neuron.halo, "gradients flow back; every weight moves a little"
-    text.blit(surface, title, (cx, cy), L.font(22), colour, anchor="center", bold=True)
-    text.blit(surface, subtitle, (cx, cy + L.u(24)), L.font(13), p.text.secondary, anchor="center")
-    bar = L.rect(650, 84, 300, 2)
+    left, top = L.px(40, 30)
+    rect = text.blit(surface, "NEURAL ILLUMINATION", (left, top), L.type(SUBTITLE), p.text.primary, bold=True)
+    text.blit(surface, f"64·{scene.trainer.net.hidden}·2 · circles vs squares, live", (left, rect.bottom + L.u(4)),
+              L.type(LABEL), p.text.secondary)
+    title, subtitle, key = phase_words(scene)
+    colour = phase_colour(view, key)
+    cx, cy = L.px(860, 30)
+    rect = text.blit(surface, title, (cx, cy), L.type(TITLE), colour, anchor="midtop", bold=True)
+    line, size = fit(view, subtitle, LABEL, L.u(560))
+    rect = text.blit(surface, line, (cx, rect.bottom + L.u(4)), size, p.text.secondary, anchor="midtop")
+    bar = pygame.Rect(int(cx - L.u(150)), int(rect.bottom + L.u(8)), int(L.u(300)), max(2, int(L.u(2))))
     pygame.draw.rect(surface, _scaled(colour, 0.25), bar)
     if not scene.paused and scene.diverged_for is None:
         done = bar.copy()
@@ -90,58 +114,93 @@ def grid_looks(view) -> list[tuple]:
     return looks
 
 
-def draw_grid(view, surface) -> None:
-    """The prediction grid, re-rendered only when a tile's look (colour, class, percentage) or the highlight changed."""
+def tile_position(L, n: int) -> tuple[float, float]:
+    row, col = divmod(n, L.grid_columns)
+    return L.grid_origin[0] + col * L.grid_pitch[0], L.grid_origin[1] + row * L.grid_pitch[1]
+
+
+def draw_grid(view, surface, looks=None, dim: float = 1.0) -> None:
+    """The test samples' tiles and borders (re-rendered only when a border, a class mark or the highlight changed).
+    dim < 1 draws them quieter (the gallery's strip)."""
     scene, L = view.scene, view.layout
-    area = L.rect(28, 86, 352, 348).clip(surface.get_rect())
+    looks = grid_looks(view) if looks is None else looks
     highlighted = scene.shown_index if scene.drawing is None else -1
-    key = (tuple(grid_looks(view)), highlighted, scene.settings.confidence_threshold, area.size)
+    first, last = tile_position(L, 0), tile_position(L, len(view.grid_tiles) - 1)
+    margin = L.u(8)
+    area = pygame.Rect(int(first[0] - margin), int(first[1] - margin),
+                       int(last[0] + L.grid_tile - first[0] + 2 * margin),
+                       int(last[1] + L.grid_tile - first[1] + 2 * margin + (0 if L.gallery else L.u(22)))
+                       ).clip(surface.get_rect())
+    key = (tuple(look[:2] for look in looks), highlighted, area.size, dim)
     cached = getattr(view, "_grid_cache", None)
     if cached is None or cached[0] != key:
         panel = view.background.subsurface(area).copy()
-        _render_grid(view, panel, area.topleft, key[0], highlighted)
+        _render_tiles(view, panel, area.topleft, looks, highlighted, dim)
         view._grid_cache = cached = (key, panel)
     surface.blit(cached[1], area.topleft)
 
 
-def _render_grid(view, surface, offset, looks, highlighted) -> None:
-    L, p, text = view.layout, view.palette, view.text
-    x0, y0 = L.grid_origin[0] - offset[0], L.grid_origin[1] - offset[1]
-    text.blit(surface, "TEST SAMPLES", (x0, y0 - L.u(26)), L.font(13), p.text.secondary, bold=True)
-    threshold = view.scene.settings.confidence_threshold
+def _render_tiles(view, surface, offset, looks, highlighted, dim) -> None:
+    L, p = view.layout, view.palette
     tile = int(L.grid_tile)
     border = max(1, int(L.u(2)))
-    for n, (tile_surface, (colour, predicted, percent)) in enumerate(zip(view.grid_tiles, looks)):
-        row, col = divmod(n, 5)
-        x, y = x0 + col * L.grid_pitch[0], y0 + row * L.grid_pitch[1]
+    for n, (tile_surface, (colour, predicted, _)) in enumerate(zip(view.grid_tiles, looks)):
+        x, y = tile_position(L, n)
+        x, y = x - offset[0], y - offset[1]
+        colour = _scaled(colour, dim)
         surface.blit(tile_surface, (int(x), int(y)))
+        if dim < 1.0:
+            surface.fill(_scaled((255, 255, 255), dim), pygame.Rect(int(x), int(y), tile, tile),
+                         special_flags=pygame.BLEND_RGB_MULT)
         rect = pygame.Rect(int(x) - border, int(y) - border, tile + 2 * border, tile + 2 * border)
         pygame.draw.rect(surface, colour, rect, border, border_radius=border * 2)
         if n == highlighted:
-            pygame.draw.rect(surface, p.text.accent, rect.inflate(border * 4, border * 4), max(1, border // 2),
+            pygame.draw.rect(surface, p.text.accent, rect.inflate(border * 4, border * 4), max(1, border // 2 + 1),
                              border_radius=border * 3)
-        icon = (int(x + L.u(5)), int(y + tile + L.u(11)))
-        size = int(L.u(4))
+        if L.gallery:
+            continue
+        icon = (int(x + L.u(6)), int(y + tile + L.u(14)))
+        size = int(L.u(5))
         if predicted == 0:
-            pygame.draw.circle(surface, colour, icon, size, max(1, int(L.u(1.4))))
+            pygame.draw.circle(surface, colour, icon, size, max(1, int(L.u(1.6))))
         else:
             pygame.draw.rect(surface, colour, pygame.Rect(icon[0] - size, icon[1] - size, 2 * size, 2 * size),
-                             max(1, int(L.u(1.4))))
-        text.blit(surface, f"{percent}%", (x + L.u(13), y + tile + L.u(11)), L.font(12), colour, anchor="midleft")
-    legend_y = y0 + 4 * L.grid_pitch[1] - L.u(4)
-    text.blit(surface, f"border: right and ≥{threshold * 100:.0f}% sure · right but unsure · wrong",
-              (x0, legend_y), L.font(11), p.text.secondary)
+                             max(1, int(L.u(1.6))))
+
+
+def draw_grid_text(view, surface, looks) -> None:
+    """The explain grid's words: its title, each tile's confidence and the border legend."""
+    L, p, text = view.layout, view.palette, view.text
+    x0, y0 = L.grid_origin
+    text.blit(surface, "TEST SAMPLES · never trained on", (x0, y0 - L.u(12)), L.type(LABEL), p.text.secondary,
+              anchor="bottomleft", bold=True)
+    tile = L.grid_tile
+    for n, (colour, _, percent) in enumerate(looks):
+        x, y = tile_position(L, n)
+        text.blit(surface, f"{percent}%", (x + L.u(14), y + tile + L.u(14)), L.type(LABEL), colour, anchor="midleft")
+    rows = (len(looks) + L.grid_columns - 1) // L.grid_columns
+    y = y0 + rows * L.grid_pitch[1] - L.u(4)
+    x = x0
+    threshold = view.scene.settings.confidence_threshold
+    for colour, word in ((p.grid.correct, f"sure (≥{threshold * 100:.0f}%)"), (p.grid.uncertain, "unsure"),
+                         (p.grid.incorrect, "wrong")):
+        pygame.draw.rect(surface, colour, pygame.Rect(int(x), int(y + L.u(4)), int(L.u(12)), int(L.u(12))),
+                         max(1, int(L.u(2))), border_radius=int(L.u(3)))
+        rect = text.blit(surface, word, (x + L.u(18), y + L.u(10)), L.type(LABEL), p.text.secondary, anchor="midleft")
+        x = rect.right + L.u(16)
 
 
 def _chart(view, surface, rect, title, series, low, high, log=False, value_text=""):
     L, p, text = view.layout, view.palette, view.text
     pygame.draw.rect(surface, p.chart.panel, rect, border_radius=int(L.u(6)))
     pygame.draw.rect(surface, p.chart.panel_border, rect, 1, border_radius=int(L.u(6)))
-    text.blit(surface, title, (rect.x + L.u(10), rect.y + L.u(8)), L.font(12), p.text.secondary, bold=True)
+    title_rect = text.blit(surface, title, (rect.x + L.u(10), rect.y + L.u(8)), L.type(LABEL), p.text.secondary,
+                           bold=True)
     if value_text:
-        text.blit(surface, value_text, (rect.right - L.u(10), rect.y + L.u(8)), L.font(12), p.text.primary,
+        text.blit(surface, value_text, (rect.right - L.u(10), rect.y + L.u(8)), L.type(LABEL), p.text.primary,
                   anchor="topright")
-    plot = pygame.Rect(rect.x + L.u(10), rect.y + L.u(28), rect.width - L.u(20), rect.height - L.u(38))
+    top = title_rect.bottom + L.u(8)
+    plot = pygame.Rect(rect.x + L.u(10), top, rect.width - L.u(20), rect.bottom - L.u(10) - top)
     total = max(view.scene.trainer.config.max_epochs, max((len(v) for v, _ in series), default=0), 2)
 
     lo, hi = (math.log10(low), math.log10(high)) if log else (low, high)
@@ -169,49 +228,50 @@ def draw_metrics(view, surface) -> None:
     history, t = scene.trainer.history, scene.trainer
     m = L.metrics_rect
     gap = L.u(14)
-    loss_rect = pygame.Rect(m.x, m.y, m.width, int(L.u(160)))
+    loss_rect = pygame.Rect(m.x, m.y, m.width, int(L.u(150)))
     latest_loss = history.loss[-1] if history.loss else t.last_loss
-    _chart(view, surface, loss_rect, "LOSS · log scale", [(history.loss, p.chart.loss)], 0.003, 2.0, log=True,
+    _chart(view, surface, loss_rect, "LOSS · log", [(history.loss, p.chart.loss)], 0.003, 2.0, log=True,
            value_text="—" if not math.isfinite(latest_loss) else fmt(latest_loss))
-    acc_rect = pygame.Rect(m.x, loss_rect.bottom + gap, m.width, int(L.u(170)))
+    acc_rect = pygame.Rect(m.x, loss_rect.bottom + gap, m.width, int(L.u(190)))
     plot, to_y = _chart(view, surface, acc_rect, "ACCURACY",
                         [(history.train_accuracy, p.chart.train_accuracy), (history.test_accuracy, p.chart.test_accuracy)],
                         0.4, 1.0)
     chance = int(to_y(0.5))
     for x in range(plot.x, plot.right, max(2, int(L.u(6)))):
         pygame.draw.line(surface, p.chart.panel_border, (x, chance), (x + max(1, int(L.u(3))), chance))
-    text.blit(surface, "chance", (plot.right, chance - L.u(2)), L.font(10), p.text.secondary, anchor="bottomright")
-    legend_y = acc_rect.y + L.u(8)
     right = acc_rect.right - L.u(10)
-    r2 = text.blit(surface, f"test {t.test_accuracy * 100:.1f}%", (right, legend_y), L.font(12), p.chart.test_accuracy,
-                   anchor="topright")
-    text.blit(surface, f"train {t.train_accuracy * 100:.1f}%", (r2.x - L.u(12), legend_y), L.font(12),
+    r2 = text.blit(surface, f"test {t.test_accuracy * 100:.1f}%", (right, acc_rect.y + L.u(8)), L.type(LABEL),
+                   p.chart.test_accuracy, anchor="topright")
+    text.blit(surface, f"train {t.train_accuracy * 100:.1f}%", (r2.x - L.u(12), r2.y), L.type(LABEL),
               p.chart.train_accuracy, anchor="topright")
+    text.blit(surface, "50% = chance", (plot.right, chance - L.u(3)), L.type(LABEL), p.text.secondary,
+              anchor="bottomright")
 
+    row = L.u(30)
     bars_y = acc_rect.bottom + gap
-    text.blit(surface, "GRADIENT NORM · last batch", (m.x, bars_y), L.font(12), p.text.secondary, bold=True)
+    text.blit(surface, "GRADIENT NORM", (m.x, bars_y), L.type(LABEL), p.text.secondary, bold=True)
     norms = scene.snapshot.grad_norms
     for n, (name, label) in enumerate((("hidden", "W1, b1"), ("output", "W2, b2"))):
-        y = bars_y + L.u(22 + 24 * n)
+        y = bars_y + L.u(28) + row * n
         value = norms.get(name, 0.0)
         fraction = min(max((math.log10(value) + 4.0) / 5.0, 0.0), 1.0) if value > 0 else 0.0  # 1e-4 … 10
-        _bar(view, surface, pygame.Rect(m.x + L.u(70), y, m.width - L.u(150), L.u(10)), fraction, p.chart.gradient)
-        text.blit(surface, label, (m.x, y + L.u(5)), L.font(12), p.text.secondary, anchor="midleft")
-        text.blit(surface, fmt(value), (m.right, y + L.u(5)), L.font(12), p.text.primary, anchor="midright")
+        _bar(view, surface, pygame.Rect(m.x + L.u(90), y, m.width - L.u(180), L.u(10)), fraction, p.chart.gradient)
+        text.blit(surface, label, (m.x, y + L.u(5)), L.type(LABEL), p.text.secondary, anchor="midleft")
+        text.blit(surface, fmt(value), (m.right, y + L.u(5)), L.type(LABEL), p.text.primary, anchor="midright")
 
-    out_y = bars_y + L.u(84)
+    out_y = bars_y + L.u(28) + 2 * row + L.u(8)
     sample = scene.snapshot.sample
     verdict = int(np.argmax(sample.probs))
     drawing = scene.drawing is not None
-    title = f"YOUR DRAWING · the network says {CLASS_NAMES[verdict]}" if drawing else \
-        f"THIS SAMPLE · a {CLASS_NAMES[sample.label]}"
-    text.blit(surface, title, (m.x, out_y), L.font(12), p.text.secondary, bold=True)
+    title = f"YOUR DRAWING · a {CLASS_NAMES[verdict]}?" if drawing else f"THIS SAMPLE · a {CLASS_NAMES[sample.label]}"
+    text.blit(surface, title, (m.x, out_y), L.type(LABEL), p.text.secondary, bold=True)
     for k in range(2):
-        y = out_y + L.u(22 + 24 * k)
+        y = out_y + L.u(28) + row * k
         colour = p.neuron.glow if k == (verdict if drawing else sample.label) else p.text.secondary
-        _bar(view, surface, pygame.Rect(m.x + L.u(70), y, m.width - L.u(150), L.u(10)), float(sample.probs[k]), colour)
-        text.blit(surface, CLASS_NAMES[k], (m.x, y + L.u(5)), L.font(12), p.text.secondary, anchor="midleft")
-        text.blit(surface, fmt(sample.probs[k]), (m.right, y + L.u(5)), L.font(12), p.text.primary, anchor="midright")
+        _bar(view, surface, pygame.Rect(m.x + L.u(90), y, m.width - L.u(180), L.u(10)), float(sample.probs[k]), colour)
+        text.blit(surface, CLASS_NAMES[k], (m.x, y + L.u(5)), L.type(LABEL), p.text.secondary, anchor="midleft")
+        text.blit(surface, fmt(sample.probs[k]), (m.right, y + L.u(5)), L.type(LABEL), p.text.primary,
+                  anchor="midright")
 
 
 def _bar(view, surface, rect, fraction, colour) -> None:
@@ -231,44 +291,52 @@ def draw_math(view, surface) -> None:
     drawing = scene.drawing is not None
     step = current_step(scene.snapshot, scene.phase, scene.progress, scene.trainer.batch_size, scene.trainer.lr, drawing)
     colour = p.neuron.glow if forward else p.neuron.halo
-    text.blit(surface, f"LIVE MATH · {'FORWARD' if forward else 'BACKWARD'}", (r.x + L.u(14), r.y + L.u(12)),
-              L.font(12), p.text.secondary, bold=True)
-    text.blit(surface, step.title, (r.x + L.u(14), r.y + L.u(34)), L.font(17), colour, bold=True)
-    for n, line in enumerate(step.lines):
-        text.blit(surface, line, (r.x + L.u(14), r.y + L.u(66 + 26 * n)), L.font(16), p.text.primary)
-    # The whole sample, small: the focus of these numbers.
-    note_y = r.y + L.u(160)
+    inner = r.width - L.u(28)
+    x = r.x + L.u(14)
+    y = text.blit(surface, f"LIVE MATH · {'FORWARD' if forward else 'BACKWARD'}", (x, r.y + L.u(12)),
+                  L.type(LABEL), p.text.secondary, bold=True).bottom + L.u(6)
+    line, size = fit(view, step.title, BODY, inner, bold=True)
+    y = text.blit(surface, line, (x, y), size, colour, bold=True).bottom + L.u(8)
+    for content in step.lines:
+        line, size = fit(view, content, LABEL, inner)
+        y = text.blit(surface, line, (x, y), size, p.text.primary).bottom + L.u(5)
     sample = scene.snapshot.sample
-    note = (f"your drawing · verdict {CLASS_NAMES[int(np.argmax(sample.probs))]} · never trained on" if drawing
-            else f"sample #{scene.shown_index} · label {CLASS_NAMES[sample.label]} · loss {fmt(sample.loss)}")
-    text.blit(surface, note, (r.x + L.u(14), note_y), L.font(12), p.text.secondary)
+    note = (f"your drawing · never trained on" if drawing
+            else f"sample #{scene.shown_index} · a {CLASS_NAMES[sample.label]} · loss {fmt(sample.loss)}")
+    line, size = fit(view, note, LABEL, inner)
+    y = text.blit(surface, line, (x, y + L.u(6)), size, p.text.secondary).bottom + L.u(14)
     legend = [
-        (p.synapse.positive, "positive weight"), (p.synapse.negative, "negative weight"),
-        (p.particle.forward, "activation × weight, flowing forward"),
-        (p.particle.backward, "gradient, flowing back"),
-        (p.neuron.glow, "bulb brightness = activation"), (p.neuron.halo, "halo = |gradient|"),
+        ((p.synapse.positive, p.synapse.negative), "weight + / −"),
+        ((p.particle.forward,), "activation × weight, forward"),
+        ((p.particle.backward,), "gradient, flowing back"),
+        ((p.neuron.glow, p.neuron.halo), "glow = activation · halo = |grad|"),
     ]
-    for n, (colour, label) in enumerate(legend):
-        y = note_y + L.u(34 + 22 * n)
-        pygame.draw.circle(surface, colour, (int(r.x + L.u(20)), int(y)), max(2, int(L.u(4))))
-        text.blit(surface, label, (r.x + L.u(32), y), L.font(12), p.text.secondary, anchor="midleft")
+    row = L.u(24)
+    for n, (colours, label) in enumerate(legend):
+        cy = y + row * n + L.u(8)
+        if cy + L.u(8) > r.bottom:
+            break
+        for k, c in enumerate(colours):
+            pygame.draw.circle(surface, c, (int(x + L.u(5 + 12 * k)), int(cy)), max(2, int(L.u(4.5))))
+        line, size = fit(view, label, LABEL, inner - L.u(32))
+        text.blit(surface, line, (x + L.u(32), cy), size, p.text.secondary, anchor="midleft")
 
 
 def draw_caption(view, surface) -> None:
     scene, L, p, text = view.scene, view.layout, view.palette, view.text
     t, s = scene.trainer, scene.settings
-    caption = (f"epoch {t.epoch} / {t.config.max_epochs}   ·   step {t.step_count}   ·   seed {s.seed}   ·   "
-               f"η {fmt(t.lr)}   ·   batch {t.batch_size} ({t.steps_per_epoch} updates / epoch)   ·   "
-               f"{t.net.n_parameters:,} parameters")
-    text.blit(surface, caption, L.px(800, 872), L.font(13), p.text.secondary, anchor="center")
-    labels = ((L.inputs[:, 0].mean(), "input · 8×8 pixels"), (L.hiddens[0, 0], f"hidden · {t.net.hidden} ReLU"),
-              (L.outputs[0, 0], "output · softmax"))
-    y = L.px(0, 842)[1]
+    caption = (f"epoch {t.epoch} / {t.config.max_epochs}  ·  step {t.step_count}  ·  seed {s.seed}  ·  "
+               f"η {fmt(t.lr)}  ·  batch {t.batch_size}  ·  {t.net.n_parameters:,} parameters")
+    line, size = fit(view, caption, BODY, L.u(1100))
+    text.blit(surface, line, L.px(860, 880), size, p.text.secondary, anchor="midbottom")
+    y = L.px(0, 840)[1]
+    labels = ((L.inputs[:, 0].mean(), "input · 8×8"), (L.hiddens[0, 0], f"hidden · {t.net.hidden} ReLU"),
+              (L.outputs[0, 0], "output"))
     for x, label in labels:
-        text.blit(surface, label, (x, y), L.font(12), p.text.secondary, anchor="center")
+        text.blit(surface, label, (x, y), L.type(LABEL), p.text.secondary, anchor="midbottom")
     for k, (x, y) in enumerate(L.outputs.tolist()):
         prob = scene.snapshot.sample.probs[k]
-        text.blit(surface, CLASS_NAMES[k], (x + L.output_radius + L.u(10), y - L.u(8)), L.font(15), p.text.primary,
-                  anchor="midleft", bold=True)
-        text.blit(surface, f"p = {fmt(prob)}", (x + L.output_radius + L.u(10), y + L.u(10)), L.font(12),
-                  p.text.secondary, anchor="midleft")
+        rect = text.blit(surface, CLASS_NAMES[k], (x, y + L.output_radius + L.u(6)), L.type(BODY), p.text.primary,
+                         anchor="midtop", bold=True)
+        text.blit(surface, f"p = {fmt(prob)}", (x, rect.bottom + L.u(2)), L.type(LABEL), p.text.secondary,
+                  anchor="midtop")

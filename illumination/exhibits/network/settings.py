@@ -7,7 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from illumination.core.settings import SettingsMixin, ranges
-from themes.schema import flag, number, text, whole
+from themes.schema import choice, flag, number, text, whole
+
+COMPOSITIONS = ("explain", "gallery")   # explain: the desktop's annotated layout; gallery: the wall's
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,7 @@ class NetworkSettings(SettingsMixin):
     show_math: bool = flag(default=True)
     theme: str = text(default="midnight")
     optimizer: str = text(default="sgd")
+    composition: str = choice(*COMPOSITIONS, default="explain")
 
     @staticmethod
     def check_names(values: dict) -> list[str]:

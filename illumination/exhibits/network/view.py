@@ -17,11 +17,11 @@ import numpy as np
 import pygame
 
 from illumination.core.draw.background import make_background
-from illumination.core.draw.colour import mix, scaled
+from illumination.core.draw.colour import mix, scaled, smoothstep
 from illumination.core.draw.sprites import INTENSITY_LEVELS, SpriteCache, quantise_colour
 from illumination.core.draw.text import TextCache
 from illumination.core.scene import View
-from illumination.exhibits.network import panels
+from illumination.exhibits.network import gallery, panels
 from illumination.exhibits.network.layout import network_layout
 from illumination.exhibits.network.stage import StageCache
 from illumination.exhibits.network.synapses import SynapseLayer
@@ -57,8 +57,9 @@ class NetworkView(View):
         """Everything derived from the run (its net's size, its test samples) and the size and theme."""
         scene = self.scene
         self._run, self._settings = scene.run, scene.settings
+        self._composition = scene.settings.composition
         hidden = scene.trainer.net.hidden
-        self.layout = L = network_layout(self.size, hidden)
+        self.layout = L = network_layout(self.size, hidden, self._composition)
         self.palette = self.theme.emission_palette()
         self.text = TextCache()
         self.sprites = SpriteCache()
@@ -74,6 +75,7 @@ class NetworkView(View):
                                          reference=1.0, scale=L.scale)
         self.stage = StageCache(self.background, self.first_layer)
         self.grid_tiles = panels.sample_tiles(scene.data.X_test[:20], int(L.grid_tile), p.grid.pixel)
+        self._dark = scaled(p.background.bottom, 0.6)
         self._field_tiles: list[pygame.Surface] = []
         self._particle_sprites: dict = {}  # (backward, radius px, level, fade) -> (sprite, half width); bounded by
         # 2 kinds × a few dozen radii × 49 levels × 2 fades
@@ -92,7 +94,7 @@ class NetworkView(View):
     # -- the frame ---------------------------------------------------------------------------------
     def draw(self, surface: pygame.Surface) -> None:
         scene, s = self.scene, self.scene.settings
-        if scene.run != self._run:
+        if scene.run != self._run or s.composition != self._composition:
             self._build()
         elif s is not self._settings:
             self._settings = s
@@ -105,13 +107,18 @@ class NetworkView(View):
         if s.show_particles:
             self._draw_particles(surface)
         self._draw_neurons(surface, snapshot)
-        self._draw_fields(surface)
-        panels.draw_header(self, surface)
-        panels.draw_grid(self, surface)
-        panels.draw_metrics(self, surface)
-        if s.show_math:
-            panels.draw_math(self, surface)
-        panels.draw_caption(self, surface)
+        if self.layout.gallery:
+            gallery.draw(self, surface)
+        else:
+            self._draw_fields(surface)
+            panels.draw_header(self, surface)
+            looks = panels.grid_looks(self)
+            panels.draw_grid(self, surface, looks)
+            panels.draw_grid_text(self, surface, looks)
+            panels.draw_metrics(self, surface)
+            if s.show_math:
+                panels.draw_math(self, surface)
+            panels.draw_caption(self, surface)
         if self._inverter is not None:
             self._inverter.fill((255, 255, 255))
             self._inverter.blit(surface, (0, 0), special_flags=pygame.BLEND_RGB_SUB)
@@ -163,67 +170,96 @@ class NetworkView(View):
                 blits.append((entry[0], (int(x) - entry[1], int(y) - entry[1])))
         surface.fblits(blits, pygame.BLEND_RGB_ADD)
 
-    def _draw_neurons(self, surface, snapshot) -> None:
-        scene, s, p, L = self.scene, self.scene.settings, self.palette, self.layout
-        v = snapshot.sample
+    def neuron_layers(self, snapshot) -> list[tuple]:
+        """Per layer: (centres (n, 2), radius px, brightness (n,) in [0, 1], halo (n,) in [0, 1]) as shown now.
+
+        Brightness is the activation (pixels for inputs, log-like ReLU output for hidden units, probability for
+        outputs), 0 = dark, revealed as the forward pass reaches the layer; the halo is |∂L/∂·| of that layer,
+        revealed as the backward pass reaches it (inputs last: ∂L/∂x = W1·∂L/∂z1)."""
+        scene, L, v = self.scene, self.layout, snapshot.sample
         reveal_hidden, reveal_output = scene.layer_reveal()
         grad_output, grad_hidden = scene.gradient_reveal()
-        glow = s.glow / 1.5 * p.effects.glow_strength
-        layers = (
-            (L.inputs, L.input_radius, np.asarray(v.x, float), np.zeros(64), 1.0, 0.0),
+        grad_input = smoothstep(0.65, 0.9, scene.progress) if scene.phase == "backward" else 0.0
+        dx = snapshot.weights["W1"] @ np.asarray(v.dz1, dtype=np.float64)          # (64,)
+        return [
+            (L.inputs, L.input_radius, np.asarray(v.x, float), gradient_brightness(dx) * grad_input),
             (L.hiddens, L.hidden_radius, activation_brightness(v.h1) * reveal_hidden,
-             gradient_brightness(v.dz1), 1.0, grad_hidden),
-            (L.outputs, L.output_radius, np.asarray(v.probs) * reveal_output,
-             gradient_brightness(v.dz2), 1.0, grad_output),
-        )
-        blits = []
-        dark = scaled(p.background.bottom, 0.6)
-        forward = scene.phase == "forward"
-        wave_phase = scene.progress
+             gradient_brightness(v.dz1) * grad_hidden),
+            (L.outputs, L.output_radius, np.asarray(v.probs, float) * reveal_output,
+             gradient_brightness(v.dz2) * grad_output),
+        ]
+
+    def _draw_neurons(self, surface, snapshot) -> None:
+        """Light first (blooms and halos, added), then the bulbs' bodies, then their white-hot cores (added)."""
+        scene, s, p, L = self.scene, self.scene.settings, self.palette, self.layout
+        layers = self.neuron_layers(snapshot)
+        glow = s.glow / 1.5 * p.effects.glow_strength
         levels = INTENSITY_LEVELS
-        for positions, radius, brightness, gradient, _, grad_reveal in layers:
+        winner = int(np.argmax(snapshot.sample.probs))
+        hot = mix(p.neuron.glow, p.neuron.body, 0.55)
+        light, cores = [], []
+
+        def add(target, sprite, x, y):
+            half = sprite.get_width() // 2
+            target.append((sprite, (int(x) - half, int(y) - half)))
+
+        for layer, (positions, radius, brightness, halo) in enumerate(layers):
             # Quantise first, then derive size and colour from the level: a few hundred sprites cover every state.
             glow_levels = np.round(brightness * levels).astype(int).tolist()
-            halo_levels = np.round(gradient * grad_reveal * levels).astype(int).tolist()
-            for (x, y), b, h in zip(positions.tolist(), glow_levels, halo_levels):
+            halo_levels = np.round(halo * levels).astype(int).tolist()
+            for n, ((x, y), b, h) in enumerate(zip(positions.tolist(), glow_levels, halo_levels)):
                 if b > 0:
-                    sprite = self.sprites.glow(radius * (1.8 + 3.4 * b / levels) * glow,
-                                               quantise_colour(p.neuron.glow, 0.75 * b / levels))
-                    half = sprite.get_width() // 2
-                    blits.append((sprite, (int(x) - half, int(y) - half)))
+                    a = b / levels
+                    # A coloured bloom whose radius grows with the activation, and a tight inner glow.
+                    add(light, self.sprites.glow(radius * (1.8 + 4.2 * a) * glow,
+                                                 quantise_colour(p.neuron.glow, min(1.0, 0.25 + 0.85 * a))), x, y)
+                    add(light, self.sprites.glow(radius * 2.2, quantise_colour(hot, 0.8 * a)), x, y)
+                    if layer == 2 and n == winner:   # the answer blazes
+                        add(light, self.sprites.glow(radius * (2.5 + 5.0 * a) * glow, quantise_colour(hot, 0.55 * a)),
+                            x, y)
+                    if a > 0.12:
+                        add(cores, self.sprites.spark(radius * 1.05, quantise_colour(p.neuron.body, a), core=0.9), x, y)
                 if h > 0:
-                    sprite = self.sprites.glow(radius * (2.0 + 3.2 * h / levels) * glow,
-                                               quantise_colour(p.neuron.halo, 0.8 * h / levels))
-                    half = sprite.get_width() // 2
-                    blits.append((sprite, (int(x) - half, int(y) - half)))
-        surface.fblits(blits, pygame.BLEND_RGB_ADD)
+                    add(light, self.sprites.glow(radius * (1.9 + 3.4 * h / levels) * glow,
+                                                 quantise_colour(p.neuron.halo, 0.85 * h / levels)), x, y)
+        surface.fblits(light, pygame.BLEND_RGB_ADD)
 
-        for positions, radius, brightness, gradient, _, grad_reveal in layers:
-            for (x, y), b, g in zip(positions.tolist(), brightness.tolist(), gradient.tolist()):
+        forward = scene.phase == "forward"
+        wave_phase = scene.progress
+        ring = max(1, int(L.u(1.6)))
+        for positions, radius, brightness, halo in layers:
+            for (x, y), b, g in zip(positions.tolist(), brightness.tolist(), halo.tolist()):
                 centre = (int(x), int(y))
-                halo = g * grad_reveal
                 if forward and b > 0.55 and radius > L.input_radius:
                     # Energy waves: rings leaving a strongly firing neuron, fading as they spread.
                     for k in range(2):
                         w = (wave_phase * 1.3 + k / 2.0) % 1.0
                         pygame.draw.circle(surface, scaled(p.neuron.glow, (1 - w) * b * 0.7), centre,
-                                           int(radius * (1.3 + 2.4 * w)), max(1, int(L.u(1.2))))
-                if halo > 0.55:
+                                           int(radius * (1.3 + 2.4 * w)), ring)
+                if g > 0.05:   # the gradient's ring: every layer, as the backward pass reaches it
+                    pygame.draw.circle(surface, scaled(p.neuron.halo, min(1.0, 0.3 + g)), centre,
+                                       int(radius * (1.35 + 0.45 * g)) + ring, ring)
+                if g > 0.55:
                     # Rotating spokes: a large gradient is a neuron being pulled hard.
                     angle0 = scene.time * 2.2
-                    colour = scaled(p.neuron.halo, halo)
+                    colour = scaled(p.neuron.halo, g)
                     for spoke in range(6):
                         a = angle0 + spoke * math.pi / 3
                         c, sn = math.cos(a), math.sin(a)
-                        pygame.draw.line(surface, colour, (x + c * radius * 1.5, y + sn * radius * 1.5),
-                                         (x + c * radius * (1.5 + 1.3 * halo), y + sn * radius * (1.5 + 1.3 * halo)),
-                                         max(1, int(L.u(1.6))))
-                # The bulb's body: dark when silent, glowing colour when firing, white-hot near the top.
-                body = mix(dark, p.neuron.glow, min(1.0, b * 1.6)) if b < 0.625 else mix(p.neuron.glow, p.neuron.body, (b - 0.625) / 0.375)
-                pygame.draw.circle(surface, body, centre, int(radius))
-                pygame.draw.circle(surface, p.neuron.rim if b < 0.5 else scaled(p.neuron.glow, 0.9), centre,
-                                   int(radius), max(1, int(L.u(1.0))))
+                        pygame.draw.line(surface, colour, (x + c * radius * 1.9, y + sn * radius * 1.9),
+                                         (x + c * radius * (1.9 + 1.3 * g), y + sn * radius * (1.9 + 1.3 * g)), ring)
+                # The bulb's body: dark when silent, its colour as it fires, white-hot near the top.
+                pygame.draw.circle(surface, self._body_colour(b), centre, int(radius))
+                if b < 0.5:
+                    pygame.draw.circle(surface, p.neuron.rim, centre, int(radius), max(1, int(L.u(1.0))))
+        surface.fblits(cores, pygame.BLEND_RGB_ADD)
         self._draw_sparkles(surface)
+
+    def _body_colour(self, b: float):
+        p = self.palette
+        if b < 0.5:
+            return mix(self._dark, p.neuron.glow, b / 0.5)
+        return mix(p.neuron.glow, p.neuron.body, (b - 0.5) / 0.5)
 
     def _draw_sparkles(self, surface) -> None:
         sparkles, L, p = self.scene.sparkles, self.layout, self.palette

@@ -215,7 +215,7 @@ def _item(index: int, table, exhibits, problems: list[str]) -> Item | None:
             problems.append(f'{path}.until: must be "converged", got {show(until)}')
     if spec is None:
         return None
-    values = {k: v for k, v in raw.items() if k not in owned and k != "theme"}
+    values = {**dict(spec.kiosk_settings), **{k: v for k, v in raw.items() if k not in owned and k != "theme"}}
     if count is not None and spec.count_setting:
         values[spec.count_setting] = count
     if until == "converged" and spec.converge_setting:

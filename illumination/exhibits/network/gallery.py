@@ -1,0 +1,71 @@
+"""The gallery composition's words: a few large ones, readable from three metres, that come and go with the phases.
+
+What is happening (top left, fading in as a phase begins and out before it ends), the answer beside each output
+bulb, the epoch and the accuracy on unseen shapes (bottom left), and the test samples as a quiet strip. Like every
+panel: functions of (view, surface) that read the scene and draw, nothing else.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from data.shapes import CLASS_NAMES
+from illumination.core.draw.colour import smoothstep
+from illumination.exhibits.network import panels
+from illumination.exhibits.network.layout import BODY, DISPLAY, HEADLINE, LABEL, SUBTITLE
+
+FADE = 0.14   # the fraction of a phase its words take to fade in, and again to fade out
+
+
+def words_alpha(scene) -> float:
+    """The phase words' opacity: in at the phase's start, out before its end; steady when nothing cycles."""
+    if scene.paused or scene.diverged_for is not None:
+        return 1.0
+    p = scene.progress
+    return smoothstep(0.0, FADE, p) * (1.0 - smoothstep(1.0 - FADE, 1.0, p))
+
+
+def phase_words(scene) -> tuple[str, str, str]:
+    """(word, line, colour key): what is happening, in a visitor's words."""
+    if scene.diverged_for is not None:
+        return "starting over", "it ran off its path", "accent"
+    sample = scene.snapshot.sample
+    if scene.drawing is not None:
+        return "your drawing", f"it sees a {CLASS_NAMES[int(np.argmax(sample.probs))]}", "glow"
+    if scene.finished:
+        return "trained", "now it only looks", "accent"
+    if scene.paused:
+        return "paused", "", "accent"
+    if scene.phase == "forward":
+        return "looking", f"a {CLASS_NAMES[sample.label]} flows in", "glow"
+    return "learning", "its mistake flows back", "halo"
+
+
+def draw(view, surface) -> None:
+    scene, L, p, text = view.scene, view.layout, view.palette, view.text
+    word, line, key = phase_words(scene)
+    alpha = words_alpha(scene)
+    x, y = L.px(60, 48)
+    rect = text.blit(surface, word, (x, y), L.type(DISPLAY), panels.phase_colour(view, key), bold=True, alpha=alpha)
+    if line:
+        text.blit(surface, line, (x, rect.bottom + L.u(6)), L.type(SUBTITLE), p.text.secondary, alpha=alpha)
+
+    # The answer, beside each output bulb: the winner bright, the other quiet.
+    probs = scene.snapshot.sample.probs
+    winner = int(np.argmax(probs))
+    for k, (ox, oy) in enumerate(L.outputs.tolist()):
+        colour = p.text.primary if k == winner else p.text.secondary
+        left = ox + L.output_radius + L.u(26)
+        rect = text.blit(surface, CLASS_NAMES[k], (left, oy + L.u(4)), L.type(HEADLINE), colour, anchor="bottomleft",
+                         bold=True)
+        text.blit(surface, f"{probs[k] * 100:.0f}%", (left, rect.bottom + L.u(2)), L.type(SUBTITLE),
+                  p.text.secondary)
+
+    t = scene.trainer
+    x, bottom = L.px(60, 872)
+    rect = text.blit(surface, f"{t.test_accuracy * 100:.0f}% right on shapes it never saw", (x, bottom),
+                     L.type(BODY), p.text.secondary, anchor="bottomleft")
+    text.blit(surface, f"epoch {t.epoch}", (x, rect.top - L.u(4)), L.type(HEADLINE), p.text.primary,
+              anchor="bottomleft", bold=True)
+    text.blit(surface, "NEURAL ILLUMINATION", L.px(1540, 48), L.type(LABEL), p.text.secondary, anchor="topright",
+              bold=True)
+    panels.draw_grid(view, surface, dim=0.55)
