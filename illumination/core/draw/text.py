@@ -52,11 +52,14 @@ class TextCache:
         key = (text, self.em(size), tuple(colour), bold, level)
         surface = self._cache.get(key)
         if surface is None:
-            big = self.font(size, bold).render(text, True, colour)
-            surface = pygame.transform.smoothscale(
-                big, (max(1, math.ceil(big.get_width() / SUPERSAMPLE)), max(1, math.ceil(big.get_height() / SUPERSAMPLE))))
-            if level < ALPHA_LEVELS:
+            if level < ALPHA_LEVELS:   # a fading copy of the opaque text (cheap: no glyphs rendered again)
+                surface = self.render(text, size, colour, bold).copy()
                 surface.set_alpha(round(255 * level / ALPHA_LEVELS))
+            else:
+                big = self.font(size, bold).render(text, True, colour)
+                surface = pygame.transform.smoothscale(
+                    big, (max(1, math.ceil(big.get_width() / SUPERSAMPLE)),
+                          max(1, math.ceil(big.get_height() / SUPERSAMPLE))))
             self._cache[key] = surface
             if len(self._cache) > self.max_entries:
                 self._cache.popitem(last=False)

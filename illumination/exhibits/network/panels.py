@@ -325,10 +325,21 @@ def draw_math(view, surface) -> None:
 def draw_caption(view, surface) -> None:
     scene, L, p, text = view.scene, view.layout, view.palette, view.text
     t, s = scene.trainer, scene.settings
-    caption = (f"epoch {t.epoch} / {t.config.max_epochs}  ·  step {t.step_count}  ·  seed {s.seed}  ·  "
-               f"η {fmt(t.lr)}  ·  batch {t.batch_size}  ·  {t.net.n_parameters:,} parameters")
-    line, size = fit(view, caption, BODY, L.u(1100))
-    text.blit(surface, line, L.px(860, 880), size, p.text.secondary, anchor="midbottom")
+    # In pieces, so the one that changes every frame (the step) is the only one rendered again.
+    pieces = [f"epoch {t.epoch} / {t.config.max_epochs}", f"step {t.step_count}", f"seed {s.seed}", f"η {fmt(t.lr)}",
+              f"batch {t.batch_size}", f"{t.net.n_parameters:,} parameters"]
+    _, size = fit(view, "  ·  ".join(pieces), BODY, L.u(1100))
+    dot = "  ·  "
+    widths = [text.size(piece, size)[0] for piece in pieces]
+    gap = text.size(dot, size)[0]
+    x, bottom = L.px(860, 880)
+    x -= (sum(widths) + gap * (len(pieces) - 1)) / 2
+    for n, (piece, width) in enumerate(zip(pieces, widths)):
+        text.blit(surface, piece, (x, bottom), size, p.text.secondary, anchor="bottomleft")
+        x += width
+        if n < len(pieces) - 1:
+            text.blit(surface, dot, (x, bottom), size, p.text.secondary, anchor="bottomleft")
+            x += gap
     y = L.px(0, 840)[1]
     labels = ((L.inputs[:, 0].mean(), "input · 8×8"), (L.hiddens[0, 0], f"hidden · {t.net.hidden} ReLU"),
               (L.outputs[0, 0], "output"))

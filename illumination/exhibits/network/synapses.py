@@ -5,8 +5,9 @@ weight's sign. Each line's look is quantised (brightness level, pixel width, sig
 changed since the last drawing, nothing is redrawn — that is what "the weights changed visibly" means.
 
 A redraw is spread over a few frames (PASS_FRAMES) into a back buffer that is swapped in when complete,
-so no single frame pays for all 1,024 lines: the picture lags the weights by a few frames, never more.
-The work per frame depends only on the frame count, so exported frames stay deterministic.
+so no single frame pays for all 1,024 lines, and a new redraw starts at most every REST_FRAMES frames, so
+most frames of a training run pay for none: the picture lags the weights by at most REST_FRAMES + the pass
+(~0.4 s at 60 fps). The work per frame depends only on the frame count, so exported frames stay deterministic.
 """
 from __future__ import annotations
 
@@ -17,11 +18,12 @@ import pygame
 
 LEVELS = 32
 PASS_FRAMES = 4
+REST_FRAMES = 12
 
 
 class SynapseLayer:
     def __init__(self, starts: np.ndarray, ends: np.ndarray, rect: pygame.Rect, reference: float, scale: float,
-                 pass_frames: int = PASS_FRAMES):
+                 pass_frames: int = PASS_FRAMES, rest_frames: int = REST_FRAMES):
         """starts, ends: (n, 2) pixel coordinates; rect: the screen area the layer covers."""
         self.rect = pygame.Rect(rect)
         self.starts = (np.asarray(starts, dtype=np.float64) - self.rect.topleft).tolist()
@@ -36,6 +38,8 @@ class SynapseLayer:
         self._pass: list | None = None                # remaining [(colour, start, end, width)] of the current redraw
         self._pass_look: np.ndarray | None = None
         self.redraws = 0                              # completed redraws, for tests and the benchmark
+        self.rest_frames = rest_frames
+        self._resting = 0                             # frames left before the next redraw may start
 
     def strength(self, weights: np.ndarray) -> np.ndarray:
         """m in [0, 1): how strong each connection looks."""
@@ -69,6 +73,9 @@ class SynapseLayer:
         """Start a redraw if the look changed, and do this frame's share of it. Returns True when a new picture
         was swapped in. immediate=True finishes the whole redraw now (the first frame, tests)."""
         if self._pass is None:
+            if self._resting > 0 and not immediate and self._shown_look is not None:
+                self._resting -= 1
+                return False
             look = self.look(np.asarray(weights, dtype=np.float64).ravel(), opacity)
             if self._shown_look is not None and not self.visibly_different(look, self._shown_look):
                 return False
@@ -100,6 +107,7 @@ class SynapseLayer:
         self.pulse.fill((96, 96, 96), special_flags=pygame.BLEND_RGB_MULT)  # ≈ 38% of the lines' light
         self._shown_look, self._pass = self._pass_look, None
         self.redraws += 1
+        self._resting = self.rest_frames
 
     def draw(self, target: pygame.Surface, pulsing: bool) -> None:
         target.blit(self.front, self.rect.topleft, special_flags=pygame.BLEND_RGB_ADD)

@@ -26,6 +26,7 @@ from illumination.exhibits.network.layout import network_layout
 from illumination.exhibits.network.stage import StageCache
 from illumination.exhibits.network.synapses import SynapseLayer
 
+LIGHT_LEVELS = 24         # a bulb's light (bloom, halo) in this many steps: finer is invisible in a glow
 HIDDEN_REFERENCE = 3.0     # an activation this strong (or more) lights a bulb fully
 GRADIENT_REFERENCE = 0.5   # |∂L/∂z| this large (or more) gives a full halo
 
@@ -69,13 +70,15 @@ class NetworkView(View):
         k, m = np.divmod(np.arange(hidden * 2), 2)             # W2[k, m]
         self.starts = np.concatenate([L.inputs[i], L.hiddens[k]])
         self.ends = np.concatenate([L.hiddens[j], L.outputs[m]])
-        self.first_layer = SynapseLayer(L.inputs[i], L.hiddens[j], L.network_rect, reference=0.5, scale=L.scale,
-                                        pass_frames=8)
+        self.first_layer = SynapseLayer(L.inputs[i], L.hiddens[j], _bounds(L.inputs, L.hiddens, L.u(6)),
+                                        reference=0.5, scale=L.scale, pass_frames=8)
         self.second_layer = SynapseLayer(L.hiddens[k], L.outputs[m], _bounds(L.hiddens, L.outputs, L.u(6)),
-                                         reference=1.0, scale=L.scale)
+                                         reference=1.0, scale=L.scale, pass_frames=1)   # 32 lines: one frame
         self.stage = StageCache(self.background, self.first_layer)
         self.grid_tiles = panels.sample_tiles(scene.data.X_test[:20], int(L.grid_tile), p.grid.pixel)
         self._dark = scaled(p.background.bottom, 0.6)
+        self._body_colours = [self._body_colour(k / 64) for k in range(65)]
+        self._bulb_sprites: dict = {}   # (layer, level, halo level, winner) -> (light, core): see _bulb_light
         self._field_tiles: list[pygame.Surface] = []
         self._particle_sprites: dict = {}  # (backward, radius px, level, fade) -> (sprite, half width); bounded by
         # 2 kinds × a few dozen radii × 49 levels × 2 fades
@@ -89,6 +92,7 @@ class NetworkView(View):
         """Settings or the run changed: rebuild the derived caches on the next draw."""
         self.first_layer.forget()
         self.second_layer.forget()
+        self._bulb_sprites.clear()   # the glow setting is part of every bulb's light
         self.stage.ready = False
 
     # -- the frame ---------------------------------------------------------------------------------
@@ -137,7 +141,7 @@ class NetworkView(View):
         elif self.first_layer.update(w["W1"], s.synapse_opacity, p.synapse.positive, p.synapse.negative):
             self.stage.rebuild_soon()
             self._field_tiles = self._make_field_tiles(w["W1"])
-        self.second_layer.update(w["W2"], s.synapse_opacity, p.synapse.positive, p.synapse.negative, immediate=True)
+        self.second_layer.update(w["W2"], s.synapse_opacity, p.synapse.positive, p.synapse.negative)
         progress, forward = scene.progress, scene.phase == "forward"
         active = not scene.paused and not scene.trainer.finished
         first_pulses = active and (progress < 0.55 if forward else progress > 0.4)
@@ -191,44 +195,39 @@ class NetworkView(View):
 
     def _draw_neurons(self, surface, snapshot) -> None:
         """Light first (blooms and halos, added), then the bulbs' bodies, then their white-hot cores (added)."""
-        scene, s, p, L = self.scene, self.scene.settings, self.palette, self.layout
+        scene, p, L = self.scene, self.palette, self.layout
         layers = self.neuron_layers(snapshot)
-        glow = s.glow / 1.5 * p.effects.glow_strength
-        levels = INTENSITY_LEVELS
+        levels = LIGHT_LEVELS
         winner = int(np.argmax(snapshot.sample.probs))
-        hot = mix(p.neuron.glow, p.neuron.body, 0.55)
-        light, cores = [], []
-
-        def add(target, sprite, x, y):
-            half = sprite.get_width() // 2
-            target.append((sprite, (int(x) - half, int(y) - half)))
-
+        light, cores, lookup = [], [], self._bulb_sprites
         for layer, (positions, radius, brightness, halo) in enumerate(layers):
-            # Quantise first, then derive size and colour from the level: a few hundred sprites cover every state.
+            # Quantise first: a bulb's light is one cached sprite per (layer, level, halo level, winner).
             glow_levels = np.round(brightness * levels).astype(int).tolist()
             halo_levels = np.round(halo * levels).astype(int).tolist()
             for n, ((x, y), b, h) in enumerate(zip(positions.tolist(), glow_levels, halo_levels)):
-                if b > 0:
-                    a = b / levels
-                    # A coloured bloom whose radius grows with the activation, and a tight inner glow.
-                    add(light, self.sprites.glow(radius * (1.8 + 4.2 * a) * glow,
-                                                 quantise_colour(p.neuron.glow, min(1.0, 0.25 + 0.85 * a))), x, y)
-                    add(light, self.sprites.glow(radius * 2.2, quantise_colour(hot, 0.8 * a)), x, y)
-                    if layer == 2 and n == winner:   # the answer blazes
-                        add(light, self.sprites.glow(radius * (2.5 + 5.0 * a) * glow, quantise_colour(hot, 0.55 * a)),
-                            x, y)
-                    if a > 0.12:
-                        add(cores, self.sprites.spark(radius * 1.05, quantise_colour(p.neuron.body, a), core=0.9), x, y)
-                if h > 0:
-                    add(light, self.sprites.glow(radius * (1.9 + 3.4 * h / levels) * glow,
-                                                 quantise_colour(p.neuron.halo, 0.85 * h / levels)), x, y)
+                if b == 0 and h == 0:
+                    continue
+                key = (layer, b, h, layer == 2 and n == winner)
+                entry = lookup.get(key)
+                if entry is None:
+                    entry = lookup[key] = self._bulb_light(radius, b / levels, h / levels, key[3])
+                    if len(lookup) > 4000:    # bounded: the oldest entries go first
+                        del lookup[next(iter(lookup))]
+                glow_sprite, core_sprite = entry
+                half = glow_sprite.get_width() // 2
+                light.append((glow_sprite, (int(x) - half, int(y) - half)))
+                if core_sprite is not None:
+                    half = core_sprite.get_width() // 2
+                    cores.append((core_sprite, (int(x) - half, int(y) - half)))
         surface.fblits(light, pygame.BLEND_RGB_ADD)
 
         forward = scene.phase == "forward"
         wave_phase = scene.progress
         ring = max(1, int(L.u(1.6)))
+        bodies, rim, rim_width = self._body_colours, p.neuron.rim, max(1, int(L.u(1.0)))
         for positions, radius, brightness, halo in layers:
-            for (x, y), b, g in zip(positions.tolist(), brightness.tolist(), halo.tolist()):
+            body_levels = np.round(brightness * (len(bodies) - 1)).astype(int).tolist()
+            for (x, y), b, g, level in zip(positions.tolist(), brightness.tolist(), halo.tolist(), body_levels):
                 centre = (int(x), int(y))
                 if forward and b > 0.55 and radius > L.input_radius:
                     # Energy waves: rings leaving a strongly firing neuron, fading as they spread.
@@ -249,13 +248,38 @@ class NetworkView(View):
                         pygame.draw.line(surface, colour, (x + c * radius * 1.9, y + sn * radius * 1.9),
                                          (x + c * radius * (1.9 + 1.3 * g), y + sn * radius * (1.9 + 1.3 * g)), ring)
                 # The bulb's body: dark when silent, its colour as it fires, white-hot near the top.
-                pygame.draw.circle(surface, self._body_colour(b), centre, int(radius))
+                pygame.draw.circle(surface, bodies[level], centre, int(radius))
                 if b < 0.5:
-                    pygame.draw.circle(surface, p.neuron.rim, centre, int(radius), max(1, int(L.u(1.0))))
+                    pygame.draw.circle(surface, rim, centre, int(radius), rim_width)
         surface.fblits(cores, pygame.BLEND_RGB_ADD)
         self._draw_sparkles(surface)
 
+    def _bulb_light(self, radius: float, a: float, h: float, winner: bool) -> tuple:
+        """(light, core) sprites of one bulb: a coloured bloom whose radius grows with the activation a, a tight
+        inner glow, the winning output's blaze, the gradient halo h — summed into one sprite — and its white-hot core
+        (None when a is small)."""
+        p, sprites = self.palette, self.sprites
+        glow = self.scene.settings.glow / 1.5 * p.effects.glow_strength
+        hot = mix(p.neuron.glow, p.neuron.body, 0.55)
+        parts = []
+        if a > 0:
+            parts.append(sprites.glow(radius * (1.6 + 2.8 * a) * glow,
+                                      quantise_colour(p.neuron.glow, min(1.0, 0.25 + 0.85 * a))))
+            parts.append(sprites.glow(radius * 2.2, quantise_colour(hot, 0.8 * a)))
+            if winner:   # the answer blazes
+                parts.append(sprites.glow(radius * (2.5 + 4.5 * a) * glow, quantise_colour(hot, 0.55 * a)))
+        if h > 0:
+            parts.append(sprites.glow(radius * (1.9 + 3.0 * h) * glow, quantise_colour(p.neuron.halo, 0.85 * h)))
+        side = max(part.get_width() for part in parts)
+        light = pygame.Surface((side, side))
+        for part in parts:
+            offset = (side - part.get_width()) // 2
+            light.blit(part, (offset, offset), special_flags=pygame.BLEND_RGB_ADD)
+        core = sprites.spark(radius * 1.05, quantise_colour(p.neuron.body, a), core=0.9) if a > 0.12 else None
+        return light, core
+
     def _body_colour(self, b: float):
+        """A bulb's body at brightness b: dark when silent, its colour as it fires, white-hot near the top."""
         p = self.palette
         if b < 0.5:
             return mix(self._dark, p.neuron.glow, b / 0.5)

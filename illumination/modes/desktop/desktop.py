@@ -16,6 +16,7 @@ import sys
 import numpy as np
 import pygame
 
+from illumination.core.draw.colour import smoothstep
 from illumination.core.controls import SEED_MAX, Controls, parse_seed
 from illumination.core.settings import SettingsError
 from illumination.core.show import Show
@@ -27,6 +28,7 @@ _POINTER_EVENTS = (pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP, pygame.MOUSEMOT
                    pygame.FINGERDOWN, pygame.FINGERUP, pygame.FINGERMOTION)
 _TEXT_EVENTS = (pygame.KEYDOWN, pygame.KEYUP, pygame.TEXTINPUT, pygame.TEXTEDITING)
 MIN_EXHIBIT_WIDTH = 160
+RISE_SECONDS = 0.45      # a new theme or composition rises from black this long
 
 
 class Desktop:
@@ -51,6 +53,7 @@ class Desktop:
         self.message = ""
         self.message_is_error = False
         self._toast_left = 0.0
+        self._rise_left = 0.0
         self.capture = Capture(fps, self.say, output_dir)
         self.exhibit_rect = pygame.Rect(0, 0, *screen.get_size())
         self.exhibit = screen
@@ -154,6 +157,8 @@ class Desktop:
         self.scene.apply_settings(new)
         if theme is not None:
             self.show.set_theme(theme)
+        if theme is not None or getattr(new, "composition", None) != getattr(old, "composition", None):
+            self._rise_left = RISE_SECONDS   # the new look rises from black: never two looks' text at once
         return True
 
     def _apply_intent(self, intent: tuple) -> None:
@@ -365,6 +370,7 @@ class Desktop:
         self._apply_pending()
         self.show.update(dt)
         self._toast_left = max(0.0, self._toast_left - dt)
+        self._rise_left = max(0.0, self._rise_left - dt)
         if self.panel.visible:
             self.panel.sync(self.scene.settings, self.scene.paused, self.capture.recording)
             if self.pad is not None and self.pad.version != self._pad_version:
@@ -376,6 +382,9 @@ class Desktop:
 
     def draw(self) -> None:
         self.show.draw(self.exhibit)
+        if self._rise_left > 0:
+            level = smoothstep(0.0, 1.0, 1.0 - self._rise_left / RISE_SECONDS)
+            self.exhibit.fill((round(255 * level),) * 3, special_flags=pygame.BLEND_RGB_MULT)
         # Captures first: the art alone, without the help, messages or the recording light.
         self.capture.after_draw(self.exhibit, self.scene.settings.seed)
         if self.capture.recording:

@@ -51,6 +51,12 @@ def warm_up(playlist: Playlist, size: tuple[int, int]) -> None:
     gc.freeze()
 
 
+def dip_level(t: float) -> float:
+    """Brightness of a transition at t in [0, 1]: 1 → 0 over the first half (the old item), 0 → 1 over the second
+    (the new one), eased at both ends."""
+    return 1.0 - smoothstep(0.0, 0.5, t) if t < 0.5 else smoothstep(0.5, 1.0, t)
+
+
 # -- the attract loop --------------------------------------------------------------------------------
 
 class Slot:
@@ -113,7 +119,6 @@ class Kiosk:
         self.exit_progress = 0.0          # set by the window loop while Esc is held
         self._failures: deque = deque(maxlen=4 * FAILURES_TO_SKIP)   # ((play, item index), time), newest last
         self._pending: list = []          # (slot, where, error) raised in draw, handled in the next update
-        self._buffer: pygame.Surface | None = None
         self._fonts: dict[int, pygame.font.Font] = {}
         self._overlay: tuple | None = None  # (key, surface)
         self._caption: tuple | None = None  # (key, surface)
@@ -312,7 +317,7 @@ class Kiosk:
 
     def resize(self, size: tuple[int, int]) -> None:
         self.size = tuple(size)
-        self._buffer = self._overlay = self._caption = None
+        self._overlay = self._caption = None
         for slot in (self.current, self.incoming):
             if slot is not None:
                 try:
@@ -325,14 +330,17 @@ class Kiosk:
         if self.closed or self.current is None:
             surface.fill((0, 0, 0))
         elif self.phase == "fade" and self.incoming is not None:
-            if self._draw_slot(self.current, surface) and self.current.caption:
-                self._draw_caption(surface, self.current)       # the caption fades out with its item
-            if self._buffer is None or self._buffer.get_size() != surface.get_size():
-                self._buffer = pygame.Surface(surface.get_size())
-            if self._draw_slot(self.incoming, self._buffer):
-                t = min(self.phase_t / max(self.playlist.crossfade_seconds, 1e-9), 1.0)
-                self._buffer.set_alpha(round(255 * smoothstep(0.0, 1.0, t)))   # a gentle start and end
-                surface.blit(self._buffer, (0, 0))
+            # A dip through black: the old item (with its caption) fades out, then the new one fades in. The two
+            # pictures never share a frame, so no text is ever drawn over another item's text.
+            t = min(self.phase_t / max(self.playlist.crossfade_seconds, 1e-9), 1.0)
+            level = dip_level(t)
+            if t < 0.5:
+                if self._draw_slot(self.current, surface) and self.current.caption:
+                    self._draw_caption(surface, self.current)   # the caption fades out with its item
+            else:
+                self._draw_slot(self.incoming, surface)
+            if level < 1.0:
+                surface.fill((round(255 * level),) * 3, special_flags=pygame.BLEND_RGB_MULT)
         else:
             self._draw_slot(self.current, surface)
             if self.phase == "hold" and self.current.caption:

@@ -1,7 +1,7 @@
 """The kiosk playlist: a strict TOML file, validated at the door, every problem reported at once.
 
     interactive = true            # a touch shows what the visitor is looking at
-    crossfade_seconds = 2.5       # blend from one item to the next
+    crossfade_seconds = 2.5       # fade to black, then into the next item (text never overlaps)
     hold_seconds = 8              # the final state holds, with a quiet caption (seed, accuracy)
     random_seed = 7               # optional: makes seed = "random" reproducible
 

@@ -39,8 +39,8 @@ def frame(show, size=None):
 
 
 def settled_frame(show):
-    """The synapse picture catches up over a few frames (a redraw is spread out); draw until it has."""
-    for _ in range(20):
+    """The synapse picture catches up over a few frames (a rest, then a redraw spread out); draw until it has."""
+    for _ in range(40):
         pixels = frame(show)
     return pixels
 

@@ -408,17 +408,58 @@ seconds = 3
 """
 
 
-def test_crossfade_blends_outgoing_into_incoming(stubs, log):
+def test_transition_dips_through_black_and_never_shows_two_items(stubs, log):
     kiosk = Kiosk(playlist_of(TWO_COLOURS), (64, 48), log=log)
     surface = pygame.Surface((64, 48))
-    run(kiosk, 3.0 + 1.0 + 1.0)                 # play 3 s, hold 1 s, half of the 2 s fade
-    assert kiosk.phase == "fade"
-    kiosk.draw(surface)
-    r, g, b = surface.get_at((10, 10))[:3]
-    assert 90 < r < 165 and 90 < b < 165 and g == 0            # half red, half blue
-    run(kiosk, 1.1)
+    run(kiosk, 3.0 + 1.0)                       # play 3 s, hold 1 s: the 2 s transition begins
+    seen = []
+    for _ in range(19):
+        run(kiosk, 0.1)
+        assert kiosk.phase == "fade"
+        kiosk.draw(surface)
+        r, g, b = surface.get_at((10, 10))[:3]
+        assert g == 0 and (r == 0 or b == 0)                   # red, or blue, or black: never both at once
+        seen.append(r - b)                                     # > 0 while the old item fades, < 0 as the new rises
+    assert seen[0] > 150 and min(abs(v) for v in seen) < 20     # from bright red, through (almost) black ...
+    assert all(a >= b for a, b in zip(seen, seen[1:]))         # ... monotonically to blue
+    run(kiosk, 0.2)
     kiosk.draw(surface)
     assert kiosk.phase == "play" and tuple(surface.get_at((10, 10)))[:3] == (0, 0, 255)
+
+
+def test_no_two_items_text_shares_a_frame_of_a_transition(log):
+    """Real network items with their words: every frame of the transition draws one item's text, or none."""
+    playlist = playlist_of("""
+crossfade_seconds = 2
+hold_seconds = 0.5
+[[item]]
+exhibit = "network"
+seed = 1
+epochs = 1
+settings = { speed = 10.0 }
+[[item]]
+exhibit = "network"
+seed = 2
+epochs = 1
+settings = { speed = 10.0 }
+""")
+    kiosk = Kiosk(playlist, (480, 270), log=log)
+    surface = pygame.Surface((480, 270))
+    for _ in range(600):
+        if kiosk.phase == "fade":
+            break
+        run(kiosk, 0.1)
+    drawn_by = []
+    while kiosk.phase == "fade":
+        slots = [slot for slot in (kiosk.current, kiosk.incoming) if slot is not None]
+        for slot in slots:
+            slot.show.view.text.record = []
+        kiosk.draw(surface)
+        drawn_by.append([n for n, slot in enumerate(slots) if slot.show.view.text.record])
+        run(kiosk, 0.1)
+    assert len(drawn_by) >= 15
+    assert all(len(who) <= 1 for who in drawn_by)              # never both items' words in one frame
+    assert [0] in drawn_by and [1] in drawn_by                 # the old words fade out, the new fade in
 
 
 def test_hold_shows_a_quiet_caption_with_seed_and_accuracy(stubs, log):
