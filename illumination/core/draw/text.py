@@ -26,7 +26,7 @@ class TextCache:
         self._cache: OrderedDict = OrderedDict()
         self.max_entries = max_entries
         self.em_per_size = em_per_size
-        self.record: list | None = None    # tests set a list: every blit appends (text, rect, em px)
+        self.record: list | None = None    # tests set a list: every blit appends (text, ink rect, em px)
 
     def em(self, size: float) -> int:
         """The em, in whole pixels, that `size` draws."""
@@ -74,6 +74,6 @@ class TextCache:
         rect = surface.get_rect(**{anchor: (int(pos[0]), int(pos[1]))})
         if alpha > 0.5 / ALPHA_LEVELS:
             target.blit(surface, rect)
-            if self.record is not None:
-                self.record.append((text, rect, self.em(size)))
+            if self.record is not None:   # (text, its inked pixels on the target, em px)
+                self.record.append((text, surface.get_bounding_rect(min_alpha=8).move(rect.topleft), self.em(size)))
         return rect

@@ -190,16 +190,24 @@ def draw_grid_text(view, surface, looks) -> None:
         x = rect.right + L.u(16)
 
 
-def _chart(view, surface, rect, title, series, low, high, log=False, value_text=""):
+def _chart(view, surface, rect, title, series, low, high, log=False, legend=()):
+    """A panel with a title, a legend of (text, colour) right-aligned on the title's line (or below it when the
+    line is too narrow), and the series plotted over the run's epochs. Returns (plot rect, value -> y)."""
     L, p, text = view.layout, view.palette, view.text
     pygame.draw.rect(surface, p.chart.panel, rect, border_radius=int(L.u(6)))
     pygame.draw.rect(surface, p.chart.panel_border, rect, 1, border_radius=int(L.u(6)))
-    title_rect = text.blit(surface, title, (rect.x + L.u(10), rect.y + L.u(8)), L.type(LABEL), p.text.secondary,
-                           bold=True)
-    if value_text:
-        text.blit(surface, value_text, (rect.right - L.u(10), rect.y + L.u(8)), L.type(LABEL), p.text.primary,
-                  anchor="topright")
-    top = title_rect.bottom + L.u(8)
+    size, gap = L.type(LABEL), L.u(12)
+    title_rect = text.blit(surface, title, (rect.x + L.u(10), rect.y + L.u(8)), size, p.text.secondary, bold=True)
+    widths = [text.size(words, size)[0] for words, _ in legend]
+    needed = sum(widths) + gap * len(widths)
+    right, y = rect.right - L.u(10), title_rect.y
+    if legend and title_rect.right + needed > right:      # no room beside the title: a line of its own
+        y = title_rect.bottom + L.u(4)
+    bottom = title_rect.bottom
+    for (words, colour), width in zip(reversed(legend), reversed(widths)):
+        bottom = max(bottom, text.blit(surface, words, (right, y), size, colour, anchor="topright").bottom)
+        right -= width + gap
+    top = bottom + L.u(8)
     plot = pygame.Rect(rect.x + L.u(10), top, rect.width - L.u(20), rect.bottom - L.u(10) - top)
     total = max(view.scene.trainer.config.max_epochs, max((len(v) for v, _ in series), default=0), 2)
 
@@ -231,19 +239,15 @@ def draw_metrics(view, surface) -> None:
     loss_rect = pygame.Rect(m.x, m.y, m.width, int(L.u(150)))
     latest_loss = history.loss[-1] if history.loss else t.last_loss
     _chart(view, surface, loss_rect, "LOSS · log", [(history.loss, p.chart.loss)], 0.003, 2.0, log=True,
-           value_text="—" if not math.isfinite(latest_loss) else fmt(latest_loss))
+           legend=[("—" if not math.isfinite(latest_loss) else fmt(latest_loss), p.text.primary)])
     acc_rect = pygame.Rect(m.x, loss_rect.bottom + gap, m.width, int(L.u(190)))
     plot, to_y = _chart(view, surface, acc_rect, "ACCURACY",
                         [(history.train_accuracy, p.chart.train_accuracy), (history.test_accuracy, p.chart.test_accuracy)],
-                        0.4, 1.0)
+                        0.4, 1.0, legend=[(f"train {t.train_accuracy * 100:.1f}%", p.chart.train_accuracy),
+                                          (f"test {t.test_accuracy * 100:.1f}%", p.chart.test_accuracy)])
     chance = int(to_y(0.5))
     for x in range(plot.x, plot.right, max(2, int(L.u(6)))):
         pygame.draw.line(surface, p.chart.panel_border, (x, chance), (x + max(1, int(L.u(3))), chance))
-    right = acc_rect.right - L.u(10)
-    r2 = text.blit(surface, f"test {t.test_accuracy * 100:.1f}%", (right, acc_rect.y + L.u(8)), L.type(LABEL),
-                   p.chart.test_accuracy, anchor="topright")
-    text.blit(surface, f"train {t.train_accuracy * 100:.1f}%", (r2.x - L.u(12), r2.y), L.type(LABEL),
-              p.chart.train_accuracy, anchor="topright")
     text.blit(surface, "50% = chance", (plot.right, chance - L.u(3)), L.type(LABEL), p.text.secondary,
               anchor="bottomright")
 
@@ -301,7 +305,7 @@ def draw_math(view, surface) -> None:
         line, size = fit(view, content, LABEL, inner)
         y = text.blit(surface, line, (x, y), size, p.text.primary).bottom + L.u(5)
     sample = scene.snapshot.sample
-    note = (f"your drawing · never trained on" if drawing
+    note = ("your drawing · never trained on" if drawing
             else f"sample #{scene.shown_index} · a {CLASS_NAMES[sample.label]} · loss {fmt(sample.loss)}")
     line, size = fit(view, note, LABEL, inner)
     y = text.blit(surface, line, (x, y + L.u(6)), size, p.text.secondary).bottom + L.u(14)

@@ -235,8 +235,8 @@ class NetworkView(View):
                         w = (wave_phase * 1.3 + k / 2.0) % 1.0
                         pygame.draw.circle(surface, scaled(p.neuron.glow, (1 - w) * b * 0.7), centre,
                                            int(radius * (1.3 + 2.4 * w)), ring)
-                if g > 0.05:   # the gradient's ring: every layer, as the backward pass reaches it
-                    pygame.draw.circle(surface, scaled(p.neuron.halo, min(1.0, 0.3 + g)), centre,
+                if g > 0.15:   # the gradient's ring: every layer, as the backward pass reaches it
+                    pygame.draw.circle(surface, scaled(p.neuron.halo, 0.2 + 0.8 * g), centre,
                                        int(radius * (1.35 + 0.45 * g)) + ring, ring)
                 if g > 0.55:
                     # Rotating spokes: a large gradient is a neuron being pulled hard.
@@ -269,7 +269,7 @@ class NetworkView(View):
             if winner:   # the answer blazes
                 parts.append(sprites.glow(radius * (2.5 + 4.5 * a) * glow, quantise_colour(hot, 0.55 * a)))
         if h > 0:
-            parts.append(sprites.glow(radius * (1.9 + 3.0 * h) * glow, quantise_colour(p.neuron.halo, 0.85 * h)))
+            parts.append(sprites.glow(radius * (1.9 + 3.0 * h) * glow, quantise_colour(p.neuron.halo, min(1.0, 0.15 + h))))
         side = max(part.get_width() for part in parts)
         light = pygame.Surface((side, side))
         for part in parts:

@@ -1,0 +1,144 @@
+"""The two compositions: both true (the truth tests), both legible (type floor, no overlapping text), both golden."""
+import itertools
+from pathlib import Path
+
+import numpy as np
+import pygame
+import pytest
+
+from illumination.core.clock import FixedClock
+from illumination.core.display import init_headless
+from illumination.core.loop import advance_until
+from illumination.core.show import Show
+from illumination.exhibits import get_exhibit
+from illumination.exhibits.network.layout import TYPE_FLOOR_PX
+from illumination.exhibits.network.settings import NetworkSettings as Settings
+from themes import load_theme
+
+GOLDEN = Path(__file__).parent / "golden"
+COMPOSITIONS = ("explain", "gallery")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def headless():
+    init_headless()
+    yield
+
+
+def make_show(size=(640, 360), **changes):
+    settings = Settings(**changes)
+    return Show(get_exhibit("network"), settings, size, load_theme(settings.theme))
+
+
+def pixels(show):
+    surface = pygame.Surface(show.size)
+    show.draw(surface)
+    return pygame.surfarray.array3d(surface).astype(int)        # (w, h, 3)
+
+
+def moments(show):
+    """Yield at a forward pass, a backward pass, paused, and the trained state (each drawn by the caller)."""
+    scene, clock = show.scene, FixedClock(60)
+    advance_until(scene, 2)
+    for phase in ("forward", "backward"):
+        for _ in range(600):
+            if scene.phase == phase and 0.4 < scene.progress < 0.6:
+                break
+            scene.update(clock.tick())
+        assert scene.phase == phase
+        yield phase
+    scene.paused = True
+    yield "paused"
+    scene.paused = False
+    advance_until(scene, scene.settings.max_epochs)
+    yield "trained"
+
+
+@pytest.mark.parametrize("composition", COMPOSITIONS)
+@pytest.mark.parametrize("size", [(1280, 720), (1920, 1080), (3840, 2160), (940, 720)])   # the last: a 1280x720
+# window with the control panel open
+def test_text_is_legible_and_never_overlaps(composition, size):
+    """No text under the floor (its capitals-to-descenders ink at least 12 px), and no two texts' ink touching."""
+    show = make_show(size=size, composition=composition, max_epochs=6, speed=1.0)
+    cache = show.view.text
+    for moment in moments(show):
+        cache.record = []
+        pixels(show)
+        drawn = cache.record
+        assert len(drawn) >= (6 if composition == "gallery" else 30), moment
+        for text, ink, em in drawn:
+            assert em >= TYPE_FLOOR_PX, (moment, text, em)
+        for em in {em for _, _, em in drawn}:
+            assert cache.render("Hg", em, (255, 255, 255)).get_bounding_rect(min_alpha=8).height >= 12
+        for (a, ra, _), (b, rb, _) in itertools.combinations(drawn, 2):
+            assert not ra.colliderect(rb), f"{moment}: {a!r} {ra} overlaps {b!r} {rb}"
+
+
+@pytest.mark.parametrize("composition", COMPOSITIONS)
+def test_one_weight_changes_its_synapse_in_both_compositions(composition):
+    show = make_show(composition=composition)
+    scene = show.scene
+    advance_until(scene, 2)
+    scene.paused = True
+    scene.apply_settings(scene.settings.replace(show_particles=False))
+    for _ in range(40):
+        before = pixels(show)
+    i, j = 27, 5
+    scene.trainer.net.W1[i, j] = 2.5
+    scene._take(scene.trainer.snapshot())
+    for _ in range(40):
+        after = pixels(show)
+    changed = np.abs(after - before).sum(axis=2) > 0
+    start, end = show.view.layout.inputs[i], show.view.layout.hiddens[j]
+    points = (start + (end - start) * np.linspace(0.3, 0.7, 9)[:, None]).astype(int)   # (9, 2) along the line
+    hits = sum(changed[x - 1:x + 2, y - 1:y + 2].any() for x, y in points)
+    assert hits >= 7
+
+
+@pytest.mark.parametrize("composition", COMPOSITIONS)
+def test_bulbs_are_dark_when_silent_and_brighter_with_activation(composition):
+    """Monotone and true in every layer: a silent ReLU is dark; a stronger activation is a brighter bulb."""
+    show = make_show(size=(960, 540), composition=composition)
+    scene = show.scene
+    scene.paused = True
+    scene.apply_settings(scene.settings.replace(show_particles=False))
+    net = scene.trainer.net
+    net.b1[3] = -100.0                   # silent for every input
+    net.b1[6], net.b1[10] = 0.4, 6.0     # weakly and strongly firing (after ReLU: about 0.4+ and 6+)
+    net.W1[:, [6, 10]] = 0.0             # so the input does not reorder them
+    scene._take(scene.trainer.snapshot())
+    scene.phase, scene.phase_t = "backward", 0.0
+    h1 = scene.snapshot.sample.h1
+    assert h1[3] == 0 and 0 < h1[6] < h1[10]
+    image = pixels(show)
+    hiddens = show.view.layout.hiddens
+
+    def centre(j):
+        x, y = hiddens[j].astype(int)
+        return image[x - 1:x + 2, y - 1:y + 2].mean()
+
+    assert centre(3) < 40 < centre(6) < centre(10)
+
+    def bloom(j):   # the light around the bulb (a ring outside its body): grows with the activation
+        x, y = hiddens[j].astype(int)
+        r = int(show.view.layout.hidden_radius * 1.6)
+        return image[x + r - 1:x + r + 2, y - 1:y + 2].mean()
+
+    assert bloom(6) < bloom(10)
+
+
+@pytest.mark.parametrize("composition", COMPOSITIONS)
+def test_golden_frame(request, composition):
+    """One frame mid-training per composition, against its stored image (tolerance for font/rounding drift)."""
+    show = make_show(size=(480, 270), seed=42, composition=composition)
+    advance_until(show.scene, 20)
+    surface = pygame.Surface(show.size)
+    show.draw(surface)
+    path = GOLDEN / f"network_{composition}_480x270_seed42_epoch20.png"
+    if request.config.getoption("--update-golden"):
+        pygame.image.save(surface, str(path))
+    expected = pygame.surfarray.array3d(pygame.image.load(str(path))).astype(int)
+    actual = pygame.surfarray.array3d(surface).astype(int)
+    difference = np.abs(actual - expected)
+    assert difference.mean() < 1.5, f"mean difference {difference.mean():.2f}"
+    assert (difference.max(axis=2) > 48).mean() < 0.01
