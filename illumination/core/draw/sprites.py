@@ -51,7 +51,7 @@ class SpriteCache:
         key = ("glow", quantise_radius(radius), tuple(colour))
         sprite = self._cache.get(key)
         if sprite is None:
-            sprite = self._make(key[1], key[2], self.falloff, core=0.0)
+            sprite = self.make(key[1], key[2], self.falloff, core=0.0)
             self._store(key, sprite)
         else:
             self._cache.move_to_end(key)
@@ -62,7 +62,7 @@ class SpriteCache:
         key = ("spark", quantise_radius(radius), tuple(colour), round(core, 2))
         sprite = self._cache.get(key)
         if sprite is None:
-            sprite = self._make(key[1], key[2], 3.0, core=key[3])
+            sprite = self.make(key[1], key[2], 3.0, core=key[3])
             self._store(key, sprite)
         else:
             self._cache.move_to_end(key)
@@ -74,8 +74,9 @@ class SpriteCache:
             self._cache.popitem(last=False)
 
     @staticmethod
-    def _make(radius: int, colour, falloff: float, core: float) -> pygame.Surface:
-        """Scale a white master (computed once) to size and tint it: ~20x cheaper than computing each sprite."""
+    def make(radius: int, colour, falloff: float, core: float) -> pygame.Surface:
+        """A new, uncached sprite (for callers keeping their own bounded cache). A white master (computed once) is
+        scaled to size and tinted: ~20x cheaper than computing each sprite."""
         size = 2 * radius + 1
         master = _master(falloff, core)
         sprite = pygame.transform.smoothscale(master, (size, size)) if size > 2 else pygame.Surface((size, size))

@@ -7,7 +7,7 @@ changed since the last drawing, nothing is redrawn — that is what "the weights
 A redraw is spread over a few frames (PASS_FRAMES) into a back buffer that is swapped in when complete,
 so no single frame pays for all 1,024 lines, and a new redraw starts at most every REST_FRAMES frames, so
 most frames of a training run pay for none: the picture lags the weights by at most REST_FRAMES + the pass
-(~0.4 s at 60 fps). The work per frame depends only on the frame count, so exported frames stay deterministic.
+(~0.6 s at 60 fps). The work per frame depends only on the frame count, so exported frames stay deterministic.
 """
 from __future__ import annotations
 
@@ -18,12 +18,15 @@ import pygame
 
 LEVELS = 32
 PASS_FRAMES = 4
-REST_FRAMES = 12
+REST_FRAMES = 18
 
 
 class SynapseLayer:
     def __init__(self, starts: np.ndarray, ends: np.ndarray, rect: pygame.Rect, reference: float, scale: float,
-                 pass_frames: int = PASS_FRAMES, rest_frames: int = REST_FRAMES):
+                 pass_frames: int = PASS_FRAMES, rest_frames: int = REST_FRAMES, keyed: bool = False):
+        """keyed: draw() copies only the lines' own pixels (black is a run-length-encoded colour key) instead of
+        adding the whole rectangle: much cheaper for a sparse layer drawn every frame. On a dark background
+        adding and copying a line look the same (the background adds a few levels at most)."""
         """starts, ends: (n, 2) pixel coordinates; rect: the screen area the layer covers."""
         self.rect = pygame.Rect(rect)
         self.starts = (np.asarray(starts, dtype=np.float64) - self.rect.topleft).tolist()
@@ -39,6 +42,8 @@ class SynapseLayer:
         self._pass_look: np.ndarray | None = None
         self.redraws = 0                              # completed redraws, for tests and the benchmark
         self.rest_frames = rest_frames
+        self.keyed = keyed
+        self._keyed_plain = self._keyed_bright = None   # the keyed pictures: the lines, and the lines + pulse
         self._resting = 0                             # frames left before the next redraw may start
 
     def strength(self, weights: np.ndarray) -> np.ndarray:
@@ -107,9 +112,18 @@ class SynapseLayer:
         self.pulse.fill((96, 96, 96), special_flags=pygame.BLEND_RGB_MULT)  # ≈ 38% of the lines' light
         self._shown_look, self._pass = self._pass_look, None
         self.redraws += 1
+        if self.keyed:
+            self._keyed_plain = self.front.copy()
+            self._keyed_bright = self.front.copy()
+            self._keyed_bright.blit(self.pulse, (0, 0), special_flags=pygame.BLEND_RGB_ADD)
+            for picture in (self._keyed_plain, self._keyed_bright):
+                picture.set_colorkey((0, 0, 0), pygame.RLEACCEL)
         self._resting = self.rest_frames
 
     def draw(self, target: pygame.Surface, pulsing: bool) -> None:
+        if self.keyed and self._keyed_plain is not None:
+            target.blit(self._keyed_bright if pulsing else self._keyed_plain, self.rect.topleft)
+            return
         target.blit(self.front, self.rect.topleft, special_flags=pygame.BLEND_RGB_ADD)
         if pulsing:
             target.blit(self.pulse, self.rect.topleft, special_flags=pygame.BLEND_RGB_ADD)

@@ -18,7 +18,7 @@ import pygame
 
 from illumination.core.draw.background import make_background
 from illumination.core.draw.colour import mix, scaled, smoothstep
-from illumination.core.draw.sprites import INTENSITY_LEVELS, SpriteCache, quantise_colour
+from illumination.core.draw.sprites import INTENSITY_LEVELS, SpriteCache, quantise_colour, quantise_radius
 from illumination.core.draw.text import TextCache
 from illumination.core.scene import View
 from illumination.exhibits.network import gallery, panels
@@ -27,6 +27,8 @@ from illumination.exhibits.network.stage import StageCache
 from illumination.exhibits.network.synapses import SynapseLayer
 
 LIGHT_LEVELS = 24         # a bulb's light (bloom, halo) in this many steps: finer is invisible in a glow
+OUTPUT_LIGHT_LEVELS = 12  # the outputs' large blooms in fewer (each is big: ~5 MB at 4K), so memory stays bounded
+HALO_FLOOR = 0.15         # gradient brightness below this draws no halo (every input has some gradient)
 HIDDEN_REFERENCE = 3.0     # an activation this strong (or more) lights a bulb fully
 GRADIENT_REFERENCE = 0.5   # |∂L/∂z| this large (or more) gives a full halo
 
@@ -71,14 +73,15 @@ class NetworkView(View):
         self.starts = np.concatenate([L.inputs[i], L.hiddens[k]])
         self.ends = np.concatenate([L.hiddens[j], L.outputs[m]])
         self.first_layer = SynapseLayer(L.inputs[i], L.hiddens[j], _bounds(L.inputs, L.hiddens, L.u(6)),
-                                        reference=0.5, scale=L.scale, pass_frames=8)
+                                        reference=0.5, scale=L.scale, pass_frames=12)
         self.second_layer = SynapseLayer(L.hiddens[k], L.outputs[m], _bounds(L.hiddens, L.outputs, L.u(6)),
-                                         reference=1.0, scale=L.scale, pass_frames=1)   # 32 lines: one frame
+                                         reference=1.0, scale=L.scale, pass_frames=1,    # 32 lines: one frame
+                                         keyed=True)
         self.stage = StageCache(self.background, self.first_layer)
         self.grid_tiles = panels.sample_tiles(scene.data.X_test[:20], int(L.grid_tile), p.grid.pixel)
         self._dark = scaled(p.background.bottom, 0.6)
         self._body_colours = [self._body_colour(k / 64) for k in range(65)]
-        self._bulb_sprites: dict = {}   # (layer, level, halo level, winner) -> (light, core): see _bulb_light
+        self._bulb_sprites: dict = {}   # (kind, layer, level, winner) -> sprite: see _bulb_sprite (bounded by the levels)
         self._field_tiles: list[pygame.Surface] = []
         self._particle_sprites: dict = {}  # (backward, radius px, level, fade) -> (sprite, half width); bounded by
         # 2 kinds × a few dozen radii × 49 levels × 2 fades
@@ -141,11 +144,11 @@ class NetworkView(View):
         elif self.first_layer.update(w["W1"], s.synapse_opacity, p.synapse.positive, p.synapse.negative):
             self.stage.rebuild_soon()
             self._field_tiles = self._make_field_tiles(w["W1"])
-        self.second_layer.update(w["W2"], s.synapse_opacity, p.synapse.positive, p.synapse.negative)
         progress, forward = scene.progress, scene.phase == "forward"
         active = not scene.paused and not scene.trainer.finished
         first_pulses = active and (progress < 0.55 if forward else progress > 0.4)
         second_pulses = active and (progress >= 0.45 if forward else progress < 0.5)
+        self.second_layer.update(w["W2"], s.synapse_opacity, p.synapse.positive, p.synapse.negative)
         self.stage.draw(surface, first_pulses)
         self.second_layer.draw(surface, second_pulses)
 
@@ -197,28 +200,26 @@ class NetworkView(View):
         """Light first (blooms and halos, added), then the bulbs' bodies, then their white-hot cores (added)."""
         scene, p, L = self.scene, self.palette, self.layout
         layers = self.neuron_layers(snapshot)
-        levels = LIGHT_LEVELS
         winner = int(np.argmax(snapshot.sample.probs))
-        light, cores, lookup = [], [], self._bulb_sprites
+        light, cores = [], []
         for layer, (positions, radius, brightness, halo) in enumerate(layers):
-            # Quantise first: a bulb's light is one cached sprite per (layer, level, halo level, winner).
+            # Quantised, so a handful of cached sprites per layer cover every state (see _bulb_sprite).
+            levels = OUTPUT_LIGHT_LEVELS if layer == 2 else LIGHT_LEVELS
             glow_levels = np.round(brightness * levels).astype(int).tolist()
             halo_levels = np.round(halo * levels).astype(int).tolist()
             for n, ((x, y), b, h) in enumerate(zip(positions.tolist(), glow_levels, halo_levels)):
-                if b == 0 and h == 0:
-                    continue
-                key = (layer, b, h, layer == 2 and n == winner)
-                entry = lookup.get(key)
-                if entry is None:
-                    entry = lookup[key] = self._bulb_light(radius, b / levels, h / levels, key[3])
-                    if len(lookup) > 4000:    # bounded: the oldest entries go first
-                        del lookup[next(iter(lookup))]
-                glow_sprite, core_sprite = entry
-                half = glow_sprite.get_width() // 2
-                light.append((glow_sprite, (int(x) - half, int(y) - half)))
-                if core_sprite is not None:
-                    half = core_sprite.get_width() // 2
-                    cores.append((core_sprite, (int(x) - half, int(y) - half)))
+                if b > 0:
+                    sprite = self._bulb_sprite("glow", layer, radius, b / levels, layer == 2 and n == winner)
+                    half = sprite.get_width() // 2
+                    light.append((sprite, (int(x) - half, int(y) - half)))
+                    if b > 0.12 * levels:
+                        sprite = self._bulb_sprite("core", layer, radius, b / levels)
+                        half = sprite.get_width() // 2
+                        cores.append((sprite, (int(x) - half, int(y) - half)))
+                if h > HALO_FLOOR * levels:   # the same floor as the ring: a whisper of gradient is not drawn
+                    sprite = self._bulb_sprite("halo", layer, radius, h / levels)
+                    half = sprite.get_width() // 2
+                    light.append((sprite, (int(x) - half, int(y) - half)))
         surface.fblits(light, pygame.BLEND_RGB_ADD)
 
         forward = scene.phase == "forward"
@@ -235,7 +236,7 @@ class NetworkView(View):
                         w = (wave_phase * 1.3 + k / 2.0) % 1.0
                         pygame.draw.circle(surface, scaled(p.neuron.glow, (1 - w) * b * 0.7), centre,
                                            int(radius * (1.3 + 2.4 * w)), ring)
-                if g > 0.15:   # the gradient's ring: every layer, as the backward pass reaches it
+                if g > HALO_FLOOR:   # the gradient's ring: every layer, as the backward pass reaches it
                     pygame.draw.circle(surface, scaled(p.neuron.halo, 0.2 + 0.8 * g), centre,
                                        int(radius * (1.35 + 0.45 * g)) + ring, ring)
                 if g > 0.55:
@@ -254,29 +255,37 @@ class NetworkView(View):
         surface.fblits(cores, pygame.BLEND_RGB_ADD)
         self._draw_sparkles(surface)
 
-    def _bulb_light(self, radius: float, a: float, h: float, winner: bool) -> tuple:
-        """(light, core) sprites of one bulb: a coloured bloom whose radius grows with the activation a, a tight
-        inner glow, the winning output's blaze, the gradient halo h — summed into one sprite — and its white-hot core
-        (None when a is small)."""
-        p, sprites = self.palette, self.sprites
+    def _bulb_sprite(self, kind: str, layer: int, radius: float, level: float, winner: bool = False):
+        """One cached sprite of a bulb's light at a quantised level (at most ~250 in all, whatever the run does):
+        glow: a coloured bloom whose radius grows with the activation, a tight inner glow and, for the winning
+        output, its blaze, summed; core: the white-hot centre; halo: the gradient's light."""
+        key = (kind, layer, round(level * 1000), winner)
+        sprite = self._bulb_sprites.get(key)
+        if sprite is not None:
+            return sprite
+        p, make = self.palette, SpriteCache.make
         glow = self.scene.settings.glow / 1.5 * p.effects.glow_strength
-        hot = mix(p.neuron.glow, p.neuron.body, 0.55)
-        parts = []
-        if a > 0:
-            parts.append(sprites.glow(radius * (1.6 + 2.8 * a) * glow,
-                                      quantise_colour(p.neuron.glow, min(1.0, 0.25 + 0.85 * a))))
-            parts.append(sprites.glow(radius * 2.2, quantise_colour(hot, 0.8 * a)))
+        falloff = self.sprites.falloff
+        if kind == "core":
+            sprite = make(quantise_radius(radius * 1.05), quantise_colour(p.neuron.body, level), 3.0, core=0.9)
+        elif kind == "halo":
+            sprite = make(quantise_radius(radius * (1.9 + 3.0 * level) * glow),
+                          quantise_colour(p.neuron.halo, min(1.0, 0.15 + level)), falloff, core=0.0)
+        else:
+            hot = mix(p.neuron.glow, p.neuron.body, 0.55)
+            parts = [make(quantise_radius(radius * (1.6 + 2.8 * level) * glow),
+                          quantise_colour(p.neuron.glow, min(1.0, 0.25 + 0.85 * level)), falloff, core=0.0),
+                     make(quantise_radius(radius * 2.2), quantise_colour(hot, 0.8 * level), falloff, core=0.0)]
             if winner:   # the answer blazes
-                parts.append(sprites.glow(radius * (2.5 + 4.5 * a) * glow, quantise_colour(hot, 0.55 * a)))
-        if h > 0:
-            parts.append(sprites.glow(radius * (1.9 + 3.0 * h) * glow, quantise_colour(p.neuron.halo, min(1.0, 0.15 + h))))
-        side = max(part.get_width() for part in parts)
-        light = pygame.Surface((side, side))
-        for part in parts:
-            offset = (side - part.get_width()) // 2
-            light.blit(part, (offset, offset), special_flags=pygame.BLEND_RGB_ADD)
-        core = sprites.spark(radius * 1.05, quantise_colour(p.neuron.body, a), core=0.9) if a > 0.12 else None
-        return light, core
+                parts.append(make(quantise_radius(radius * (2.5 + 3.5 * level) * glow),
+                                  quantise_colour(hot, 0.55 * level), falloff, core=0.0))
+            side = max(part.get_width() for part in parts)
+            sprite = pygame.Surface((side, side))
+            for part in parts:
+                offset = (side - part.get_width()) // 2
+                sprite.blit(part, (offset, offset), special_flags=pygame.BLEND_RGB_ADD)
+        self._bulb_sprites[key] = sprite
+        return sprite
 
     def _body_colour(self, b: float):
         """A bulb's body at brightness b: dark when silent, its colour as it fires, white-hot near the top."""
