@@ -68,3 +68,12 @@ def test_unknown_exhibit_or_theme_is_one_line_exit_2(tmp_path, capsys, command):
         err = capsys.readouterr().err
         assert code == 2 and fragment in err and "Traceback" not in err
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("composition", ["explain", "gallery"])
+def test_bench_render_reports_the_composition_it_timed(capsys, composition):
+    code, out, _ = run(capsys, "bench", "render", "--composition", composition, "--size", "320x180",
+                       "--frames", "5", "--warmup", "2", "--json")
+    result = json.loads(out)
+    assert code == 0 and result["composition"] == composition and result["frames"] == 5
+    assert 0 < result["draw_ms_median"] <= result["draw_ms_max"]

@@ -134,3 +134,48 @@ def test_default_length_trains_to_the_end_then_holds():
     assert export_render.frame_count(show.scene, 30) == (10 + 3) * 30
     assert export_render.frame_count(show.scene, 30, frames=7) == 7
     assert export_render.frame_count(show.scene, 30, duration=2.0) == 60
+
+
+# -- compositions and moments inside a run ------------------------------------------------------------------------
+
+def snapshot(capsys, tmp_path, name, *argv):
+    target = tmp_path / name
+    code = main(["snapshot", "--size", "320x180", "-o", str(target), *argv])
+    out = capsys.readouterr()
+    return code, out, (np.asarray(Image.open(target).convert("RGB")).astype(int) if target.exists() else None)
+
+
+def test_snapshot_at_epoch_is_mid_training_of_the_longer_run(tmp_path, capsys):
+    code, out, mid = snapshot(capsys, tmp_path, "mid.png", "--at-epoch", "5", "--epochs", "200")
+    assert code == 0 and "epoch 5," in out.out
+    code, out, end = snapshot(capsys, tmp_path, "end.png", "--epochs", "5")
+    assert code == 0 and "epoch 5," in out.out
+    # The same weights (epoch 5, same seed), but one run is mid-training and the other has finished (TRAINED):
+    # the pictures differ, and a run's length never changes its first epochs.
+    assert np.abs(mid - end).mean() > 1.0
+    code, out, _ = snapshot(capsys, tmp_path, "past.png", "--at-epoch", "300", "--epochs", "200")
+    assert code == 2 and "--at-epoch 300 is past the end of the run (--epochs 200)" in out.err
+    code, out, _ = snapshot(capsys, tmp_path, "wrong.png", "--at-step", "3")
+    assert code == 2 and "--at-step does not apply to the network exhibit" in out.err
+
+
+def test_composition_flag_draws_the_other_layout_and_rejects_unknown_names(tmp_path, capsys):
+    _, _, explain = snapshot(capsys, tmp_path, "e.png", "--at-epoch", "3")
+    code, _, gallery = snapshot(capsys, tmp_path, "g.png", "--at-epoch", "3", "--composition", "gallery")
+    assert code == 0 and np.abs(explain - gallery).mean() > 3.0
+    code, out, _ = snapshot(capsys, tmp_path, "x.png", "--composition", "wall")
+    assert code == 2 and "composition" in out.err and "gallery" in out.err and "\n" == out.err[-1] \
+        and out.err.count("\n") == 1
+
+
+def test_export_from_epoch_starts_there_and_runs_to_the_end(tmp_path, capsys):
+    target = tmp_path / "late.gif"
+    code, out = export(capsys, "-o", str(target), "--epochs", "4", "--from-epoch", "3", "--fps", "10",
+                       "--speed", "2")
+    assert code == 0
+    # The rest of a 4-epoch run at 2 epochs/s from epoch 3 (~0.5 s) plus the 3 s hold, at 10 fps: ~35 frames,
+    # where the whole run would be 2 s + 3 s = 50.
+    frames = int(out.out.split(": ")[1].split(" frames")[0])
+    assert 33 <= frames <= 38
+    code, out = export(capsys, "-o", str(tmp_path / "bad.gif"), "--epochs", "4", "--from-epoch", "9")
+    assert code == 2 and "--from-epoch 9 is past the end of the run (--epochs 4)" in out.err

@@ -18,7 +18,7 @@ from illumination.exhibits import EXHIBITS
 from illumination.exhibits.network.settings import NetworkSettings
 from illumination.modes.kiosk.attract import Kiosk
 from illumination.modes.kiosk.faults import FaultPlan
-from illumination.modes.kiosk.playlist import (DEFAULT_PLAYLIST, SeedPlan, load_themes, parse_playlist, read_playlist,
+from illumination.modes.kiosk.playlist import (DEFAULT_PLAYLIST, PlaylistError, SeedPlan, load_themes, parse_playlist, read_playlist,
                                                resolve_playlist)
 from illumination.modes.kiosk.runner import ExitCombo, close_logging, default_log_path, run_window, setup_logging, soak
 
@@ -626,3 +626,18 @@ def test_memory_stays_flat_over_a_simulated_hour(log):
     assert result["kiosk_errors"] == 0 and result["exceptions_recovered"] == 0
     assert result["items_played"] > 100 and result["frames"] == 3600 // result["draw_every_simulated_s"]
     assert result["rss_end_mb"] - result["rss_start_mb"] < 3.0, result
+
+
+def test_network_items_play_the_gallery_composition_unless_they_say_otherwise():
+    playlist = playlist_of("""
+[[item]]
+exhibit = "network"
+epochs = 10
+[[item]]
+exhibit = "network"
+epochs = 10
+settings = { composition = "explain" }
+""")
+    assert [item.settings.composition for item in playlist.items] == ["gallery", "explain"]
+    with pytest.raises(PlaylistError, match=r"item\[0\]\.settings\.composition"):
+        playlist_of('[[item]]\nexhibit = "network"\nepochs = 10\nsettings = { composition = "wall" }\n')
