@@ -1,9 +1,10 @@
 """Text rendered once and reused: a capped cache keyed by (text, pixel size, colour, bold, alpha).
 
 Sizes are em sizes in pixels, as in CSS: `size=24` draws letters whose em box is 24 px (a capital is ~17 px).
-pygame's bundled font (identical glyphs on every machine, so golden frames stay golden) places each glyph on a
-whole pixel, which at small sizes spaces letters unevenly ("pa ra meters"); so text is rendered at twice the
-size and scaled down smoothly: glyphs then sit on half pixels and the spacing reads as even.
+The face is Noto Sans, regular and bold, as shipped inside pygame-gui (a dependency): identical glyphs on every
+machine, so golden frames stay golden, and a real bold instead of pygame's smeared synthetic one. SDL places each
+glyph on a whole pixel, which at small sizes spaces letters unevenly ("pa ra meters"); so text is rendered at
+twice the size and scaled down smoothly: glyphs then sit on half pixels and the spacing reads as even.
 """
 from __future__ import annotations
 
@@ -13,7 +14,44 @@ from collections import OrderedDict
 import pygame
 
 SUPERSAMPLE = 2
-DEFAULT_FONT_EM = 0.6875   # pygame.font.Font(None, n) draws an em of 0.6875·n pixels
+DEFAULT_FONT_EM = 0.6875   # pygame.font.Font(None, n) draws an em of 0.6875·n pixels (sizes written for that font)
+
+
+def face(bold: bool = False, fallback: bool = False) -> str:
+    """The path of a bundled face: Noto Sans (regular or bold), or the fallback for the symbols Noto Sans lacks
+    (∂ ≥ ≤ → ≈ √ …): Fira Code, also shipped inside pygame-gui."""
+    from importlib.resources import files
+    name = "FiraCode-Regular.ttf" if fallback else "NotoSans-Bold.ttf" if bold else "NotoSans-Regular.ttf"
+    return str(files("pygame_gui.data") / name)
+
+
+_MISSING: dict = {}   # character -> True if Noto Sans has no glyph for it (it would draw the .notdef box)
+
+
+def _missing(char: str) -> bool:
+    """Whether the main face lacks this character (checked once per character against its .notdef box)."""
+    known = _MISSING.get(char)
+    if known is None:
+        if char.isascii():
+            known = False
+        else:
+            font = pygame.font.Font(face(), 24)
+            tofu = pygame.image.tobytes(font.render("\U000F0000", True, (255, 255, 255)), "RGBA")
+            known = pygame.image.tobytes(font.render(char, True, (255, 255, 255)), "RGBA") == tofu
+        _MISSING[char] = known
+    return known
+
+
+def runs(text: str) -> list[tuple[str, bool]]:
+    """text split into (run, needs the fallback face) pieces."""
+    pieces: list[tuple[str, bool]] = []
+    for char in text:
+        missing = _missing(char)
+        if pieces and pieces[-1][1] == missing:
+            pieces[-1] = (pieces[-1][0] + char, missing)
+        else:
+            pieces.append((char, missing))
+    return pieces
 ALPHA_LEVELS = 32          # fading text is cached at this many opacities
 
 
@@ -32,20 +70,38 @@ class TextCache:
         """The em, in whole pixels, that `size` draws."""
         return max(6, int(round(size * self.em_per_size)))
 
-    def font(self, size: float, bold: bool = False) -> pygame.font.Font:
+    def font(self, size: float, bold: bool = False, fallback: bool = False) -> pygame.font.Font:
         """The font that draws `size` at SUPERSAMPLE times its em (render() scales it back down)."""
-        key = (self.em(size), bold)
+        key = (self.em(size), bold, fallback)
         font = self._fonts.get(key)
         if font is None:
-            font = pygame.font.Font(None, int(round(key[0] * SUPERSAMPLE / DEFAULT_FONT_EM)))
-            font.set_bold(bold)
-            self._fonts[key] = font
+            font = self._fonts[key] = pygame.font.Font(face(bold, fallback), key[0] * SUPERSAMPLE)
         return font
 
     def size(self, text: str, size: float, bold: bool = False) -> tuple[int, int]:
         """The pixel size text would take, without drawing it."""
-        w, h = self.font(size, bold).size(text)
-        return math.ceil(w / SUPERSAMPLE), math.ceil(h / SUPERSAMPLE)
+        widths, height = 0, 0
+        for run, fallback in runs(text):
+            w, h = self.font(size, bold, fallback).size(run)
+            widths, height = widths + w, max(height, h)
+        return math.ceil(widths / SUPERSAMPLE), math.ceil(height / SUPERSAMPLE)
+
+    def _render_big(self, text: str, size: float, colour, bold: bool) -> pygame.Surface:
+        """The text at SUPERSAMPLE times its size, runs of missing symbols in the fallback face, on one baseline."""
+        pieces = runs(text)
+        if len(pieces) == 1 and not pieces[0][1]:
+            return self.font(size, bold).render(text, True, colour)
+        fonts = [self.font(size, bold, fallback) for _, fallback in pieces]
+        ascent = max(font.get_ascent() for font in fonts)
+        descent = max(font.get_height() - font.get_ascent() for font in fonts)
+        images = [font.render(run, True, colour) for font, (run, _) in zip(fonts, pieces)]
+        surface = pygame.Surface((max(1, sum(image.get_width() for image in images)), ascent + descent),
+                                 pygame.SRCALPHA)
+        x = 0
+        for font, image in zip(fonts, images):
+            surface.blit(image, (x, ascent - font.get_ascent()))
+            x += image.get_width()
+        return surface
 
     def render(self, text: str, size: float, colour, bold: bool = False, alpha: float = 1.0) -> pygame.Surface:
         level = round(min(max(alpha, 0.0), 1.0) * ALPHA_LEVELS)
@@ -56,7 +112,7 @@ class TextCache:
                 surface = self.render(text, size, colour, bold).copy()
                 surface.set_alpha(round(255 * level / ALPHA_LEVELS))
             else:
-                big = self.font(size, bold).render(text, True, colour)
+                big = self._render_big(text, size, colour, bold)
                 surface = pygame.transform.smoothscale(
                     big, (max(1, math.ceil(big.get_width() / SUPERSAMPLE)),
                           max(1, math.ceil(big.get_height() / SUPERSAMPLE))))

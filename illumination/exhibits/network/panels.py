@@ -81,8 +81,11 @@ def draw_header(view, surface) -> None:
     scene, L, p, text = view.scene, view.layout, view.palette, view.text
     left, top = L.px(40, 30)
     rect = text.blit(surface, "NEURAL ILLUMINATION", (left, top), L.type(SUBTITLE), p.text.primary, bold=True)
-    text.blit(surface, f"64·{scene.trainer.net.hidden}·2 · circles vs squares, live", (left, rect.bottom + L.u(4)),
-              L.type(LABEL), p.text.secondary)
+    # The subtitle, where it fits above the test samples' title (a small stage's type floor may leave no room).
+    room = L.grid_origin[1] - L.u(12) - text.size("T", L.type(LABEL), bold=True)[1] - L.u(4)
+    if rect.bottom + L.u(4) + text.size("6", L.type(LABEL))[1] <= room:
+        text.blit(surface, f"64·{scene.trainer.net.hidden}·2 · circles vs squares, live",
+                  (left, rect.bottom + L.u(4)), L.type(LABEL), p.text.secondary)
     title, subtitle, key = phase_words(scene)
     colour = phase_colour(view, key)
     cx, cy = L.px(860, 30)
