@@ -54,7 +54,7 @@ def draw(view, surface) -> None:
     winner = int(np.argmax(probs))
     for k, (ox, oy) in enumerate(L.outputs.tolist()):
         colour = p.text.primary if k == winner else p.text.secondary
-        left = ox + L.output_radius + L.u(26)
+        left = ox + L.output_radius * 3.4     # beyond the halo's spokes
         rect = text.blit(surface, CLASS_NAMES[k], (left, oy + L.u(4)), L.type(HEADLINE), colour, anchor="bottomleft",
                          bold=True)
         text.blit(surface, f"{probs[k] * 100:.0f}%", (left, rect.bottom + L.u(2)), L.type(SUBTITLE),

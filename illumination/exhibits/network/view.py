@@ -182,14 +182,15 @@ class NetworkView(View):
 
         Brightness is the activation (pixels for inputs, log-like ReLU output for hidden units, probability for
         outputs), 0 = dark, revealed as the forward pass reaches the layer; the halo is |∂L/∂·| of that layer,
-        revealed as the backward pass reaches it (inputs last: ∂L/∂x = W1·∂L/∂z1)."""
+        revealed as the backward pass reaches it (inputs last: ∂L/∂x = W1·∂L/∂z1, a sum over the hidden units and so
+        larger: it is scaled by 1/4 before the same log-like map, so only the pixels that matter most ring)."""
         scene, L, v = self.scene, self.layout, snapshot.sample
         reveal_hidden, reveal_output = scene.layer_reveal()
         grad_output, grad_hidden = scene.gradient_reveal()
         grad_input = smoothstep(0.65, 0.9, scene.progress) if scene.phase == "backward" else 0.0
         dx = snapshot.weights["W1"] @ np.asarray(v.dz1, dtype=np.float64)          # (64,)
         return [
-            (L.inputs, L.input_radius, np.asarray(v.x, float), gradient_brightness(dx) * grad_input),
+            (L.inputs, L.input_radius, np.asarray(v.x, float), gradient_brightness(dx / 4.0) * grad_input),
             (L.hiddens, L.hidden_radius, activation_brightness(v.h1) * reveal_hidden,
              gradient_brightness(v.dz1) * grad_hidden),
             (L.outputs, L.output_radius, np.asarray(v.probs, float) * reveal_output,
@@ -216,7 +217,7 @@ class NetworkView(View):
                         sprite = self._bulb_sprite("core", layer, radius, b / levels)
                         half = sprite.get_width() // 2
                         cores.append((sprite, (int(x) - half, int(y) - half)))
-                if h > HALO_FLOOR * levels:   # the same floor as the ring: a whisper of gradient is not drawn
+                if h > HALO_FLOOR * levels and layer > 0:   # inputs (tightly packed) get their ring only
                     sprite = self._bulb_sprite("halo", layer, radius, h / levels)
                     half = sprite.get_width() // 2
                     light.append((sprite, (int(x) - half, int(y) - half)))
@@ -269,7 +270,8 @@ class NetworkView(View):
         if kind == "core":
             sprite = make(quantise_radius(radius * 1.05), quantise_colour(p.neuron.body, level), 3.0, core=0.9)
         elif kind == "halo":
-            sprite = make(quantise_radius(radius * (1.9 + 3.0 * level) * glow),
+            spread = 1.8 if layer == 2 else 3.0      # the big output bulbs' halos stay clear of their words
+            sprite = make(quantise_radius(radius * (1.9 + spread * level) * glow),
                           quantise_colour(p.neuron.halo, min(1.0, 0.15 + level)), falloff, core=0.0)
         else:
             hot = mix(p.neuron.glow, p.neuron.body, 0.55)
