@@ -10,6 +10,7 @@ import sys
 
 from illumination.cli import bench, experiment, export, kiosk, train, window
 from illumination.cli.args import CleanParser
+from illumination.core import signals
 from illumination.core.settings import SettingsError
 
 COMMAND_GROUPS = (train, window, export, kiosk, bench, experiment)
@@ -26,6 +27,7 @@ def build_parser() -> CleanParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    signals.install()   # SIGTERM / SIGHUP stop every command like Ctrl-C (exit 143 / 129)
     argv = sys.argv[1:] if argv is None else argv
     parser = build_parser()
     if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help"):
@@ -37,9 +39,10 @@ def main(argv: list[str] | None = None) -> int:
         for line in str(error).splitlines():
             sys.stderr.write(f"illumination: error: {line}\n")
         return 2
-    except KeyboardInterrupt:
-        sys.stderr.write("illumination: interrupted\n")
-        return 130
+    except KeyboardInterrupt as interrupt:
+        name = f" ({interrupt.args[0]})" if isinstance(interrupt, signals.Stopped) else ""
+        sys.stderr.write(f"illumination: interrupted{name}\n")
+        return signals.exit_code(interrupt)
     except BrokenPipeError:  # output piped into `head` and the like: not an error
         sys.stderr.close()
         return 0

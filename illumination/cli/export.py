@@ -10,6 +10,7 @@ import time
 
 from illumination.cli.args import (add_training_flags, add_view_flags, count_type, fail, positive_float, report,
                                    settings_from, size_type)
+from illumination.core import signals
 from illumination.core.settings import SettingsError
 
 
@@ -86,14 +87,14 @@ def export_command(args) -> int:
     except SettingsError as error:
         return fail(error.problems[0])
     started = time.perf_counter()
-    interrupted = False
+    interrupted: KeyboardInterrupt | None = None
     try:
         with tqdm(total=frames, unit="frame", file=sys.stderr, desc=os.path.basename(str(args.output)),
                   disable=True if os.environ.get("CI") else None) as bar:
             with writer:
                 export_frames(show, writer, frames, args.fps, bar)
-    except KeyboardInterrupt:
-        interrupted = True
+    except KeyboardInterrupt as interrupt:      # Ctrl-C, SIGTERM or SIGHUP: the writer kept what it had
+        interrupted = interrupt
     except ExportError as error:
         return fail(str(error), error.exit_code)
     seconds = time.perf_counter() - started
@@ -104,7 +105,7 @@ def export_command(args) -> int:
                              f"({written / args.fps:.2f} s) to {writer.path}\n")
         else:
             sys.stderr.write("illumination: interrupted — nothing was written\n")
-        return 130
+        return signals.exit_code(interrupted)
     print(f"wrote {writer.path}: {written} frames ({written / args.fps:.2f} s at {args.fps} fps), "
           f"{args.size[0]}x{args.size[1]}, in {seconds:.1f} s ({written / seconds:.1f} fps achieved); "
           f"{show.scene.caption().replace('   ·   ', ', ')}, {_where(show)}")

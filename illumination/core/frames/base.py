@@ -30,6 +30,8 @@ from typing import Callable
 import pygame
 from PIL import Image
 
+from illumination.core import signals
+
 SUPPORTED_FORMATS = ".mp4, .gif, .webp, .png, or a directory / 'dir/%05d.png' pattern for a PNG sequence"
 X264_PRESETS = ("ultrafast", "superfast", "veryfast", "faster", "fast", "medium",
                 "slow", "slower", "veryslow", "placebo")
@@ -156,8 +158,8 @@ def create_temp(final: Path, *, directory: bool = False, where: Path | None = No
     """
     where = final.parent if where is None else where
     suffix = "" if directory else final.suffix  # ffmpeg picks its muxer from the extension
-    while True:
-        tmp = where / f".{final.name}.partial-{secrets.token_hex(4)}{suffix}"
+    while True:   # short whatever the target's name (a 250-byte name must still have a temp name that fits)
+        tmp = where / f".{final.stem[:40]}.partial-{secrets.token_hex(4)}{suffix}"
         try:
             if directory:
                 os.mkdir(tmp, 0o777)
@@ -254,8 +256,9 @@ class FrameWriter(ABC):
             self.abort()
             raise ExportError(2, f"no frames were written; {self.path} was not created")
         try:
-            self._finalize()
-            self._publish()
+            with signals.deferred():   # a signal now waits until the file is whole and in place
+                self._finalize()
+                self._publish()
         except BaseException as err:
             self.abort()
             if isinstance(err, OSError):

@@ -265,7 +265,9 @@ def run_window(playlist, display: int = 0, *, faults=None, log=None, clock=None,
     pygame.display.set_allow_screensaver(False)
     warm_up(playlist, screen.get_size())
     stop = []
-    previous = signal.signal(signal.SIGTERM, lambda *_: stop.append("SIGTERM"))
+    # SIGTERM (systemd stop) and SIGHUP end the loop after the frame in hand; the exit code names the signal
+    previous = {signum: signal.signal(signum, lambda s, _f: stop.append(signal.Signals(s).name))
+                for signum in (signal.SIGTERM, signal.SIGHUP)}
     supervisor = _Supervisor(lambda: Kiosk(playlist, screen.get_size(), faults=faults, log=log,
                                            wall_time=wall_time), log)
     clock = clock or RealClock(max_dt=0.1)
@@ -301,9 +303,10 @@ def run_window(playlist, display: int = 0, *, faults=None, log=None, clock=None,
             frames += 1
             limiter.tick(5 if supervisor.kiosk.closed else fps)
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, signal.SIG_DFL if handler is None else handler)
         gc.unfreeze()
         log.info("kiosk stopped (%s) after %d frames: %s", stop[0] if stop else "frame limit", frames,
                  supervisor.kiosk.summary())
         pygame.display.quit()
-    return 0
+    return 128 + int(signal.Signals[stop[0]]) if stop and stop[0] in ("SIGTERM", "SIGHUP") else 0
