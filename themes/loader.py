@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -246,16 +245,5 @@ def _resolve(name_or_path: str | os.PathLike) -> Path:
 def load_theme(name_or_path: str | os.PathLike) -> Theme:
     """Load a built-in theme by name ("midnight") or a theme file by path ("my/wall.toml")."""
     path = _resolve(name_or_path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise ThemeError(f"theme file not found: {path}") from None
-    except OSError as exc:
-        raise ThemeError(f"cannot read theme file {path}: {exc.strerror or exc}") from None
-    try:
-        data = tomllib.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise ThemeError(f"{path}: not a text file (theme files must be UTF-8)") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ThemeError(f"{path}: TOML syntax error: {exc}") from None
+    data = schema.read_toml(path, "theme", ThemeError)
     return theme_from_dict(data, source=str(path))

@@ -30,6 +30,40 @@ class Problems(ValueError):
         super().__init__("\n".join(head + p for p in self.problems))
 
 
+MAX_FILE_BYTES = 1 << 20   # themes, scenes and playlists are a few kB: anything over 1 MB is not one
+
+
+def read_toml(path, kind: str, error: type = Problems) -> dict:
+    """A small TOML file's table, or `error` with one line: missing, not a regular file (a device, a FIFO, a
+    directory: never opened, so /dev/zero cannot fill the memory and a FIFO cannot hang), over MAX_FILE_BYTES,
+    not UTF-8, or not TOML. `kind` names the file for the message ("theme", "scene", "playlist")."""
+    import os
+    import stat
+    import tomllib
+    path = os.fspath(path)
+    try:
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):
+            raise error([f"{path} is not a regular file (a {kind} file is a small TOML file)"])
+        if info.st_size > MAX_FILE_BYTES:
+            raise error([f"{path} is {info.st_size:,} bytes; a {kind} file is at most 1 MB"])
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)      # a file growing meanwhile is still capped
+    except FileNotFoundError:
+        raise error([f"{kind} file not found: {path}"]) from None
+    except OSError as exc:
+        raise error([f"cannot read {kind} file {path}: {exc.strerror or exc}"]) from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise error([f"{path} is over 1 MB; a {kind} file is at most 1 MB"])
+    try:
+        return tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise error([f"{path}: not a text file ({kind} files are UTF-8 TOML)"]) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise error([f"{path}: TOML syntax error: {exc}"]) from None
+
+
+
 # -- field kinds (dataclass field metadata) --------------------------------------------------------------
 
 def colour(**kw) -> Any:

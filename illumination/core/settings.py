@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import tomllib
 from pathlib import Path
 
-from themes.schema import Problems, check_table, fields_of
+from themes.schema import Problems, check_table, fields_of, read_toml
 
 DEFAULT_EXHIBIT = "network"
 
@@ -69,16 +68,7 @@ def validated(cls: type, values: dict, source: str = ""):
 
 def read_scene(path: str | os.PathLike) -> dict:
     """The raw key/values of a scene TOML file (validated later, together with any flags)."""
-    path = Path(path)
-    try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except FileNotFoundError:
-        raise SettingsError([f"scene file not found: {path}"]) from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise SettingsError([f"cannot read scene file {path}: {error}"]) from None
-    except tomllib.TOMLDecodeError as error:
-        raise SettingsError([f"{path}: not valid TOML ({error})"]) from None
+    return read_toml(Path(path), "scene", SettingsError)
 
 
 def scene_exhibit(values: dict, source: str = "") -> str:

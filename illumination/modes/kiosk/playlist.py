@@ -26,7 +26,6 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
-import tomllib
 from dataclasses import dataclass
 from datetime import datetime, time
 from pathlib import Path
@@ -36,7 +35,7 @@ import numpy as np
 from illumination.core.settings import SettingsError, ranges, validated
 from illumination.exhibits import EXHIBITS
 from themes import DEFAULT_THEME
-from themes.schema import check_range, show
+from themes.schema import check_range, read_toml, show
 
 DEFAULT_PLAYLIST = Path(__file__).resolve().parent / "playlists" / "default.toml"
 SEED_WORDS = ("next", "random")
@@ -263,15 +262,10 @@ def parse_playlist(data: dict, source: str = "<memory>", exhibits=None) -> Playl
 def read_playlist(path: str | os.PathLike, exhibits=None) -> Playlist:
     path = Path(path)
     try:
-        data = tomllib.loads(path.read_bytes().decode("utf-8"))
-    except FileNotFoundError:
-        raise PlaylistError([f"playlist file not found: {path}"], str(path)) from None
-    except OSError as error:
-        raise PlaylistError([f"cannot read playlist {path}: {error.strerror or error}"], str(path)) from None
-    except UnicodeDecodeError:
-        raise PlaylistError([f"{path}: not a text file (playlists are UTF-8 TOML)"], str(path)) from None
-    except tomllib.TOMLDecodeError as error:
-        raise PlaylistError([f"{path}: TOML syntax error: {error}"], str(path)) from None
+        data = read_toml(path, "playlist", PlaylistError)
+    except PlaylistError as error:      # the message names the file once; `source` says which file it was
+        error.source = str(path)
+        raise
     return parse_playlist(data, str(path), exhibits)
 
 

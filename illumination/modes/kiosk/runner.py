@@ -76,7 +76,9 @@ def announce(report, log: logging.Logger, quiet: bool = False) -> None:
     """Every playlist problem and theme replacement: to the log, and to stderr for whoever is watching."""
     lines = []
     if report.problems:
-        lines += [f"playlist {report.requested}: {p}" for p in report.problems]
+        # a problem that names the file already (cannot read it, TOML syntax) is not prefixed with it again
+        lines += [p if p.startswith(str(report.requested)) or str(report.requested) in p.split(":")[0]
+                  else f"playlist {report.requested}: {p}" for p in report.problems]
         lines.append("the playlist has problems (listed above); running the built-in default playlist instead")
     lines += [f"playlist {report.requested}: {w}" for w in report.warnings]
     for line in lines:
