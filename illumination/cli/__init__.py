@@ -6,6 +6,8 @@ A user mistake (bad flag, bad file) prints one clear line and exits 2; an I/O fa
 """
 from __future__ import annotations
 
+import errno
+import os
 import sys
 
 from illumination.cli import bench, experiment, export, kiosk, train, window
@@ -34,7 +36,9 @@ def main(argv: list[str] | None = None) -> int:
         argv = ["run", *argv]  # bare `illumination` opens the window
     args = parser.parse_args(argv)
     try:
-        return int(args.handler(args) or 0)
+        code = int(args.handler(args) or 0)
+        sys.stdout.flush()    # a full disk or a closed reader shows here, not as a traceback at exit
+        return code
     except SettingsError as error:
         for line in str(error).splitlines():
             sys.stderr.write(f"illumination: error: {line}\n")
@@ -44,8 +48,24 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.write(f"illumination: interrupted{name}\n")
         return signals.exit_code(interrupt)
     except BrokenPipeError:  # output piped into `head` and the like: not an error
+        _drop_stdout()
         sys.stderr.close()
         return 0
+    except OSError as error:
+        if error.errno not in (errno.ENOSPC, errno.EIO, errno.EDQUOT):
+            raise
+        _drop_stdout()          # whatever is still buffered cannot be written either
+        sys.stderr.write(f"illumination: error: cannot write the output: {error.strerror}\n")
+        return 1
+
+
+def _drop_stdout() -> None:
+    """Point stdout at /dev/null, so the interpreter's last flush does not fail again with a traceback."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):   # no real stdout (tests capture it): nothing to redirect
+        pass
 
 
 if __name__ == "__main__":

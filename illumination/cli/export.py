@@ -141,6 +141,7 @@ def _where(show) -> str:
 def snapshot_command(args) -> int:
     from pathlib import Path
     from illumination.core.frames import ExportError, save_png
+    from illumination.core.frames.base import check_names
     from illumination.modes.export.render import start, still
     exhibit, settings = settings_from(args)
     # Where the picture is taken, in the exhibit's count unit: --at-epoch / --at-step if given (a moment of the
@@ -165,6 +166,10 @@ def snapshot_command(args) -> int:
     target = Path(args.output)
     if target.suffix.lower() != ".png":
         return fail(f"snapshot writes a .png file, got {args.output!r}")
+    try:
+        check_names(target)
+    except ExportError as error:
+        return fail(str(error), error.exit_code)
     if target.exists() and not args.overwrite:
         return fail(f"{target} exists; pass --overwrite to replace it")
     show = start(exhibit, settings, args.size)
@@ -181,6 +186,14 @@ def snapshot_command(args) -> int:
 def bench_export_command(args) -> int:
     """render_fps: update + draw only; encode_fps: the MP4 writer alone on pre-rendered frames;
     end_to_end_fps: the real export (update + draw + encode; ffmpeg runs in its own process, so they overlap)."""
+    from illumination.core.frames import ExportError
+    try:
+        return _bench_export(args)
+    except ExportError as error:      # an fps or size the MP4 writer refuses: one line, as export says it
+        return fail(str(error), error.exit_code)
+
+
+def _bench_export(args) -> int:
     import pygame
     from illumination.core.clock import FixedClock
     from illumination.core.frames import open_writer

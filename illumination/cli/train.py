@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -17,6 +18,7 @@ def register(commands, benches) -> None:
     add_training_flags(train)
     train.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     train.add_argument("--save-weights", metavar="FILE.npz", help="write the trained parameters (W1, b1, W2, b2)")
+    train.add_argument("--overwrite", action="store_true", help="replace an existing --save-weights file")
     train.add_argument("--backend", choices=("numba", "numpy"), default="numba")
     train.set_defaults(handler=train_command)
 
@@ -27,26 +29,61 @@ def register(commands, benches) -> None:
     bench_train.set_defaults(handler=bench_train_command)
 
 
-def save_weights(net, path: str) -> None:
-    """Write W1, b1, W2, b2 to an .npz atomically (plain arrays: loads with allow_pickle=False)."""
-    target = Path(path)
+def check_weights_target(path: str, overwrite: bool) -> Path:
+    """The --save-weights target, checked before any training (so a typo costs nothing): SystemExit with one line
+    and exit 2 if it cannot be used."""
+    from illumination.core.frames import ExportError
+    from illumination.core.frames.base import check_names
+    if not path.strip():
+        raise SystemExit(fail("--save-weights needs a file name ending in .npz, got an empty one"))
+    target = Path(path).expanduser()
     if target.suffix != ".npz":
-        raise SystemExit(fail(f"--save-weights needs a .npz file name, got {path!r}", 2))
-    if not target.parent.resolve().is_dir():
-        raise SystemExit(fail(f"cannot save weights: directory {target.parent} does not exist", 2))
-    temporary = target.with_name(f".{target.name}.partial.npz")
+        raise SystemExit(fail(f"--save-weights needs a .npz file name, got {path!r}"))
+    try:
+        check_names(target)
+    except ExportError as error:
+        raise SystemExit(fail(f"--save-weights: {error}")) from None
+    if not target.parent.is_dir():
+        raise SystemExit(fail(f"cannot save weights: directory {target.parent} does not exist"))
+    if not os.access(target.parent, os.W_OK | os.X_OK):
+        raise SystemExit(fail(f"cannot save weights: directory {target.parent} is not writable"))
+    if target.exists() and not overwrite:
+        raise SystemExit(fail(f"{target} exists; pass --overwrite to replace it"))
+    return target
+
+
+def _write_npz(net, target: Path) -> None:
+    """W1, b1, W2, b2 as plain arrays (loads with allow_pickle=False), written under a short temp name and renamed."""
+    temporary = target.with_name(f".{target.stem[:40]}.partial-{os.getpid()}.npz")
     try:
         np.savez(temporary, **net.parameters())
         os.replace(temporary, target)
-    except OSError as error:
+    finally:
         temporary.unlink(missing_ok=True)
-        raise SystemExit(fail(f"cannot save weights to {target}: {error.strerror or error}", 1)) from None
+
+
+def save_weights(net, target: Path, seed: int) -> None:
+    """Write the trained weights; if the target fails now (full disk, a directory gone read-only), the result is
+    not lost: it goes to the temp directory and the one-line error says where (exit 1)."""
+    try:
+        _write_npz(net, target)
+        return
+    except OSError as error:
+        reason = error.strerror or str(error)
+    rescue = Path(tempfile.gettempdir()) / f"neural-illumination-weights-seed{seed}-{os.getpid()}.npz"
+    try:
+        _write_npz(net, rescue)
+    except OSError as error:
+        raise SystemExit(fail(f"cannot save weights to {target}: {reason} (nor to {rescue}: "
+                              f"{error.strerror or error})", 1)) from None
+    raise SystemExit(fail(f"cannot save weights to {target}: {reason}; the trained weights are safe in {rescue}", 1))
 
 
 def train_command(args) -> int:
     from tqdm import tqdm
     from illumination.exhibits.network.trainer import make_trainer
     _, settings = settings_from(args, "network")
+    target = check_weights_target(args.save_weights, args.overwrite) if args.save_weights is not None else None
     epochs = 0 if getattr(args, "zero_epochs", False) else settings.max_epochs
     trainer = make_trainer(settings, backend=args.backend, max_epochs=epochs)
     started = time.perf_counter()
@@ -76,8 +113,8 @@ def train_command(args) -> int:
         "epochs_per_second": round(trainer.epoch / seconds, 3) if seconds > 0 else None,
         "parameters": net.n_parameters,
     }
-    if args.save_weights and not trainer.diverged:
-        save_weights(net, args.save_weights)
+    if target is not None and not trainer.diverged:
+        save_weights(net, target, settings.seed)
     if args.json:
         print(json.dumps(result))
     else:
@@ -87,8 +124,8 @@ def train_command(args) -> int:
             print(f"seed {settings.seed}: {trainer.epoch} epochs in {seconds:.2f} s "
                   f"({result['epochs_per_second']:.0f} epochs/s) — loss {result['final_loss']:.4f}, "
                   f"train accuracy {result['train_accuracy']:.3f}, test accuracy {result['test_accuracy']:.3f}")
-        if args.save_weights and not trainer.diverged:
-            print(f"weights written to {args.save_weights}")
+        if target is not None and not trainer.diverged:
+            print(f"weights written to {target}")
     return 3 if trainer.diverged else 0
 
 

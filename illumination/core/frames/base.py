@@ -17,6 +17,7 @@ Typical use::
 
 from __future__ import annotations
 
+import errno
 import numbers
 import os
 import re
@@ -66,6 +67,7 @@ def parse_target(target: str | os.PathLike) -> tuple[str, Path]:
     if not text.strip():
         raise ExportError(2, f"no export target given; use {SUPPORTED_FORMATS}")
     path = Path(text).expanduser()
+    check_names(path)
     if path.is_dir() or text.endswith(("/", os.sep)):
         return "png-sequence", path
     if SEQUENCE_RE.match(path.name):
@@ -113,7 +115,20 @@ def _check_size(size, fmt: str) -> tuple[int, int]:
     return w, h
 
 
+NAME_MAX = 255   # bytes in one file or directory name, on every common file system
+
+
+def check_names(path: Path) -> None:
+    """ExportError (2) if a name in the path is longer than file systems allow (before anything touches it)."""
+    for part in Path(path).parts:
+        size = len(os.fsencode(part))
+        if size > NAME_MAX:
+            raise ExportError(2, f"a name in the path is {size} bytes long ({part[:24]}…); file systems allow at "
+                                 f"most {NAME_MAX}")
+
+
 def _check_destination(fmt: str, path: Path, overwrite: bool) -> None:
+    check_names(path)
     if fmt == "png-sequence" and path.is_dir():
         # Frames are staged inside the directory itself (see PngSequenceWriter), so only it
         # must be writable: exporting to the root of a mounted USB stick works.
@@ -168,8 +183,9 @@ def create_temp(final: Path, *, directory: bool = False, where: Path | None = No
             return tmp
         except FileExistsError:
             continue
-        except OSError as err:
-            raise ExportError(1, f"can't create a temporary file in {where}: {_reason(err)}") from err
+        except OSError as err:   # a place that cannot hold files (read-only, /proc, no permission) is the user's to change
+            code = 2 if err.errno in (errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOENT, errno.ENOTDIR) else 1
+            raise ExportError(code, f"can't create a file in {where}: {_reason(err)}") from err
 
 
 def publish_file(tmp: Path, final: Path, overwrite: bool) -> None:
