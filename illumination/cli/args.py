@@ -53,6 +53,18 @@ def positive_float(name: str, allow_zero: bool = False):
     return convert
 
 
+def bounded_float(name: str, low: float, high: float):
+    def convert(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{name} must be a number, got {text!r}") from None
+        if not (math.isfinite(value) and low <= value <= high):
+            raise argparse.ArgumentTypeError(f"{name} must be a number from {low:g} to {high:g}, got {text!r}")
+        return value
+    return convert
+
+
 def size_type(text: str) -> tuple[int, int]:
     try:
         width, height = (int(part) for part in text.lower().split("x"))
@@ -116,6 +128,7 @@ def settings_from(args: argparse.Namespace, exhibit_name: str | None = None):
     from illumination.exhibits import get_exhibit
     scene_path = getattr(args, "scene", None)
     values = read_scene(scene_path) if scene_path else None
+    args.scene_keys = set(values or ())   # what the scene file set: a command treats it as if it were flags
     named = scene_exhibit(values, str(scene_path)) if values is not None else None
     wanted = exhibit_name or getattr(args, "exhibit", None)
     if wanted and named and wanted != named:

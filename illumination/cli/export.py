@@ -8,8 +8,8 @@ import sys
 import tempfile
 import time
 
-from illumination.cli.args import (add_training_flags, add_view_flags, count_type, fail, positive_float, report,
-                                   settings_from, size_type)
+from illumination.cli.args import (add_training_flags, add_view_flags, bounded_float, count_type, fail,
+                                   positive_float, report, settings_from, size_type)
 from illumination.core import signals
 from illumination.core.settings import SettingsError
 
@@ -20,7 +20,8 @@ def register(commands, benches) -> None:
     add_view_flags(export)
     export.add_argument("-o", "--output", required=True,
                         help="run.mp4, run.gif, run.webp, frame.png, a directory/ or frames/%%05d.png")
-    export.add_argument("--fps", type=count_type("fps"), default=60)
+    export.add_argument("--fps", type=count_type("fps"),
+                        help="frames per second (default 60; 30 for .gif and .webp, at most 240, a GIF 50)")
     export.add_argument("--size", type=size_type, default=(1920, 1080))
     export.add_argument("--exhibit", help="which exhibit to render (default network, or the scene file's)")
     length = export.add_mutually_exclusive_group()
@@ -42,7 +43,8 @@ def register(commands, benches) -> None:
     snapshot.add_argument("--size", type=size_type, default=(1280, 720))
     snapshot.add_argument("-o", "--output", required=True, help="PNG file to write")
     snapshot.add_argument("--overwrite", action="store_true", help="replace an existing file")
-    snapshot.add_argument("--fps", type=positive_float("fps"), default=60.0, help="fixed clock rate (default 60)")
+    snapshot.add_argument("--fps", type=bounded_float("fps", 1.0, 240.0), default=60.0,
+                          help="fixed clock rate, 1 to 240 (default 60)")
     snapshot.add_argument("--at-epoch", type=count_type("--at-epoch", 0),
                           help="network: draw this epoch of the run (e.g. --at-epoch 30 --epochs 200: mid-training)")
     snapshot.add_argument("--at-step", type=count_type("--at-step", 0),
@@ -65,11 +67,17 @@ def register(commands, benches) -> None:
 def export_command(args) -> int:
     from tqdm import tqdm
     from illumination.core.frames import ExportError, max_frames, open_writer, parse_target
+    from illumination.core.frames.base import ANIMATION_FPS, VIDEO_FPS
     from illumination.core.loop import advance_until
     from illumination.modes.export.render import export_frames, frame_count, start
     exhibit, settings = settings_from(args)
+    if getattr(args, "zero_epochs", False):
+        return fail("--epochs 0 trains nothing, so there is no training to film (snapshot --epochs 0 draws the "
+                    "untrained network); give --epochs 1 or more")
     try:
         fmt, _ = parse_target(args.output)
+        if args.fps is None:
+            args.fps = ANIMATION_FPS if fmt in ("gif", "webp") else VIDEO_FPS
         begin = start_position(args, exhibit, settings, "from")
         show = start(exhibit, settings, args.size)
         skipped = advance_until(show.scene, begin, fps=args.fps, limit_s=math.inf) if begin else 0
@@ -106,7 +114,8 @@ def export_command(args) -> int:
         else:
             sys.stderr.write("illumination: interrupted — nothing was written\n")
         return signals.exit_code(interrupted)
-    print(f"wrote {writer.path}: {written} frames ({written / args.fps:.2f} s at {args.fps} fps), "
+    what = f"the last of {written} frames" if fmt == "png" else f"{written} frames"
+    print(f"wrote {writer.path}: {what} ({written / args.fps:.2f} s at {args.fps} fps), "
           f"{args.size[0]}x{args.size[1]}, in {seconds:.1f} s ({written / seconds:.1f} fps achieved); "
           f"{show.scene.caption().replace('   ·   ', ', ')}, {_where(show)}")
     return 0
@@ -159,6 +168,8 @@ def snapshot_command(args) -> int:
         position = 0
     elif given is not None:
         position = given
+    elif count_setting and count_setting in getattr(args, "scene_keys", ()):
+        position = getattr(settings, count_setting)       # the scene file's length, exactly as the flag's
     else:
         position = min(30, getattr(settings, count_setting)) if count_setting else 30
     if count_setting and position > getattr(settings, count_setting):
@@ -180,6 +191,10 @@ def snapshot_command(args) -> int:
         return fail(str(error), error.exit_code)
     print(f"wrote {target} ({args.size[0]}x{args.size[1]}, {_where(show)}, "
           f"{show.scene.caption().replace('   ·   ', ', ')})")
+    if show.scene.divergences:     # the picture shows the run's restart: say so, with train's exit code
+        sys.stderr.write(f"illumination: the run diverged before {exhibit.count_unit.rstrip('s')} {position:g}, "
+                         f"so the picture shows its restart (try a smaller --lr)\n")
+        return 3
     return 0
 
 

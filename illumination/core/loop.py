@@ -36,12 +36,15 @@ def run_frames(show, frames: int, fps: float, sink: Callable | None = None, surf
     return surface
 
 
-def advance_until(scene, position: float, fps: float = 60.0, limit_s: float = 3600.0) -> int:
+def advance_until(scene, position: float, fps: float = 60.0, limit_s: float = 3600.0,
+                  stop_at_divergence: bool = False) -> int:
     """Run the scene (no drawing) on the fixed clock until it reaches `position` in its count unit, ends,
-    or limit_s seconds of clock time pass; returns the number of frames."""
+    or limit_s seconds of clock time pass (or it diverges, if asked); returns the number of frames."""
     clock = FixedClock(fps)
     frames = 0
     while scene.position() < position and not scene.ended and clock.now < limit_s:
+        if stop_at_divergence and scene.divergences:
+            break
         scene.update(clock.tick())
         frames += 1
     return frames

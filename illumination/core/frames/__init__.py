@@ -9,13 +9,14 @@ Typical use::
 """
 from __future__ import annotations
 
+import numbers
 import os
 from pathlib import Path
 
 import pygame
 
 from illumination.core.frames import formats
-from illumination.core.frames.base import (DEFAULT_SEQUENCE_PATTERN, GIF_MAX_FPS, MAX_FPS, SEQUENCE_RE,
+from illumination.core.frames.base import (ANIMATION_FPS, DEFAULT_SEQUENCE_PATTERN, GIF_MAX_FPS, MAX_FPS, SEQUENCE_RE,
                                            SUPPORTED_FORMATS, X264_PRESETS, ExportError, FrameWriter, MemoryWriter,
                                            _check_destination, _check_int, _check_size, _reason, _remove_path,
                                            create_temp, max_frames, parse_target, publish_file, surface_rgb_bytes,
@@ -35,7 +36,10 @@ def open_writer(target: str | os.PathLike, size: tuple[int, int], fps: int, *, c
     """
     fmt, path = parse_target(target)
     size = _check_size(size, fmt)
-    fps = _check_int("fps", fps, 1, GIF_MAX_FPS if fmt == "gif" else MAX_FPS)
+    if fmt == "gif" and isinstance(fps, numbers.Integral) and not isinstance(fps, bool) and fps > GIF_MAX_FPS:
+        raise ExportError(2, f"a GIF plays at most {GIF_MAX_FPS} fps (its frame delays are hundredths of a second), "
+                             f"got --fps {fps}; leave --fps out for its default of {ANIMATION_FPS}, or write .mp4")
+    fps = _check_int("fps", fps, 1, MAX_FPS)
     if crf is not None:
         crf = _check_int("crf", crf, 0, 51)
     if preset not in X264_PRESETS:

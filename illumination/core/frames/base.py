@@ -38,6 +38,8 @@ X264_PRESETS = ("ultrafast", "superfast", "veryfast", "faster", "fast", "medium"
                 "slow", "slower", "veryslow", "placebo")
 MAX_FPS = 240
 GIF_MAX_FPS = 50  # GIF delays are centiseconds, and browsers slow delays under 2 cs down to 10 cs
+VIDEO_FPS = 60      # the default frame rate of an export: MP4 and PNG frames
+ANIMATION_FPS = 30  # … and of an animated GIF or WebP (a GIF cannot play 60; both stay small)
 MAX_SIDE = 16383  # WebP's limit; also far beyond any sensible export
 # gif/webp can only be encoded once every frame is known, so frames are held in RAM (RGB24,
 # plus Pillow's copies at close). This caps the total pixels held: ~123 frames at 1080p,

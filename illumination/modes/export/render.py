@@ -37,9 +37,10 @@ def export_frames(show, writer, frames: int, fps: int, progress=None) -> None:
 
 
 def still(show, position: float, fps: float = 60.0):
-    """The frame at `position` of the exhibit's count unit (epoch 30 …), advanced on the fixed clock."""
+    """The frame at `position` of the exhibit's count unit (epoch 30 …), advanced on the fixed clock for as long as
+    that takes; a run that diverges stops at its first restart (the caller says so)."""
     import pygame
-    advance_until(show.scene, position, fps=fps)
+    advance_until(show.scene, position, fps=fps, limit_s=math.inf, stop_at_divergence=True)
     surface = pygame.Surface(show.size)
     show.draw(surface)
     return surface
