@@ -127,10 +127,18 @@ def check_range(path: str, value: Any, low: float, high: float, *, whole_number:
         return value, f"{path}: must be finite, got {show(value)}"
     if low_exclusive:
         if not low < value <= high:
-            return value, f"{path}: must be greater than {low:g} and at most {high:g}, got {show(value)}"
+            return value, f"{path}: must be greater than {plain(low)} and at most {plain(high)}, got {show(value)}"
     elif not low <= value <= high:
-        return value, f"{path}: must be between {low:g} and {high:g}, got {show(value)}"
+        return value, f"{path}: must be between {plain(low)} and {plain(high)}, got {show(value)}"
     return (int(value) if whole_number else float(value)), None
+
+
+def plain(number: float) -> str:
+    """A limit as people write it: whole numbers in full with thousands separators (1,000,000 and 4,294,967,295,
+    never 1e+06), others in their shortest form (0.05, 1e-09)."""
+    if float(number).is_integer() and abs(number) < 1e15:
+        return f"{int(number):,}"
+    return f"{number:g}"
 
 
 def check_value(path: str, meta: dict, value: Any) -> tuple[Any, str | None]:

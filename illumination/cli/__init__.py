@@ -11,7 +11,7 @@ import os
 import sys
 
 from illumination.cli import bench, experiment, export, kiosk, train, window
-from illumination.cli.args import CleanParser
+from illumination.cli.args import CleanParser, join_negative_values
 from illumination.core import signals
 from illumination.core.settings import SettingsError
 
@@ -30,7 +30,7 @@ def build_parser() -> CleanParser:
 
 def main(argv: list[str] | None = None) -> int:
     signals.install()   # SIGTERM / SIGHUP stop every command like Ctrl-C (exit 143 / 129)
-    argv = sys.argv[1:] if argv is None else argv
+    argv = join_negative_values(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help"):
         argv = ["run", *argv]  # bare `illumination` opens the window

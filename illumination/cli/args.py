@@ -32,7 +32,7 @@ def whole(text: str, low: int | None = None, name: str = "value") -> int:
 def seed_type(text: str) -> int:
     value = whole(text, 0, "seed")
     if value >= 2**32:
-        raise argparse.ArgumentTypeError(f"seed must be below 2**32, got {value}")
+        raise argparse.ArgumentTypeError(f"seed must be from 0 to {2**32 - 1:,}, got {value}")
     return value
 
 
@@ -49,6 +49,15 @@ def positive_float(name: str, allow_zero: bool = False):
         if not (math.isfinite(value) and (value >= 0 if allow_zero else value > 0)):
             raise argparse.ArgumentTypeError(f"{name} must be a finite number {'>=' if allow_zero else '>'} 0, "
                                              f"got {text!r}")
+        return value
+    return convert
+
+
+def bounded_whole(name: str, low: int, high: int):
+    def convert(text: str) -> int:
+        value = whole(text, low, name)
+        if value > high:
+            raise argparse.ArgumentTypeError(f"{name} must be from {low:,} to {high:,}, got {value}")
         return value
     return convert
 
@@ -120,6 +129,21 @@ FLAG_KEYS = {"seed": ("seed", "--seed"), "lr": ("learning_rate", "--lr"), "batch
              "composition": ("composition", "--composition")}
 
 
+NON_FINITE = ("-inf", "-infinity", "-nan")
+
+
+def join_negative_values(argv: list[str]) -> list[str]:
+    """argparse reads "-inf" after an option as another option ("expected one argument"); join such a value to its
+    option ("--lr=-inf") so the option's own check explains what is wrong with it."""
+    joined = []
+    for token in argv:
+        if joined and token.lower() in NON_FINITE and joined[-1].startswith("--") and "=" not in joined[-1]:
+            joined[-1] = f"{joined[-1]}={token}"
+        else:
+            joined.append(token)
+    return joined
+
+
 def settings_from(args: argparse.Namespace, exhibit_name: str | None = None):
     """(exhibit, validated settings) for a command's flags: the exhibit from --exhibit, else the scene file's,
     else the network; defaults ← scene file ← flags."""
@@ -151,8 +175,18 @@ def settings_from(args: argparse.Namespace, exhibit_name: str | None = None):
         args.zero_epochs = True
     try:
         return exhibit, load_settings(exhibit.settings, values, overrides)
-    except SettingsError as error:  # name the file the problems are in
-        raise SettingsError(error.problems, str(scene_path) if scene_path else "") from None
+    except SettingsError as error:
+        # A problem with a value the user typed as a flag speaks of that flag (--epochs, not max_epochs); the
+        # others are the scene file's, named by its key and the file.
+        flags = {key: flag for dest, (key, flag) in FLAG_KEYS.items() if key in overrides}
+        from_flags = [flags[p.split(":", 1)[0]] + ":" + p.split(":", 1)[1] for p in error.problems
+                      if p.split(":", 1)[0] in flags]
+        from_file = [p for p in error.problems if p.split(":", 1)[0] not in flags]
+        if not from_flags:
+            raise SettingsError(from_file, str(scene_path) if scene_path else "") from None
+        if from_file and scene_path:
+            raise SettingsError([*from_flags, *(f"{scene_path}: {p}" for p in from_file)]) from None
+        raise SettingsError(from_flags + from_file) from None
 
 
 def report(result: dict, as_json: bool) -> int:

@@ -39,6 +39,8 @@ def kiosk_command(args) -> int:
                                 ("--size", args.size is not None)):
                 if given:
                     raise KioskError(f"{flag} only applies with --headless (the kiosk window is fullscreen)")
+        if args.log_file is not None and not args.log_file.strip():
+            raise KioskError("--log-file needs a file name, got an empty one (leave the flag out for the default)")
         log, log_path = setup_logging(args.log_file)
     except KioskError as error:
         sys.stderr.write(f"illumination: error: {error}\n")

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import numpy as np
 
-from illumination.cli.args import add_training_flags, count_type, fail, positive_float, report, settings_from
+from illumination.cli.args import (add_training_flags, bounded_float, bounded_whole, fail, report,
+                                   settings_from)
 
 
 def register(commands, benches) -> None:
@@ -23,8 +24,10 @@ def register(commands, benches) -> None:
     train.set_defaults(handler=train_command)
 
     bench_train = benches.add_parser("train", help="epochs per second of each training path")
-    bench_train.add_argument("--batch-size", type=count_type("batch size"), default=16)
-    bench_train.add_argument("--seconds", type=positive_float("seconds"), default=2.0, help="time per path")
+    bench_train.add_argument("--batch-size", type=bounded_whole("batch size", 1, 1000), default=16,
+                             help="1 to 1,000, as train allows (default 16)")
+    bench_train.add_argument("--seconds", type=bounded_float("seconds", 0.01, 600.0), default=2.0,
+                             help="time per path, 0.01 to 600 (default 2)")
     bench_train.add_argument("--json", action="store_true")
     bench_train.set_defaults(handler=bench_train_command)
 

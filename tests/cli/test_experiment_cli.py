@@ -93,7 +93,7 @@ def test_snapshot_takes_the_landscape_flags_and_steps(capsys, tmp_path):
     (["--exhibit", "landscape", "--epochs", "5"], "--epochs does not apply to the landscape exhibit"),
     (["--exhibit", "landscape", "--view", "side"], 'view: must be one of 3d, map, valley, network, got "side"'),
     (["--exhibit", "landscape", "--temperature", "-1"], "temperature must be a finite number >= 0"),
-    (["--exhibit", "landscape", "--balls", "100001"], "balls: must be between 1 and 100000"),
+    (["--exhibit", "landscape", "--balls", "100001"], "--balls: must be between 1 and 100,000"),
 ])
 def test_landscape_flags_refuse_in_one_line(capsys, tmp_path, argv, fragment):
     code, out, target = snap(capsys, tmp_path, *argv)

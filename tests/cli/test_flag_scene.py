@@ -62,3 +62,31 @@ def test_a_single_png_export_says_it_kept_the_last_frame(tmp_path, capsys):
     assert main(["export", "--size", "160x90", "--frames", "3", "-o", str(tmp_path / "one.png")]) == 0
     assert "the last of 3 frames" in capsys.readouterr().out
     assert [p.name for p in tmp_path.iterdir()] == ["one.png"]
+
+
+@pytest.mark.parametrize("argv, says", [
+    (["train", "--epochs", "1000000000"], "--epochs: must be between 1 and 1,000,000, got 1000000000"),
+    (["train", "--seed", "5000000000"], "seed must be from 0 to 4,294,967,295"),
+    (["train", "--lr", "-inf"], "learning rate must be a finite number > 0, got '-inf'"),
+    (["train", "--lr", "-nan"], "learning rate must be a finite number > 0"),
+    (["train", "--samples", "100000"], "--samples: must be between 10 and 5,000"),
+    (["bench", "train", "--batch-size", "100000"], "batch size must be from 1 to 1,000"),
+    (["bench", "train", "--seconds", "1e300"], "seconds must be a number from 0.01 to 600"),
+    (["kiosk", "--log-file", "", "--headless", "--simulate-hours", "0.001"], "--log-file needs a file name"),
+    (["snapshot", "--fps", "1e9", "-o", "x.png"], "fps must be a number from 1 to 240"),
+])
+def test_flags_are_checked_in_the_words_the_user_typed(capsys, argv, says):
+    try:
+        code = main(argv)
+    except SystemExit as stop:
+        code = stop.code
+    err = capsys.readouterr().err
+    assert code == 2 and says in err and err.count("\n") == 1 and "e+" not in err, err
+
+
+def test_a_scene_files_problems_name_its_keys_and_the_file(tmp_path, capsys):
+    scene = tmp_path / "bad.toml"
+    scene.write_text("max_epochs = 0\ncolour = 3\n[noise]\nx = 1\n")
+    code = main(["train", "--scene", str(scene)])
+    err = capsys.readouterr().err
+    assert code == 2 and f"{scene}: max_epochs" in err and "colour: unknown key" in err and "noise:" in err

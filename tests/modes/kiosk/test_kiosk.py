@@ -310,7 +310,7 @@ def test_bad_playlist_reports_every_problem_and_runs_the_default(tmp_path, capsy
                 "colour: unknown key", 'schedule.on: must be a time like "09:00"',
                 'item[0].seed: must be a whole number, "next" or "random"', "item[0].epochs: must be between 1",
                 "item[1].exhibit: must be one of", "item[2].settings.learning_rate:", "item[2].settings.hiden_size: unknown key",
-                "item[2].seconds: must be greater than 0 and at most 86400, got -1", "item[3]: needs exactly one duration"]
+                "item[2].seconds: must be greater than 0 and at most 86,400, got -1", "item[3]: needs exactly one duration"]
     for text in expected:
         assert sum(text in p for p in report.problems) == 1, (text, report.problems)
     assert len(report.problems) == len(expected)
@@ -323,7 +323,7 @@ def test_bad_playlist_reports_every_problem_and_runs_the_default(tmp_path, capsy
     result = json.loads(out)
     assert result["playlist"] == str(DEFAULT_PLAYLIST) and result["playlist_problems"] == len(expected)
     close_logging()
-    assert "item[2].seconds: must be greater than 0 and at most 86400, got -1" in (tmp_path / "k.log").read_text()
+    assert "item[2].seconds: must be greater than 0 and at most 86,400, got -1" in (tmp_path / "k.log").read_text()
 
 
 def test_missing_or_broken_playlist_file_falls_back(tmp_path):
