@@ -141,6 +141,7 @@ class Trainer:
         self.train_accuracy = self.test_accuracy = self.test_loss = math.nan
         self.history = History()
         self.diverged = False
+        self.dead = False            # every hidden ReLU silent on every training sample: it can never learn again
         self.stopped_early = False
         self._best_test = -1.0
         self._epochs_since_best = 0
@@ -194,7 +195,7 @@ class Trainer:
 
     @property
     def finished(self) -> bool:
-        return self.diverged or self.stopped_early or self.epoch >= self.config.max_epochs
+        return self.diverged or self.dead or self.stopped_early or self.epoch >= self.config.max_epochs
 
     # -- training ----------------------------------------------------------------------------------
     def _begin_epoch(self) -> None:
@@ -306,6 +307,10 @@ class Trainer:
         self.step_in_epoch = 0
         self.evaluate()
         self.history.append(mean_loss, self.train_accuracy, self.test_accuracy)
+        if self._is_dead():
+            self.dead = True
+            self._diverge(f"every hidden neuron went silent (a dead network) in epoch {self.epoch}", dead=True)
+            return
         if self.config.early_stop:
             if self.test_accuracy > self._best_test + 0.001:
                 self._best_test, self._epochs_since_best = self.test_accuracy, 0
@@ -327,8 +332,23 @@ class Trainer:
             return f"exploding loss ({loss:.3g})"
         return None
 
-    def _diverge(self, message: str) -> Snapshot:
-        self.diverged = True
+    def _is_dead(self) -> bool:
+        """Every hidden unit's pre-activation ≤ 0 for every training sample: no gradient reaches W1 or b1 again.
+        A dead net predicts one class for everything, so the exact check (a forward pass) only runs when the
+        training accuracy is exactly the majority class's share."""
+        majority = getattr(self, "_majority", None)
+        if majority is None:       # the training labels never change: their majority share is computed once
+            share = float(np.mean(self.data.y_train))
+            majority = self._majority = max(share, 1.0 - share)
+        if abs(self.train_accuracy - majority) > 1e-12:
+            return False
+        with np.errstate(over="ignore", invalid="ignore"):
+            return bool(np.all(self.data.X_train @ self.net.W1 + self.net.b1 <= 0.0))
+
+    def _diverge(self, message: str, dead: bool = False) -> Snapshot:
+        """The run cannot go on: its loss or weights ran away (diverged), or its network died (dead). Either way
+        the "diverged" event carries the message; listeners restart with the next seed."""
+        self.diverged = self.diverged or not dead
         snapshot = Snapshot("diverged", self.epoch, self.step_count, self.step_in_epoch, self.steps_per_epoch,
                             self.batch_size, self.lr, self.last_loss, self.train_accuracy, self.test_accuracy,
                             self.test_loss, dict(self.last_grad_norms), {}, None, message)

@@ -112,24 +112,29 @@ def train_command(args) -> int:
         "train_accuracy": None if trainer.diverged else trainer.train_accuracy,
         "test_accuracy": None if trainer.diverged else trainer.test_accuracy,
         "diverged": trainer.diverged,
+        "dead": trainer.dead,
         "seconds": round(seconds, 6),
         "epochs_per_second": round(trainer.epoch / seconds, 3) if seconds > 0 else None,
         "parameters": net.n_parameters,
     }
-    if target is not None and not trainer.diverged:
+    failed = trainer.diverged or trainer.dead
+    if target is not None and not failed:
         save_weights(net, target, settings.seed)
     if args.json:
         print(json.dumps(result))
     else:
         if trainer.diverged:
             print(f"seed {settings.seed}: training diverged at epoch {trainer.epoch} (try a smaller --lr)")
+        elif trainer.dead:
+            print(f"seed {settings.seed}: every hidden neuron went silent by epoch {trainer.epoch}, so the network "
+                  f"can no longer learn (a dead network; try a smaller --lr or a larger --batch-size)")
         else:
             print(f"seed {settings.seed}: {trainer.epoch} epochs in {seconds:.2f} s "
                   f"({result['epochs_per_second']:.0f} epochs/s) — loss {result['final_loss']:.4f}, "
                   f"train accuracy {result['train_accuracy']:.3f}, test accuracy {result['test_accuracy']:.3f}")
-        if target is not None and not trainer.diverged:
+        if target is not None and not failed:
             print(f"weights written to {target}")
-    return 3 if trainer.diverged else 0
+    return 3 if failed else 0
 
 
 def bench_train_command(args) -> int:

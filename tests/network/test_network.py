@@ -179,3 +179,37 @@ def test_default_run_learns():
     trainer.train()
     assert trainer.train_accuracy >= 0.98
     assert trainer.test_accuracy >= 0.65
+
+
+def test_a_dead_network_is_detected_and_ends_the_run_calmly():
+    """lr 0.5 with batch 1 silences every hidden ReLU on every sample: no gradient reaches W1 again."""
+    from illumination.exhibits.network.settings import NetworkSettings
+    from illumination.exhibits.network.trainer import make_trainer
+    trainer = make_trainer(NetworkSettings(seed=42, learning_rate=0.5, batch_size=1, max_epochs=50))
+    events = []
+    trainer.subscribe("diverged", events.append)
+    trainer.train()
+    assert trainer.dead and not trainer.diverged and trainer.finished and trainer.epoch < 50
+    X, net = trainer.data.X_train, trainer.net
+    assert np.all(X @ net.W1 + net.b1 <= 0)                          # truly dead, checked independently
+    assert len(events) == 1 and "silent" in events[0].message
+    healthy = make_trainer(NetworkSettings(seed=42, max_epochs=30))
+    healthy.train()
+    assert not healthy.dead and healthy.epoch == 30
+
+
+def test_the_window_restarts_a_dead_network_with_the_next_seed():
+    from illumination.core.clock import FixedClock
+    from illumination.exhibits.network.scene import NetworkScene
+    from illumination.exhibits.network.settings import NetworkSettings
+    scene = NetworkScene(NetworkSettings(seed=42, learning_rate=0.5, batch_size=1, speed=10.0))
+    clock = FixedClock(30)
+    messages = []
+    for _ in range(30 * 20):
+        scene.update(clock.tick())
+        if scene.diverged_for is not None:
+            messages.append(scene.message)
+        if scene.settings.seed != 42:
+            break
+    assert scene.divergences >= 1 and scene.settings.seed == 43
+    assert messages and "Every hidden neuron went silent" in messages[0] and "seed 43" in messages[0]

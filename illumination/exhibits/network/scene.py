@@ -101,7 +101,7 @@ class NetworkScene(Scene):
         t = self.trainer
         return {"seed": self.settings.seed, "epoch": t.epoch, "step": t.step_count, "loss": t.last_loss,
                 "train_accuracy": t.train_accuracy, "test_accuracy": t.test_accuracy,
-                "finished": self.finished, "diverged": t.diverged, "divergences": self.divergences}
+                "finished": self.finished, "diverged": t.diverged, "dead": t.dead, "divergences": self.divergences}
 
     def caption(self) -> str:
         accuracy = self.trainer.test_accuracy
@@ -193,8 +193,9 @@ class NetworkScene(Scene):
     def _on_diverged(self, snapshot) -> None:
         self.divergences += 1
         self.diverged_for = 0.0
-        self.message = (f"The loss ran away at epoch {snapshot.epoch} ({snapshot.message}). "
-                        f"Starting again with seed {(self.settings.seed + 1) % 2**32} …")
+        what = ("Every hidden neuron went silent" if self.trainer.dead
+                else f"The loss ran away at epoch {snapshot.epoch} ({snapshot.message})")
+        self.message = f"{what}. Starting again with seed {(self.settings.seed + 1) % 2**32} …"
 
     def _advance_phase(self, dt: float) -> None:
         self.phase_t += dt
