@@ -75,3 +75,26 @@ def test_a_signal_during_a_files_final_step_waits_for_it():
         with signals.deferred():
             os.kill(os.getpid(), signal.SIGINT)
             time.sleep(0.05)
+
+
+@pytest.mark.parametrize("signum, code", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_a_signal_during_a_gifs_final_encode_still_leaves_the_whole_gif(tmp_path, capsys, monkeypatch, signum, code):
+    from PIL import Image
+
+    from illumination.cli import main
+    from illumination.core.frames import formats
+    encode = formats.GifWriter._finalize
+
+    def interrupted_encode(self):
+        os.kill(os.getpid(), signum)      # arrives while the GIF is being encoded
+        time.sleep(0.05)
+        encode(self)
+
+    monkeypatch.setattr(formats.GifWriter, "_finalize", interrupted_encode)
+    signals.install()
+    result = main(["export", "--size", "96x54", "--frames", "5", "-o", str(tmp_path / "run.gif")])
+    err = capsys.readouterr().err
+    assert result == code and "wrote a valid shorter export: 5 frames" in err
+    with Image.open(tmp_path / "run.gif") as image:
+        assert image.n_frames == 5
+    assert [p.name for p in tmp_path.iterdir()] == ["run.gif"]

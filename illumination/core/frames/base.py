@@ -273,18 +273,18 @@ class FrameWriter(ABC):
         if self._requires_frames and self.frames_written == 0:
             self.abort()
             raise ExportError(2, f"no frames were written; {self.path} was not created")
-        try:
-            with signals.deferred():   # a signal now waits until the file is whole and in place
+        with signals.deferred():   # a signal now waits until the file is whole, in place and recorded as such
+            try:
                 self._finalize()
                 self._publish()
-        except BaseException as err:
-            self.abort()
-            if isinstance(err, OSError):
-                raise ExportError(1, f"could not finish {self.path}: {_reason(err)}") from err
-            raise
-        self._state = "closed"
-        self.finalized = True
-        self._finalizer()  # stops helper threads/processes; temp names are gone already
+            except BaseException as err:
+                self.abort()
+                if isinstance(err, OSError):
+                    raise ExportError(1, f"could not finish {self.path}: {_reason(err)}") from err
+                raise
+            self._state = "closed"
+            self.finalized = True
+            self._finalizer()  # stops helper threads/processes; temp names are gone already
         return self.path
 
     def abort(self) -> None:
