@@ -74,3 +74,10 @@ def test_output_to_a_full_disk_is_one_line_exit_1(argv):
                                "sys.exit(main(sys.argv[1:]))", *argv], stdout=full, stderr=subprocess.PIPE,
                               text=True, env={**os.environ, "SDL_VIDEODRIVER": "dummy"}, timeout=120)
     assert done.returncode == 1 and one_line(done.stderr) and "No space left on device" in done.stderr
+
+
+def test_a_250_byte_name_can_be_written_because_temp_names_stay_short(tmp_path, capsys):
+    name = "m" * 246
+    assert main(["export", "--frames", "2", "--size", "160x90", "-o", str(tmp_path / f"{name}.mp4")]) == 0
+    assert main(["snapshot", "--epochs", "1", "--size", "160x90", "-o", str(tmp_path / f"{name}.png")]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"{name}.mp4", f"{name}.png"]
