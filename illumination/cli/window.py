@@ -8,7 +8,8 @@ def register(commands, benches) -> None:
     run = commands.add_parser("run", help="open the window (the default command)")
     add_training_flags(run)
     add_view_flags(run)
-    run.add_argument("--size", type=size_type, default=(1600, 900), help="window size, e.g. 1920x1080")
+    run.add_argument("--size", type=size_type, help="window size, e.g. 1920x1080 (default: 90%% of the screen, "
+                                                     "centred)")
     run.add_argument("--exhibit", help="which exhibit to show (default network, or the scene file's)")
     run.add_argument("--no-panel", action="store_true", help="start with the control panel hidden (Tab shows it)")
     run.set_defaults(handler=run_command)

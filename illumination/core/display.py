@@ -32,13 +32,53 @@ def display_expected() -> bool:
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY") or os.environ.get("SDL_VIDEODRIVER"))
 
 
+TITLE = "Neural Illumination"
+WINDOW_SHARE = 0.9                   # the first window takes at most this share of the desktop, centred
+
+
+def first_window_size(desktop: tuple[int, int], share: float = WINDOW_SHARE) -> tuple[int, int]:
+    """A window that fits the screen it opens on: at most `share` of each side, 16:9 when the screen is landscape
+    (a portrait screen keeps its own proportions: the window then stacks the exhibit above its panels)."""
+    width, height = int(desktop[0] * share), int(desktop[1] * share)
+    if width >= height:
+        width = min(width, int(height * 16 / 9) + 340)   # room for the 340 px panel beside a 16:9 stage
+    return max(320, width), max(240, height)
+
+
+def _name_the_window() -> None:
+    """A title that window managers and technicians' scripts can read (`xdotool search --name "Neural Illumination"`;
+    the class is the program's name, `illumination`). Python turns the C locale into
+    C.UTF-8, which Xlib may not know; it then tags the title "UTF-8" and `xdotool search --name` misses it. The
+    plain C character type makes Xlib write the ASCII title as a STRING (the app never relies on it otherwise)."""
+    import locale
+    if locale.setlocale(locale.LC_CTYPE).lower().replace("-", "") in ("c.utf8",):
+        locale.setlocale(locale.LC_CTYPE, "C")
+
+
+def window_icon() -> pygame.Surface:
+    """The window's icon: one glowing bulb (instead of pygame's snake)."""
+    icon = pygame.Surface((64, 64))
+    for radius, level in ((30, 40), (24, 80), (18, 150), (12, 230)):
+        pygame.draw.circle(icon, (level // 2, int(level * 0.75), level), (32, 32), radius)
+    pygame.draw.circle(icon, (250, 252, 255), (32, 32), 7)
+    return icon
+
+
 def open_window(size, fullscreen: bool = False, display: int = 0) -> pygame.Surface:
+    """A window (size None: fitted to the desktop it opens on, centred), titled and with its icon."""
     if not display_expected():
         raise NoDisplay("no DISPLAY or WAYLAND_DISPLAY")
+    _name_the_window()
+    os.environ.setdefault("SDL_VIDEO_CENTERED", "1")
     try:
         pygame.display.init()
     except pygame.error as error:
         raise NoDisplay(str(error)) from None
+    pygame.display.set_caption(TITLE)
+    pygame.display.set_icon(window_icon())
+    if size is None:
+        desktops = pygame.display.get_desktop_sizes()
+        size = first_window_size(desktops[min(display, len(desktops) - 1)] if desktops else (1600, 900))
     # SDL falls back to its offscreen or dummy driver when there is no screen: a window there is invisible.
     driver = pygame.display.get_driver()
     if driver in ("dummy", "offscreen") and not os.environ.get("ILLUMINATION_ALLOW_DUMMY_WINDOW"):

@@ -254,26 +254,30 @@ def draw_metrics(view, surface) -> None:
     text.blit(surface, "50% = chance", (plot.right, chance - L.u(3)), L.type(LABEL), p.text.secondary,
               anchor="bottomright")
 
-    row = L.u(30)
+    # Rows flow from the text's own height, so the type floor on a small stage never stacks words on each other.
+    line = text.size("Wg", L.type(LABEL))[1]
+    row = max(L.u(30), line + L.u(4))
     bars_y = acc_rect.bottom + gap
-    text.blit(surface, "GRADIENT NORM", (m.x, bars_y), L.type(LABEL), p.text.secondary, bold=True)
+    heading = text.blit(surface, "GRADIENT NORM", (m.x, bars_y), L.type(LABEL), p.text.secondary, bold=True)
     norms = scene.snapshot.grad_norms
+    first = heading.bottom + row / 2
     for n, (name, label) in enumerate((("hidden", "W1, b1"), ("output", "W2, b2"))):
-        y = bars_y + L.u(28) + row * n
+        y = first + row * n - L.u(5)
         value = norms.get(name, 0.0)
         fraction = min(max((math.log10(value) + 4.0) / 5.0, 0.0), 1.0) if value > 0 else 0.0  # 1e-4 … 10
         _bar(view, surface, pygame.Rect(m.x + L.u(90), y, m.width - L.u(180), L.u(10)), fraction, p.chart.gradient)
         text.blit(surface, label, (m.x, y + L.u(5)), L.type(LABEL), p.text.secondary, anchor="midleft")
         text.blit(surface, fmt(value), (m.right, y + L.u(5)), L.type(LABEL), p.text.primary, anchor="midright")
 
-    out_y = bars_y + L.u(28) + 2 * row + L.u(8)
+    out_y = first + row * 1.5 + L.u(8)
     sample = scene.snapshot.sample
     verdict = int(np.argmax(sample.probs))
     drawing = scene.drawing is not None
     title = f"YOUR DRAWING · a {CLASS_NAMES[verdict]}?" if drawing else f"THIS SAMPLE · a {CLASS_NAMES[sample.label]}"
-    text.blit(surface, title, (m.x, out_y), L.type(LABEL), p.text.secondary, bold=True)
+    heading = text.blit(surface, title, (m.x, out_y), L.type(LABEL), p.text.secondary, bold=True)
+    first = heading.bottom + row / 2
     for k in range(2):
-        y = out_y + L.u(28) + row * k
+        y = first + row * k - L.u(5)
         colour = p.neuron.glow if k == (verdict if drawing else sample.label) else p.text.secondary
         _bar(view, surface, pygame.Rect(m.x + L.u(90), y, m.width - L.u(180), L.u(10)), float(sample.probs[k]), colour)
         text.blit(surface, CLASS_NAMES[k], (m.x, y + L.u(5)), L.type(LABEL), p.text.secondary, anchor="midleft")

@@ -17,7 +17,6 @@ def run_window(exhibit, settings, size, fps: int = 60, panel: bool = True) -> in
     except NoDisplay:
         sys.stderr.write(f"illumination: error: {NO_DISPLAY_MESSAGE}\n")
         return 2
-    pygame.display.set_caption("Neural Illumination")
     pygame.key.set_repeat(400, 60)   # holding − / + or → keeps stepping
     show = make_show(exhibit, settings, screen.get_size())
     from illumination.modes.desktop.desktop import Desktop
