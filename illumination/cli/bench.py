@@ -32,6 +32,12 @@ def register(commands, benches) -> None:
     landscape.add_argument("--json", action="store_true")
     landscape.set_defaults(handler=bench_landscape_command)
 
+    startup = benches.add_parser("startup", help="seconds from launch to the window's first frame and first live "
+                                                 "frame (fresh processes, headless)")
+    startup.add_argument("--runs", type=count_type("runs"), default=5)
+    startup.add_argument("--json", action="store_true")
+    startup.set_defaults(handler=bench_startup_command)
+
     ui = benches.add_parser("ui", help="frame cost with the desktop control panel shown")
     ui.add_argument("--size", type=size_type, default=(1920, 1080))
     ui.add_argument("--frames", type=count_type("frames"), default=400)
@@ -183,3 +189,36 @@ def _present_ms(size, surface) -> float | None:
         times.append((time.perf_counter() - started) * 1000)
     pygame.display.quit()
     return round(statistics.median(times), 3)
+
+
+def bench_startup_command(args) -> int:
+    """Launch `illumination run` as a fresh process --runs times on SDL's dummy driver and note, from the launch,
+    when its first frame (the warming-up picture) and its first live frame (a trained step shown) were drawn."""
+    import json
+    import subprocess
+    import sys
+    import tempfile
+    import time
+    from illumination.modes.desktop.window import PROBE_ENV
+    first, live, after_window = [], [], []
+    for _ in range(args.runs):
+        with tempfile.TemporaryDirectory() as directory:
+            probe = os.path.join(directory, "probe.jsonl")
+            env = {**os.environ, PROBE_ENV: probe, "SDL_VIDEODRIVER": "dummy", "ILLUMINATION_ALLOW_DUMMY_WINDOW": "1"}
+            launched = time.time()
+            done = subprocess.run([sys.executable, "-c", "import sys; from illumination.cli import main; "
+                                   "sys.exit(main(sys.argv[1:]))", "run", "--size", "1600x900"], env=env,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, timeout=300)
+            if done.returncode != 0:
+                from illumination.cli.args import fail
+                return fail(f"the window did not start: {done.stderr.strip().splitlines()[-1:]}", 1)
+            with open(probe, encoding="utf-8") as handle:
+                events = {e["event"]: e["t"] for e in map(json.loads, handle)}
+            first.append(events["first_frame"] - launched)
+            after_window.append(events["first_frame"] - events["window"])
+            live.append(events["live_frame"] - launched)
+    result = {"runs": args.runs, "first_frame_s_median": round(statistics.median(first), 3),
+              "window_to_first_frame_s_median": round(statistics.median(after_window), 3),
+              "live_frame_s_median": round(statistics.median(live), 3),
+              "first_frame_s": [round(v, 3) for v in first], "live_frame_s": [round(v, 3) for v in live]}
+    return report(result, args.json)

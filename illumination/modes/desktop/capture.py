@@ -1,7 +1,9 @@
 """Screenshots (PNG) and recordings (MP4) of the exhibit, written only through export.py.
 
 Both capture the exhibit alone, right after the scene drew it and before any overlay (help, messages,
-the recording light). A recording gets one frame per displayed frame at the window's fps; `close()`
+the recording light). A recording is in true time: against the desktop's clock, each displayed frame is written as
+many times as the video's fps asks for by then (twice when the window runs slower than the video, not at all when
+it runs faster), so six seconds recorded play for six seconds. `close()`
 (on stop, on quit, or when the exhibit changes size) finishes the file — an unclosed one is discarded
 by the writer, never left half-written.
 """
@@ -39,6 +41,7 @@ class Capture:
         self.screenshot_wanted = False
         self.last_screenshot: Path | None = None
         self.last_recording: Path | None = None
+        self._started: float | None = None   # the clock time of the recording's first frame
 
     @property
     def recording(self) -> bool:
@@ -66,15 +69,20 @@ class Capture:
         except ExportError as error:
             self.say(f"Recording failed to start: {error}", error=True)
             return
+        self._started = None
         self.say(f"Recording to {path} … (V or Record again stops)")
 
-    def after_draw(self, exhibit: pygame.Surface, seed: int) -> None:
-        """The exhibit has just been drawn: take the frame and/or the screenshot."""
+    def after_draw(self, exhibit: pygame.Surface, seed: int, now: float) -> None:
+        """The exhibit has just been drawn at clock time `now`: take the frame(s) and/or the screenshot."""
         if self.writer is not None:
             size = even_size(exhibit)
             frame = exhibit if size == exhibit.get_size() else exhibit.subsurface((0, 0, *size))
+            if self._started is None:
+                self._started = now
+            due = int((now - self._started) * self.fps + 1e-6) + 1     # frames the video should hold by now
             try:
-                self.writer.write(frame)
+                while self.writer.frames_written < due:
+                    self.writer.write(frame)
             except ExportError as error:
                 self.writer.abort()
                 self.writer = None

@@ -54,6 +54,7 @@ class Desktop:
         self.message_is_error = False
         self._toast_left = 0.0
         self._rise_left = 0.0
+        self.clock_time = 0.0
         self.capture = Capture(fps, self.say, output_dir)
         self.exhibit_rect = pygame.Rect(0, 0, *screen.get_size())
         self.exhibit = screen
@@ -367,6 +368,7 @@ class Desktop:
         self.show.view.handle_event(event)
 
     def update(self, dt: float) -> None:
+        self.clock_time += dt     # the one clock's time, as the window's loop gives it (recordings keep to it)
         self._apply_pending()
         self.show.update(dt)
         self._toast_left = max(0.0, self._toast_left - dt)
@@ -386,7 +388,7 @@ class Desktop:
             level = smoothstep(0.0, 1.0, 1.0 - self._rise_left / RISE_SECONDS)
             self.exhibit.fill((round(255 * level),) * 3, special_flags=pygame.BLEND_RGB_MULT)
         # Captures first: the art alone, without the help, messages or the recording light.
-        self.capture.after_draw(self.exhibit, self.scene.settings.seed)
+        self.capture.after_draw(self.exhibit, self.scene.settings.seed, self.clock_time)
         if self.capture.recording:
             self.overlay.draw_recording(self.exhibit, self.capture.seconds)
         if self.help_open:

@@ -1,13 +1,41 @@
 """The desktop window: events → update(dt) → draw → present, on the real clock (one clock; nothing else keeps time)."""
 from __future__ import annotations
 
+import json
+import os
 import sys
+import time
 
 import pygame
 
 from illumination.core.clock import RealClock
 from illumination.core.display import NO_DISPLAY_MESSAGE, NoDisplay, open_window
 from illumination.core.show import make_show
+
+
+PROBE_ENV = "ILLUMINATION_STARTUP_PROBE"   # `bench startup`: a file to note when the first frames appear, then quit
+
+
+def _probe(event: str) -> None:
+    path = os.environ.get(PROBE_ENV)
+    if path:
+        with open(path, "a", encoding="utf-8") as handle:
+            handle.write(json.dumps({"event": event, "t": time.time()}) + "\n")
+
+
+def warming_up(screen: pygame.Surface) -> None:
+    """The first frame, drawn the moment the window exists: a quiet sign of life while the network, its data and
+    numba's compiled kernels load (a second or more on a cold cache)."""
+    from illumination.core.draw.text import TextCache
+    width, height = screen.get_size()
+    screen.fill((6, 8, 16))
+    text = TextCache()
+    size = max(14, min(width, height) // 28)
+    text.blit(screen, "Neural Illumination", (width / 2, height / 2 - size), size * 1.6, (228, 235, 247),
+              anchor="center", bold=True)
+    text.blit(screen, "warming up: building the network and its training data …", (width / 2, height / 2 + size),
+              size, (127, 140, 168), anchor="center")
+    pygame.display.flip()
 
 
 def run_window(exhibit, settings, size, fps: int = 60, panel: bool = True) -> int:
@@ -17,6 +45,9 @@ def run_window(exhibit, settings, size, fps: int = 60, panel: bool = True) -> in
     except NoDisplay:
         sys.stderr.write(f"illumination: error: {NO_DISPLAY_MESSAGE}\n")
         return 2
+    _probe("window")
+    warming_up(screen)
+    _probe("first_frame")
     pygame.key.set_repeat(400, 60)   # holding − / + or → keeps stepping
     show = make_show(exhibit, settings, screen.get_size())
     from illumination.modes.desktop.desktop import Desktop
@@ -25,6 +56,7 @@ def run_window(exhibit, settings, size, fps: int = 60, panel: bool = True) -> in
         desktop.perform("toggle_panel")
     clock = RealClock(max_dt=0.1)
     limiter = pygame.time.Clock()  # only sleeps to cap the frame rate; time comes from `clock`
+    probing = bool(os.environ.get(PROBE_ENV))
     try:
         while desktop.running:
             for event in pygame.event.get():
@@ -32,6 +64,10 @@ def run_window(exhibit, settings, size, fps: int = 60, panel: bool = True) -> in
             desktop.update(clock.tick())
             desktop.draw()
             pygame.display.flip()
+            if probing and (show.scene.status().get("step") or show.scene.position()) > 0:
+                # the first frame showing a trained step: the bench is done
+                _probe("live_frame")
+                break
             limiter.tick(fps)
     finally:
         desktop.close()  # a recording in progress is finished, not discarded

@@ -581,7 +581,7 @@ def test_screenshot_and_recording_write_through_export(tmp_path):
     assert desk.panel.record_button.text == "Stop rec."
     press(desk, pygame.K_v, "v")
     assert desk.capture.writer is None and desk.capture.last_recording.exists() and desk.capture.last_recording.suffix == ".mp4"
-    assert "6 frames" in desk.message
+    assert desk.capture.fps == 30 and "6 frames" in desk.message   # a 30 fps window into a 30 fps video: 1 to 1
     # Quitting mid-recording finishes the file instead of discarding it.
     press(desk, pygame.K_v, "v")
     frame(desk)
@@ -591,6 +591,19 @@ def test_screenshot_and_recording_write_through_export(tmp_path):
     desk.close()
     assert len(list(tmp_path.glob("*.mp4"))) == 2
     assert not list(tmp_path.glob(".*partial*"))
+
+
+@pytest.mark.parametrize("window_fps", [24, 60, 144])
+def test_recordings_play_for_as_long_as_they_were_recorded(tmp_path, window_fps):
+    """Whatever the window's frame rate, N seconds recorded are N seconds of video at the stated fps."""
+    desk = make_desktop(size=(480, 300), output_dir=tmp_path)
+    click(desk, button(desk, "record"))
+    for _ in range(3 * window_fps + 1):                      # three seconds of the window's clock
+        frame(desk, 1 / window_fps)
+    written = desk.capture.writer.frames_written
+    press(desk, pygame.K_v, "v")
+    assert abs(written - 3 * desk.capture.fps) <= 1, written   # 3 s of video at the stated fps
+    assert "3.0 s" in desk.message
 
 
 # -- the slider mapping ----------------------------------------------------------------------------
