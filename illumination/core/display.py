@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import sys
+from contextlib import contextmanager
 
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")  # an art piece with no sound: never open an audio device
@@ -45,14 +46,22 @@ def first_window_size(desktop: tuple[int, int], share: float = WINDOW_SHARE) -> 
     return max(320, width), max(240, height)
 
 
-def _name_the_window() -> None:
-    """A title that window managers and technicians' scripts can read (`xdotool search --name "Neural Illumination"`;
-    the class is the program's name, `illumination`). Python turns the C locale into
-    C.UTF-8, which Xlib may not know; it then tags the title "UTF-8" and `xdotool search --name` misses it. The
-    plain C character type makes Xlib write the ASCII title as a STRING (the app never relies on it otherwise)."""
+@contextmanager
+def _title_locale():
+    """While the window is created and titled: Python turns the C locale into C.UTF-8, which Xlib may not know; it
+    then tags the title "UTF-8" and `xdotool search --name "Neural Illumination"` misses it. With the plain C
+    character type Xlib writes the ASCII title as a STRING. The locale is restored at once (the rest of the program,
+    its file encodings included, never sees the change)."""
     import locale
-    if locale.setlocale(locale.LC_CTYPE).lower().replace("-", "") in ("c.utf8",):
+    before = locale.setlocale(locale.LC_CTYPE)
+    changed = before.lower().replace("-", "") == "c.utf8"
+    if changed:
         locale.setlocale(locale.LC_CTYPE, "C")
+    try:
+        yield
+    finally:
+        if changed:
+            locale.setlocale(locale.LC_CTYPE, before)
 
 
 def window_icon() -> pygame.Surface:
@@ -68,8 +77,12 @@ def open_window(size, fullscreen: bool = False, display: int = 0) -> pygame.Surf
     """A window (size None: fitted to the desktop it opens on, centred), titled and with its icon."""
     if not display_expected():
         raise NoDisplay("no DISPLAY or WAYLAND_DISPLAY")
-    _name_the_window()
     os.environ.setdefault("SDL_VIDEO_CENTERED", "1")
+    with _title_locale():
+        return _open(size, fullscreen, display)
+
+
+def _open(size, fullscreen: bool, display: int) -> pygame.Surface:
     try:
         pygame.display.init()
     except pygame.error as error:

@@ -55,6 +55,7 @@ class Desktop:
         self._toast_left = 0.0
         self._rise_left = 0.0
         self.clock_time = 0.0
+        self._frame_dt = 0.0
         self.capture = Capture(fps, self.say, output_dir)
         self.exhibit_rect = pygame.Rect(0, 0, *screen.get_size())
         self.exhibit = screen
@@ -205,13 +206,16 @@ class Desktop:
             seed = parse_seed(text)
         except ValueError as error:
             self.say(str(error), error=True)
+            self.panel.seed_entry.set_text("")    # the refused text goes; the message says why
             return
         self._set_seed(seed)
         self.panel.seed_entry.set_text("")
         self.panel.seed_entry.unfocus()
 
     def _set_seed(self, seed: int) -> None:
+        """One rule for every new run (Reset, N, P, X, a typed seed): it starts playing; only Space pauses."""
         if self.change(seed=seed):
+            self.scene.paused = False
             self.say(f"Seed {seed}: new data, new initial weights, training from the start.")
 
     # -- actions (the panel's buttons and the keys share these names) -----------------------------
@@ -314,6 +318,8 @@ class Desktop:
         if lines is None:
             self.say("This exhibit has no diagnostics.")
             return
+        fps = 1.0 / self._frame_dt if self._frame_dt > 0 else 0.0
+        lines = [f"window: {fps:.1f} frames/s ({self._frame_dt * 1000:.1f} ms a frame)", *lines]
         self.diagnostics_lines = lines + ["", "(I, Esc or a click closes this)"]
         print("\n".join(lines), file=self.console, flush=True)
 
@@ -369,6 +375,8 @@ class Desktop:
 
     def update(self, dt: float) -> None:
         self.clock_time += dt     # the one clock's time, as the window's loop gives it (recordings keep to it)
+        if dt > 0:                # the frame time, smoothed over ~half a second (diagnostics show the frame rate)
+            self._frame_dt = dt if self._frame_dt == 0 else 0.95 * self._frame_dt + 0.05 * dt
         self._apply_pending()
         self.show.update(dt)
         self._toast_left = max(0.0, self._toast_left - dt)

@@ -236,6 +236,24 @@ def soak(playlist, hours: float, size=SOAK_SIZE, *, faults=None, log=None, progr
     }
 
 
+class IgnoredInput:
+    """Keys and clicks the kiosk does not act on are logged (docs/kiosk.md promises it), at most one line per
+    10 s, with how many came since, so a visitor drumming on a keyboard cannot flood the log."""
+
+    def __init__(self, log, every_s: float = 10.0):
+        self.log, self.every_s = log, every_s
+        self.count, self.last = 0, None
+
+    def note(self, event, now: float) -> None:
+        import pygame
+        self.count += 1
+        if self.last is None or now - self.last >= self.every_s:
+            what = "key press" if event.type == pygame.KEYDOWN else "click or touch"
+            self.log.info("ignored %d input(s), the latest a %s (exit: hold Esc 3 s, or Ctrl+Shift+Q)",
+                          self.count, what)
+            self.count, self.last = 0, now
+
+
 # -- the window on the wall ---------------------------------------------------------------------------
 
 def run_window(playlist, display: int = 0, *, faults=None, log=None, clock=None, max_frames: int | None = None,
@@ -275,6 +293,7 @@ def run_window(playlist, display: int = 0, *, faults=None, log=None, clock=None,
     clock = clock or RealClock(max_dt=0.1)
     limiter = pygame.time.Clock()           # only sleeps to cap the frame rate; time comes from `clock`
     combo = ExitCombo()
+    ignored = IgnoredInput(log)
     frames = 0
     log.info("window %dx%d on display %d", *screen.get_size(), display)
     try:
@@ -289,8 +308,9 @@ def run_window(playlist, display: int = 0, *, faults=None, log=None, clock=None,
                     elif event.type in (pygame.VIDEORESIZE, pygame.WINDOWSIZECHANGED):
                         screen = pygame.display.get_surface()
                         supervisor.kiosk.resize(screen.get_size())
-                    else:
-                        supervisor.kiosk.handle_event(event)
+                    elif (not supervisor.kiosk.handle_event(event)
+                          and event.type in (pygame.KEYDOWN, pygame.MOUSEBUTTONDOWN, pygame.FINGERDOWN)):
+                        ignored.note(event, now)
                 if combo.poll(now):
                     stop.append("exit combination")
                 if stop:

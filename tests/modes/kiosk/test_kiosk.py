@@ -641,3 +641,21 @@ settings = { composition = "explain" }
     assert [item.settings.composition for item in playlist.items] == ["gallery", "explain"]
     with pytest.raises(PlaylistError, match=r"item\[0\]\.settings\.composition"):
         playlist_of('[[item]]\nexhibit = "network"\nepochs = 10\nsettings = { composition = "wall" }\n')
+
+
+def test_ignored_keys_and_clicks_are_logged_without_flooding(log):
+    import logging
+    from illumination.modes.kiosk.runner import IgnoredInput
+    records = []
+    handler = logging.Handler()
+    handler.emit = records.append
+    logger = logging.getLogger("illumination.test.ignored")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    ignored = IgnoredInput(logger)
+    key = pygame.event.Event(pygame.KEYDOWN, key=pygame.K_a)
+    for k in range(50):
+        ignored.note(key, k * 0.1)        # 50 presses in 5 s: one line now, the rest folded into the next
+    ignored.note(pygame.event.Event(pygame.MOUSEBUTTONDOWN, button=1, pos=(1, 1)), 12.0)
+    lines = [r.getMessage() for r in records]
+    assert len(lines) == 2 and "key press" in lines[0] and "ignored 50 input(s), the latest a click" in lines[1]
