@@ -82,6 +82,14 @@ def open_window(size, fullscreen: bool = False, display: int = 0) -> pygame.Surf
         return _open(size, fullscreen, display)
 
 
+def set_window_mode(size, flags: int) -> pygame.Surface:
+    """Change the open window's mode (full screen and back): SDL may make a new window, so it is titled the same way."""
+    with _title_locale():
+        surface = pygame.display.set_mode(size, flags)
+        pygame.display.set_caption(TITLE)
+        return surface
+
+
 def _open(size, fullscreen: bool, display: int) -> pygame.Surface:
     try:
         pygame.display.init()

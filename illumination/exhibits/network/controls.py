@@ -54,4 +54,4 @@ def network_controls() -> Controls:
                ("Visuals", (COMPOSITION, *VISUAL_SLIDERS), ("show_synapses", "show_particles", "show_math"))),
         toggles=TOGGLES, make_pad=DrawPad, pad_apply=_show_drawing, pad_verdict=_verdict,
         pad_title="Draw a filled circle or square:",
-        pad_hint="every shape it learned from is filled in; the live network judges yours (never trains on it)")
+        pad_hint="it learned filled shapes; yours is never trained")

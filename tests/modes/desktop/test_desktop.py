@@ -627,3 +627,15 @@ def test_slider_ranges_and_defaults(key):
     if spec.logarithmic:
         ratios = np.diff(np.log(values))
         assert ratios.max() < 0.2                                     # a log slider's steps are even-ish
+
+
+def test_f11_goes_to_desktop_size_full_screen_and_back_with_one_layout():
+    desk = make_desktop(size=(800, 500))
+    desktop_size = pygame.display.get_desktop_sizes()[0]
+    press(desk, pygame.K_F11, "")
+    frame(desk)
+    assert desk.screen.get_size() == desktop_size == pygame.display.get_surface().get_size()
+    assert desk.exhibit_rect.width + PANEL_WIDTH == desktop_size[0]         # the panel and exhibit share that size
+    press(desk, pygame.K_F11, "")
+    frame(desk)
+    assert desk.screen.get_size() == (800, 500) and desk.exhibit_rect.size == (800 - PANEL_WIDTH, 500)
