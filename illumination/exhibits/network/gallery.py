@@ -54,6 +54,12 @@ def draw(view, surface) -> None:
     winner = int(np.argmax(probs))
     for k, (ox, oy) in enumerate(L.outputs.tolist()):
         colour = p.text.primary if k == winner else p.text.secondary
+        if L.portrait:   # no room to the right: the answer sits under its bulb, beyond the spokes
+            rect = text.blit(surface, CLASS_NAMES[k], (ox, oy + L.output_radius * 3.4), L.type(HEADLINE), colour,
+                             anchor="midtop", bold=True)
+            text.blit(surface, f"{probs[k] * 100:.0f}%", (ox, rect.bottom + L.u(2)), L.type(SUBTITLE),
+                      p.text.secondary, anchor="midtop")
+            continue
         left = ox + L.output_radius * 3.4     # beyond the halo's spokes
         rect = text.blit(surface, CLASS_NAMES[k], (left, oy + L.u(4)), L.type(HEADLINE), colour, anchor="bottomleft",
                          bold=True)
@@ -61,11 +67,11 @@ def draw(view, surface) -> None:
                   p.text.secondary)
 
     t = scene.trainer
-    x, bottom = L.px(60, 872)
+    x, bottom = L.px(60, L.design[1] - 28)
     rect = text.blit(surface, f"{t.test_accuracy * 100:.0f}% right on shapes it never saw", (x, bottom),
                      L.type(BODY), p.text.secondary, anchor="bottomleft")
     text.blit(surface, f"epoch {t.epoch}", (x, rect.top - L.u(4)), L.type(HEADLINE), p.text.primary,
               anchor="bottomleft", bold=True)
-    text.blit(surface, "NEURAL ILLUMINATION", L.px(1540, 48), L.type(LABEL), p.text.secondary, anchor="topright",
-              bold=True)
+    text.blit(surface, "NEURAL ILLUMINATION", L.px(L.design[0] - 60, 48), L.type(LABEL), p.text.secondary,
+              anchor="topright", bold=True)
     panels.draw_grid(view, surface, dim=0.55)

@@ -46,6 +46,12 @@ class NetworkLayout:
     math_rect: pygame.Rect       # empty in the gallery composition
     metrics_rect: pygame.Rect    # empty in the gallery composition
     network_rect: pygame.Rect    # the area the synapses and particles live in
+    portrait: bool = False       # a stage taller than wide: the network on top, the panels stacked below it
+    design: tuple[float, float] = (1600.0, 900.0)   # the stage in design units
+    centre_x: float = 860.0      # design x of the header's phase title and of the footer
+    phase_y: float = 30.0        # design y of the header's phase title
+    labels_y: float = 840.0      # design y (bottom) of the layer labels
+    caption_y: float = 880.0     # design y (bottom) of the footer
 
     @property
     def gallery(self) -> bool:
@@ -69,8 +75,10 @@ class NetworkLayout:
 
 def network_layout(size: tuple[int, int], hidden: int, composition: str = "explain") -> NetworkLayout:
     width, height = size
-    scale = min(width / DESIGN_W, height / DESIGN_H)
-    origin = ((width - DESIGN_W * scale) / 2.0, (height - DESIGN_H * scale) / 2.0)
+    portrait = width < height
+    design_w, design_h = (DESIGN_H, DESIGN_W) if portrait else (DESIGN_W, DESIGN_H)
+    scale = min(width / design_w, height / design_h)
+    origin = ((width - design_w * scale) / 2.0, (height - design_h * scale) / 2.0)
 
     def px(x, y):
         return origin[0] + x * scale, origin[1] + y * scale
@@ -81,7 +89,19 @@ def network_layout(size: tuple[int, int], hidden: int, composition: str = "expla
 
     gallery = composition == "gallery"
     # design units: input grid centre and pitch, hidden column x and span, output x and spread, bulb radii
-    if gallery:
+    extra = {}
+    if portrait and gallery:
+        cx, cy, pitch_in, r_in = 220.0, 560.0, 38.0, 13.0
+        hidden_x, top, bottom, r_hidden_max = 560.0, 250.0, 900.0, 15.0
+        out_x, out_dy, r_out = 770.0, 170.0, 32.0
+        net_box = (60, 200, 780, 760)
+    elif portrait:
+        cx, cy, pitch_in, r_in = 190.0, 500.0, 25.0, 7.0
+        hidden_x, top, bottom, r_hidden_max = 520.0, 230.0, 790.0, 11.0
+        out_x, out_dy, r_out = 730.0, 80.0, 19.0
+        net_box = (70, 200, 760, 620)
+        extra = dict(centre_x=450.0, phase_y=110.0, labels_y=850.0, caption_y=910.0)
+    elif gallery:
         cx, cy, pitch_in, r_in = 330.0, 440.0, 46.0, 15.0
         hidden_x, top, bottom, r_hidden_max = 860.0, 90.0, 790.0, 17.0
         out_x, out_dy, r_out = 1210.0, 150.0, 38.0
@@ -98,10 +118,18 @@ def network_layout(size: tuple[int, int], hidden: int, composition: str = "expla
     hiddens = np.array([px(hidden_x, y) for y in ys])
     outputs = np.array([px(out_x, cy - out_dy), px(out_x, cy + out_dy)])
     hidden_radius = min(r_hidden_max, pitch_h * (0.36 if gallery else 0.3))
-    if gallery:   # a quiet strip of the 20 test samples along the bottom, right of the words
+    if portrait and gallery:   # the test samples as two quiet rows under the network
+        grid_origin, grid_tile, grid_pitch, columns = px(90, 1060), 52.0, (74.0, 74.0), 10
+    elif gallery:   # a quiet strip of the 20 test samples along the bottom, right of the words
         grid_origin, grid_tile, grid_pitch, columns = px(640, 832), 30.0, (44.0, 0.0), 20
+    elif portrait:  # the 5x4 grid under the network, left; the math below it, the charts on the right
+        grid_origin, grid_tile, grid_pitch, columns = px(40, 1000), 52.0, (68.0, 84.0), 5
     else:         # a 5x4 grid, top left
         grid_origin, grid_tile, grid_pitch, columns = px(40, 132), 52.0, (68.0, 84.0), 5
+    if portrait:
+        math_box, metrics_box = (40, 1372, 400, 216), (480, 960, 380, 610)
+    else:
+        math_box, metrics_box = (40, 492, 400, 330), (1215, 110, 345, 712)
     return NetworkLayout(
         size=size, hidden=hidden, composition=composition, scale=scale, origin=origin,
         inputs=inputs, hiddens=hiddens, outputs=outputs,
@@ -109,7 +137,8 @@ def network_layout(size: tuple[int, int], hidden: int, composition: str = "expla
         tile_size=0.0 if gallery else min(34.0, pitch_h * 0.78) * scale,
         grid_origin=grid_origin, grid_tile=grid_tile * scale, grid_pitch=(grid_pitch[0] * scale, grid_pitch[1] * scale),
         grid_columns=columns,
-        math_rect=pygame.Rect(0, 0, 0, 0) if gallery else box(40, 492, 400, 330),
-        metrics_rect=pygame.Rect(0, 0, 0, 0) if gallery else box(1215, 110, 345, 712),
+        math_rect=pygame.Rect(0, 0, 0, 0) if gallery else box(*math_box),
+        metrics_rect=pygame.Rect(0, 0, 0, 0) if gallery else box(*metrics_box),
         network_rect=box(*net_box),
+        portrait=portrait, design=(design_w, design_h), **extra,
     )

@@ -88,9 +88,9 @@ def draw_header(view, surface) -> None:
                   (left, rect.bottom + L.u(4)), L.type(LABEL), p.text.secondary)
     title, subtitle, key = phase_words(scene)
     colour = phase_colour(view, key)
-    cx, cy = L.px(860, 30)
+    cx, cy = L.px(L.centre_x, L.phase_y)
     rect = text.blit(surface, title, (cx, cy), L.type(TITLE), colour, anchor="midtop", bold=True)
-    line, size = fit(view, subtitle, LABEL, L.u(560))
+    line, size = fit(view, subtitle, LABEL, L.u(min(560, L.design[0] - 80)))
     rect = text.blit(surface, line, (cx, rect.bottom + L.u(4)), size, p.text.secondary, anchor="midtop")
     bar = pygame.Rect(int(cx - L.u(150)), int(rect.bottom + L.u(8)), int(L.u(300)), max(2, int(L.u(2))))
     pygame.draw.rect(surface, _scaled(colour, 0.25), bar)
@@ -339,11 +339,11 @@ def draw_caption(view, surface) -> None:
     # In pieces, so the one that changes every frame (the step) is the only one rendered again.
     pieces = [f"epoch {t.epoch} / {t.config.max_epochs}", f"step {t.step_count}", f"seed {s.seed}", f"η {fmt(t.lr)}",
               f"batch {t.batch_size}", f"{t.net.n_parameters:,} parameters"]
-    _, size = fit(view, "  ·  ".join(pieces), BODY, L.u(1100))
+    _, size = fit(view, "  ·  ".join(pieces), BODY, L.u(min(1100, L.design[0] - 60)))
     dot = "  ·  "
     widths = [text.size(piece, size)[0] for piece in pieces]
     gap = text.size(dot, size)[0]
-    x, bottom = L.px(860, 880)
+    x, bottom = L.px(L.centre_x, L.caption_y)
     x -= (sum(widths) + gap * (len(pieces) - 1)) / 2
     for n, (piece, width) in enumerate(zip(pieces, widths)):
         text.blit(surface, piece, (x, bottom), size, p.text.secondary, anchor="bottomleft")
@@ -351,7 +351,7 @@ def draw_caption(view, surface) -> None:
         if n < len(pieces) - 1:
             text.blit(surface, dot, (x, bottom), size, p.text.secondary, anchor="bottomleft")
             x += gap
-    y = L.px(0, 840)[1]
+    y = L.px(0, L.labels_y)[1]
     labels = ((L.inputs[:, 0].mean(), "input · 8×8"), (L.hiddens[0, 0], f"hidden · {t.net.hidden} ReLU"),
               (L.outputs[0, 0], "output"))
     for x, label in labels:

@@ -54,9 +54,14 @@ def moments(show):
     yield "trained"
 
 
+# Whole stages (the kiosk, export) at 720p, 1080p, 4K and a portrait screen, and the exhibit's share of the window
+# (the window minus its 340 px panel) at 800x1000, 1280x720, 1366x768, 1920x1080, 2560x1440 and 3840x2160.
+WINDOWS = [(800, 1000), (1280, 720), (1366, 768), (1920, 1080), (2560, 1440), (3840, 2160)]
+STAGES = [(1280, 720), (1920, 1080), (3840, 2160), (1080, 1920)] + [(w - 340, h) for w, h in WINDOWS]
+
+
 @pytest.mark.parametrize("composition", COMPOSITIONS)
-@pytest.mark.parametrize("size", [(1280, 720), (1920, 1080), (3840, 2160), (940, 720), (889, 691)])   # the last two: a
-# 1280x720 window with its panel, and the first window on a 1366x768 laptop (90%) with its panel
+@pytest.mark.parametrize("size", STAGES)
 def test_text_is_legible_and_never_overlaps(composition, size):
     """No text under the floor (its capitals-to-descenders ink at least 12 px), and no two texts' ink touching."""
     show = make_show(size=size, composition=composition, max_epochs=6, speed=1.0)
