@@ -47,6 +47,9 @@ def load(desktop) -> None:
     except SettingsError as error:
         problems = "\n".join(f"• {p}" for p in error.problems)
         desktop.say(f"Could not load {path}:\n{problems}", error=True)
+        if len(error.problems) > 1:     # the message box holds three lines: the whole list goes over the exhibit
+            desktop.diagnostics_lines = [f"Could not load {path}:", *(f"• {p}" for p in error.problems), "",
+                                         "(I, Esc or a click closes this)"]
         return
     if desktop.commit(settings):
         desktop.say(f"Scene loaded: {path} (seed {settings.seed})", log=True)

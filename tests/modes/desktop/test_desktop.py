@@ -521,6 +521,8 @@ def test_a_bad_scene_file_is_refused_listing_each_problem(tmp_path):
     for key in ("seed", "glow", "sparkle"):
         assert key in desk.message
     assert len([line for line in desk.message.splitlines() if line.startswith("•")]) == 3
+    # the message box shows three lines: the whole list is also over the exhibit, where nothing needs scrolling
+    assert len([line for line in desk.diagnostics_lines if line.startswith("•")]) == 3
     type_into(desk, desk.panel.scene_entry, str(tmp_path / "missing.toml"))
     click(desk, button(desk, "load_scene"))
     assert "not found" in desk.message and desk.scene.settings == Settings()
