@@ -641,3 +641,31 @@ def test_f11_goes_to_desktop_size_full_screen_and_back_with_one_layout():
     press(desk, pygame.K_F11, "")
     frame(desk)
     assert desk.screen.get_size() == (800, 500) and desk.exhibit_rect.size == (800 - PANEL_WIDTH, 500)
+
+
+@pytest.mark.parametrize("desktop, window", [((1366, 768), (1229, 691)), ((1920, 1080), (1728, 972)),
+                                             ((3840, 2160), (3456, 1944)), ((1080, 1920), (972, 1728))])
+def test_the_first_window_fits_the_screen_it_opens_on(desktop, window):
+    from illumination.core.display import first_window_size
+    size = first_window_size(desktop)
+    assert size == window and size[0] <= desktop[0] and size[1] <= desktop[1]
+
+
+def test_every_new_run_starts_playing_and_only_space_pauses():
+    desk = make_desktop()
+    for key, char in ((pygame.K_n, "n"), (pygame.K_p, "p"), (pygame.K_x, "x")):
+        press(desk, pygame.K_SPACE, " ")
+        assert desk.scene.paused
+        press(desk, key, char)
+        assert not desk.scene.paused, char
+    press(desk, pygame.K_SPACE, " ")
+    desk.perform("reset")
+    assert not desk.scene.paused
+
+
+def test_diagnostics_show_the_windows_frame_rate():
+    desk = make_desktop()
+    for _ in range(30):
+        frame(desk, 1 / 40)
+    desk.perform("diagnostics")
+    assert desk.diagnostics_lines[0].startswith("window: 40.0 frames/s (25.0 ms a frame)")
