@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import threading
 import time
 
 import pygame
@@ -23,6 +24,14 @@ def _probe(event: str) -> None:
             handle.write(json.dumps({"event": event, "t": time.time()}) + "\n")
 
 
+def _quietly(work, *args) -> None:
+    """A warm-up is only a head start: if it fails, the real run meets (and reports) the same problem itself."""
+    try:
+        work(*args)
+    except Exception:
+        pass
+
+
 def warming_up(screen: pygame.Surface) -> None:
     """The first frame, drawn the moment the window exists: a quiet sign of life while the network, its data and
     numba's compiled kernels load (a second or more on a cold cache)."""
@@ -40,6 +49,8 @@ def warming_up(screen: pygame.Surface) -> None:
 
 def run_window(exhibit, settings, size, fps: int = 60, panel: bool = True) -> int:
     """The exhibit, the control panel (Tab hides it) and the keyboard map (keys.py; ? or H shows it)."""
+    if exhibit.warm_up is not None:    # slow loading (numba's kernels) overlaps with opening the window
+        threading.Thread(target=_quietly, args=(exhibit.warm_up, settings), daemon=True).start()
     try:
         screen = open_window(size)
     except NoDisplay:
