@@ -128,8 +128,18 @@ class NetworkScene(Scene):
         from data.shapes import CLASS_NAMES
         probs = np.asarray(self._snapshot.sample.probs)
         k = int(probs.argmax())
+        index, distance = self.nearest_training_shape()
         return (f"It's a {CLASS_NAMES[k]} · {probs[k] * 100:.0f}%",
-                f"p({CLASS_NAMES[0]}) = {probs[0]:.3f}   p({CLASS_NAMES[1]}) = {probs[1]:.3f}")
+                f"nearest learned shape: a {CLASS_NAMES[int(self.data.y_train[index])]}, "
+                f"{distance} pixel{'s' if distance != 1 else ''} away")
+
+    def nearest_training_shape(self) -> tuple[int, int]:
+        """(index, pixels that differ) of the training image closest to the visitor's drawing: why the network says
+        what it says (it only ever learned filled shapes, so an outline is far from every square)."""
+        drawing = np.asarray(self.drawing, dtype=np.float64).reshape(64) > 0.5
+        differences = np.count_nonzero((self.data.X_train > 0.5) != drawing, axis=1)     # (n,)
+        index = int(np.argmin(differences))
+        return index, int(differences[index])
 
     # -- update ------------------------------------------------------------------------------------
     def update(self, dt: float) -> None:

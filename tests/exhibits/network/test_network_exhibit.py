@@ -270,3 +270,17 @@ def test_restart_after_divergence_shows_the_new_seeds_test_samples():
     fresh = Show(get_exhibit("network"), scene.settings, show.size, load_theme("midnight"))
     assert [pygame.image.tobytes(t, "RGB") for t in show.view.grid_tiles] == \
         [pygame.image.tobytes(t, "RGB") for t in fresh.view.grid_tiles] != old_tiles
+
+
+def test_the_pad_verdict_names_the_nearest_learned_shape():
+    """An outlined square is far from every (filled) training square: the verdict says which shape it is nearest."""
+    show = make_show()
+    scene = show.scene
+    outline = np.zeros((8, 8))
+    outline[1, 1:7] = outline[6, 1:7] = outline[1:7, 1] = outline[1:7, 6] = 1.0
+    scene.show_drawing(outline.reshape(64))
+    index, distance = scene.nearest_training_shape()
+    brute = [int(np.sum((x > 0.5) != (outline.reshape(64) > 0.5))) for x in scene.data.X_train]
+    assert distance == min(brute) and brute[index] == distance
+    label = ("circle", "square")[int(scene.data.y_train[index])]
+    assert f"nearest learned shape: a {label}, {distance} pixel" in scene.drawing_verdict()[1]
