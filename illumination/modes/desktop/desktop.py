@@ -22,6 +22,7 @@ from illumination.core.settings import SettingsError
 from illumination.core.show import Show
 from illumination.modes.desktop import keys, scenefile
 from illumination.modes.desktop.capture import Capture
+from illumination.modes.desktop.fullscreen import toggle_fullscreen
 from illumination.modes.desktop.overlay import ERROR, Overlay
 from illumination.modes.desktop.panel import PAD_SIZE, PANEL_WIDTH, ControlPanel, make_manager
 _POINTER_EVENTS = (pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP, pygame.MOUSEMOTION,
@@ -55,7 +56,7 @@ class Desktop:
         self._toast_left = 0.0
         self._rise_left = 0.0
         self.clock_time = 0.0
-        self._windowed_size: tuple[int, int] | None = None   # the window's size before full screen
+        self.windowed_size: tuple[int, int] | None = None   # the window's size before full screen
         self._frame_dt = 0.0
         self.capture = Capture(fps, self.say, output_dir)
         self.exhibit_rect = pygame.Rect(0, 0, *screen.get_size())
@@ -116,22 +117,6 @@ class Desktop:
         if tuple(self.show.size) != rect.size:
             self.show.resize(rect.size)
         self.capture.check_size(self.exhibit)
-
-    def _toggle_fullscreen(self) -> None:
-        """Desktop-size full screen and back, by setting the mode itself: with or without a window manager the
-        surface, the panel and the layout then always agree on one size (toggle_fullscreen() could leave the
-        window at its old size while reporting the screen's)."""
-        from illumination.core.display import set_window_mode
-        flags = pygame.display.get_surface().get_flags() if pygame.display.get_surface() else 0
-        try:
-            if flags & pygame.FULLSCREEN:
-                set_window_mode(self._windowed_size or (1280, 720), pygame.RESIZABLE)
-            else:
-                self._windowed_size = self.screen.get_size()
-                set_window_mode((0, 0), pygame.FULLSCREEN)
-        except pygame.error as error:
-            self.say(f"Full screen is not available here ({error}).", error=True)
-        self.resize_window()
 
     def resize_window(self) -> None:
         surface = pygame.display.get_surface()
@@ -306,7 +291,7 @@ class Desktop:
         elif action == "help":
             self.help_open = not self.help_open
         elif action == "fullscreen":
-            self._toggle_fullscreen()
+            toggle_fullscreen(self)
         elif action == "escape":
             if self.help_open or self.diagnostics_lines is not None:
                 self.help_open, self.diagnostics_lines = False, None
