@@ -1,3 +1,3 @@
-from illumination.cli import main
+from illumination.launch import main
 
 raise SystemExit(main())

@@ -35,6 +35,9 @@ def main(argv: list[str] | None = None) -> int:
     if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help"):
         argv = ["run", *argv]  # bare `illumination` opens the window
     args = parser.parse_args(argv)
+    if args.command != "run":      # the window releases it after its first live frame (core/collector.py)
+        from illumination.core.collector import release_collector
+        release_collector()
     try:
         code = int(args.handler(args) or 0)
         sys.stdout.flush()    # a full disk or a closed reader shows here, not as a traceback at exit

@@ -206,7 +206,7 @@ def bench_startup_command(args) -> int:
             probe = os.path.join(directory, "probe.jsonl")
             env = {**os.environ, PROBE_ENV: probe, "SDL_VIDEODRIVER": "dummy", "ILLUMINATION_ALLOW_DUMMY_WINDOW": "1"}
             launched = time.time()
-            done = subprocess.run([sys.executable, "-c", "import sys; from illumination.cli import main; "
+            done = subprocess.run([sys.executable, "-c", "import sys; from illumination.launch import main; "
                                    "sys.exit(main(sys.argv[1:]))", "run", "--size", "1600x900"], env=env,
                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, timeout=300)
             if done.returncode != 0:

@@ -116,9 +116,6 @@ class Exhibit:
     count_unit: str = ""                                 # a playlist item may run for N of these ("epochs")
     count_setting: str = ""                              # … which sets this setting to N ("max_epochs")
     converge_setting: str = ""                           # until = "converged" turns this bool setting on
-    #: (settings) -> None: loads what the exhibit's first steps need (numba's cached kernels …) on a worker thread
-    #: while the window opens and its panel is built; None when there is nothing slow to load
-    warm_up: Callable | None = None
     kiosk_settings: tuple = ()                           # ((key, value), …) the kiosk uses unless an item sets
     #                                                      the key (the network's wall composition: "gallery")
     controls: Callable | None = None                     # () -> core.controls.Controls: the desktop panel's

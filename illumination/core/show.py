@@ -14,7 +14,15 @@ class Show:
         self.theme = theme
         self.scene: Scene = exhibit.make_scene(settings)
         self.size = (int(size[0]), int(size[1]))
-        self.view: View = exhibit.make_view(self.scene, self.size, theme)
+        self._view: View | None = None
+
+    @property
+    def view(self) -> View:
+        """Built when first drawn, for the size of that moment: a window that lays itself out straight after
+        making its show builds one view, not two (a backdrop and sprites at full size are ~0.1 s)."""
+        if self._view is None:
+            self._view = self.exhibit.make_view(self.scene, self.size, self.theme)
+        return self._view
 
     @property
     def name(self) -> str:
@@ -28,11 +36,11 @@ class Show:
 
     def resize(self, size: tuple[int, int]) -> None:
         self.size = (int(size[0]), int(size[1]))
-        self.view = self.exhibit.make_view(self.scene, self.size, self.theme)
+        self._view = None
 
     def set_theme(self, theme) -> None:
         self.theme = theme
-        self.view = self.exhibit.make_view(self.scene, self.size, theme)
+        self._view = None
 
 
 def load_theme_checked(name: str):

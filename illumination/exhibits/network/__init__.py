@@ -34,16 +34,9 @@ def _controls():
     return network_controls()
 
 
-def _warm_up(settings) -> None:
-    """One epoch of a tiny run with the same types as the real one: numba loads every cached kernel it will use."""
-    from illumination.exhibits.network.trainer import make_trainer
-    make_trainer(settings.replace(samples=10, max_epochs=1)).train()
-
-
 EXHIBIT = Exhibit(name="network", title="Network", settings=NetworkSettings, make_scene=_make_scene,
                   make_view=_make_view, about=ABOUT, count_unit="epochs", count_setting="max_epochs",
                   converge_setting="early_stop", controls=_controls,
                   kiosk_settings=(("composition", "gallery"),),   # the wall's layout unless an item says otherwise
-                  warm_up=_warm_up,
                   # an update catches up at most ~4 epochs (scene.py); half of that leaves a margin
                   longest_update=lambda settings: 2.0 / settings.speed)

@@ -85,7 +85,7 @@ class ControlPanel:
         self._settings = None                # the settings last shown
         self._dirty_captions = False
         self._texts: dict = {}               # element -> text last set (set_text only on change)
-        self.sliders: dict = {}              # key -> (spec, slider, caption label), in slider_specs order
+        self.sliders: dict = {}              # key -> (spec, slider, caption label), for the pages built so far
         self.toggles: dict = {}              # key -> check box
         self.menus: dict = {}                # key -> (Choice, drop-down menu, its rect, its page)
         self.exhibits = tuple(exhibits)      # ((name, title), …) the window can switch to
@@ -94,19 +94,15 @@ class ControlPanel:
         self._build_header(settings)
         self.pages = {name: UIPanel(pygame.Rect(0, 262, PANEL_WIDTH - 6, max(h - 268, 40)), starting_height=1,
                                     manager=manager, container=self.root) for name in self.tabs}
-        y = 6
-        for title, specs, toggle_keys in self.controls.pages:
-            y = self._build_sliders(self.pages[title], specs, settings)
-            for n, key in enumerate(toggle_keys):
-                self._build_toggle(self.pages[title], key, settings, y + 30 * n)
-            y += 30 * len(toggle_keys) + 6
+        # A page of settings is built the first time it is shown: ten pygame-gui sliders cost ~0.13 s, and a
+        # window's launch only needs the page it opens on. Until then its keys have no entries below.
+        self._unbuilt = {title: (specs, toggle_keys) for title, specs, toggle_keys in self.controls.pages}
+        self._initial_settings = settings
         # The theme menu sits at the end of the last page of settings (or the Scene page if there is none).
         self._theme_page = self.controls.pages[-1][0] if self.controls.pages else "Scene"
+        self.theme_menu: UIDropDownMenu | None = None
         if not self.controls.pages:
-            y = 216
-        UILabel(pygame.Rect(8, y, 120, 26), "Theme", manager, container=self.pages[self._theme_page])
-        self._theme_rect = pygame.Rect(110, y, 206, 28)
-        self.theme_menu = self._make_theme_menu(settings.theme)
+            self._build_theme_menu(216, settings.theme)
         if self.controls.make_pad:
             self._build_draw_page()
         self._build_scene_page(scene_path, exhibit)
@@ -145,6 +141,25 @@ class ControlPanel:
         button = UIButton(rect, text, self.manager, container=container, tool_tip_text=tip)
         self.buttons[button] = action
         return button
+
+    def _build_page(self, title: str) -> None:
+        """Sliders and menus, then check boxes (then the theme menu on its page), top to bottom."""
+        specs, toggle_keys = self._unbuilt.pop(title)
+        settings = self._settings or self._initial_settings
+        y = self._build_sliders(self.pages[title], specs, settings)
+        for n, key in enumerate(toggle_keys):
+            self._build_toggle(self.pages[title], key, settings, y + 30 * n)
+        y += 30 * len(toggle_keys) + 6
+        if title == self._theme_page:
+            self._build_theme_menu(y, settings.theme)
+        if self._settings is not None:     # built after the first sync: show the captions at once
+            self._dirty_captions = True
+            self._sync_settings(self._settings)
+
+    def _build_theme_menu(self, y: int, theme: str) -> None:
+        UILabel(pygame.Rect(8, y, 120, 26), "Theme", self.manager, container=self.pages[self._theme_page])
+        self._theme_rect = pygame.Rect(110, y, 206, 28)
+        self.theme_menu = self._make_theme_menu(theme)
 
     def _build_sliders(self, page, specs, settings) -> int:
         """Sliders and menus, top to bottom; returns the y below them."""
@@ -224,6 +239,15 @@ class ControlPanel:
         else:
             self.root.hide()
 
+    def page_of(self, key: str) -> str:
+        """The tab that holds a setting's control ("Theme" lives on the theme's page)."""
+        if key == "theme":
+            return self._theme_page
+        for title, specs, toggle_keys in self.controls.pages:
+            if key in toggle_keys or any(spec.key == key for spec in specs):
+                return title
+        raise KeyError(key)
+
     def select_tab(self, name: str) -> None:
         self.tab = name
         for page_name, page in self.pages.items():
@@ -231,6 +255,8 @@ class ControlPanel:
                 page.show()
             else:
                 page.hide()
+        if name in self._unbuilt and self.visible:
+            self._build_page(name)    # into a shown page: pygame-gui's check box cannot be created hidden
         for button, tab in self.tab_buttons.items():
             button.select() if tab == name else button.unselect()
 
@@ -274,10 +300,15 @@ class ControlPanel:
         self._set_text(self.record_button, "Stop rec." if recording else "Record")
         if settings is self._settings and not self._dirty_captions:
             return
+        self._sync_settings(settings)
+
+    def _sync_settings(self, settings) -> None:
         self._settings = settings
         self._dirty_captions = False
         self._set_text(self.seed_label, f"Seed {settings.seed}")
         for n, spec in enumerate(self.slider_specs):
+            if spec.key not in self.sliders:        # on a page not built yet
+                continue
             _, slider, label = self.sliders[spec.key]
             pending = self.pending.get(spec.key)
             self._set_text(label, slider_caption(spec, settings, pending, selected=n == self.selected))
@@ -295,7 +326,7 @@ class ControlPanel:
                 self.menus[key] = (spec, menu, rect, page)
                 if not self.visible or self.pages[self.tab] is not page:
                     menu.hide()
-        if self.theme_menu.selected_option[0] != settings.theme:
+        if self.theme_menu is not None and self.theme_menu.selected_option[0] != settings.theme:
             self.theme_menu.kill()
             self.theme_menu = self._make_theme_menu(settings.theme)
             if not (self.visible and self.tab == self._theme_page):
@@ -318,9 +349,9 @@ class ControlPanel:
                     return ("seed", self.seed_entry.get_text())
                 return ("action", action)
         elif event.type == pygame_gui.UI_HORIZONTAL_SLIDER_MOVED:
-            for n, (key, (spec, slider, _)) in enumerate(self.sliders.items()):
+            for key, (spec, slider, _) in self.sliders.items():
                 if element is slider:
-                    self.selected = n
+                    self.selected = self.slider_specs.index(spec)
                     self.refresh_captions()
                     return ("set", key, spec.value_at(event.value))
         elif event.type in (pygame_gui.UI_CHECK_BOX_CHECKED, pygame_gui.UI_CHECK_BOX_UNCHECKED):
@@ -328,7 +359,7 @@ class ControlPanel:
                 if element is box:
                     return ("set", key, event.type == pygame_gui.UI_CHECK_BOX_CHECKED)
         elif event.type == pygame_gui.UI_DROP_DOWN_MENU_CHANGED:
-            if element is self.theme_menu:
+            if element is not None and element is self.theme_menu:
                 return ("theme", event.text)
             if element is not None and element is self.exhibit_menu:
                 return ("exhibit", next(name for name, title in self.exhibits if title == event.text))

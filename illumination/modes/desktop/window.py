@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-import threading
 import time
 
 import pygame
@@ -12,6 +11,7 @@ import pygame
 from illumination.core.clock import RealClock
 from illumination.core.display import NO_DISPLAY_MESSAGE, NoDisplay, open_window
 from illumination.core.show import make_show
+from illumination.core.collector import release_collector
 
 
 PROBE_ENV = "ILLUMINATION_STARTUP_PROBE"   # `bench startup`: a file to note when the first frames appear, then quit
@@ -22,14 +22,6 @@ def _probe(event: str) -> None:
     if path:
         with open(path, "a", encoding="utf-8") as handle:
             handle.write(json.dumps({"event": event, "t": time.time()}) + "\n")
-
-
-def _quietly(work, *args) -> None:
-    """A warm-up is only a head start: if it fails, the real run meets (and reports) the same problem itself."""
-    try:
-        work(*args)
-    except Exception:
-        pass
 
 
 def warming_up(screen: pygame.Surface) -> None:
@@ -49,8 +41,6 @@ def warming_up(screen: pygame.Surface) -> None:
 
 def run_window(exhibit, settings, size, fps: int = 60, panel: bool = True) -> int:
     """The exhibit, the control panel (Tab hides it) and the keyboard map (keys.py; ? or H shows it)."""
-    if exhibit.warm_up is not None:    # slow loading (numba's kernels) overlaps with opening the window
-        threading.Thread(target=_quietly, args=(exhibit.warm_up, settings), daemon=True).start()
     try:
         screen = open_window(size)
     except NoDisplay:
@@ -60,6 +50,8 @@ def run_window(exhibit, settings, size, fps: int = 60, panel: bool = True) -> in
     warming_up(screen)
     _probe("first_frame")
     pygame.key.set_repeat(400, 60)   # holding − / + or → keeps stepping
+    # Everything below is one thread on purpose: loading numba's kernels on a worker thread while the panel
+    # was built measured no faster (both are Python work under one GIL) and delayed the first frame by 0.1 s.
     show = make_show(exhibit, settings, screen.get_size())
     from illumination.modes.desktop.desktop import Desktop
     desktop = Desktop(screen, show, fps)
@@ -68,6 +60,7 @@ def run_window(exhibit, settings, size, fps: int = 60, panel: bool = True) -> in
     clock = RealClock(max_dt=0.1)
     limiter = pygame.time.Clock()  # only sleeps to cap the frame rate; time comes from `clock`
     probing = bool(os.environ.get(PROBE_ENV))
+    started = False
     try:
         while desktop.running:
             for event in pygame.event.get():
@@ -75,12 +68,15 @@ def run_window(exhibit, settings, size, fps: int = 60, panel: bool = True) -> in
             desktop.update(clock.tick())
             desktop.draw()
             pygame.display.flip()
-            if probing and (show.scene.status().get("step") or show.scene.position()) > 0:
-                # the first frame showing a trained step: the bench is done
-                _probe("live_frame")
-                break
+            if not started and (show.scene.status().get("step") or show.scene.position()) > 0:
+                started = True     # the first frame showing a trained step: the launch is over
+                release_collector()
+                if probing:
+                    _probe("live_frame")
+                    break
             limiter.tick(fps)
     finally:
+        release_collector()
         desktop.close()  # a recording in progress is finished, not discarded
         pygame.quit()
     return 0

@@ -239,6 +239,7 @@ def test_slider_moves_edit_the_settings_live(key, value, check):
     for _ in range(3):
         frame(desk)
     steps = desk.scene.trainer.step_count
+    tab(desk, desk.panel.page_of(key))        # a page's controls are built when it is first shown
     spec, slider, label = desk.panel.sliders[key]
     pygame.event.post(pygame.event.Event(pygame_gui.UI_HORIZONTAL_SLIDER_MOVED, value=spec.position_of(value),
                                          ui_element=slider))
@@ -335,6 +336,7 @@ def test_keys_pause_step_reset_and_toggles():
     s = desk.scene.settings
     assert (s.show_synapses, s.show_particles, s.early_stop) == (False, False, True)
     frame(desk)
+    tab(desk, "Visuals")     # built now, after the keys changed its settings: it shows them
     assert desk.panel.toggles["show_math"].get_state() is False
     theme = desk.scene.settings.theme
     press(desk, pygame.K_t, "t")
@@ -506,6 +508,7 @@ def test_save_then_load_scene_round_trips_every_key(tmp_path):
     assert np.array_equal(desk.scene.trainer.net.W1, MLP.create(7, 12).W1)
     frame(desk)
     assert desk.panel.seed_label.text == "Seed 7"
+    tab(desk, desk.panel.page_of("theme"))
     assert desk.panel.theme_menu.selected_option[0] == other_theme
 
 

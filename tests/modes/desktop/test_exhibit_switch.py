@@ -96,9 +96,9 @@ def test_switching_keeps_the_theme_and_the_hidden_panel(tmp_path):
                                                 ("schedule", "cosine", "cosine")])
 def test_landscape_menus_change_the_settings_and_the_scene(tmp_path, key, option, value):
     desk = make_desktop("landscape", tmp_path=tmp_path)
+    tab(desk, desk.panel.page_of(key))
     spec, menu, _, page = desk.panel.menus[key]
     assert isinstance(spec, Choice)
-    tab(desk, next(title for title, specs, _ in desk.controls.pages if spec in specs))
     run = desk.scene.run
     choose(desk, menu, option)
     assert getattr(desk.scene.settings, key) == value
