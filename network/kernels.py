@@ -1,5 +1,7 @@
 """numba-jitted training kernels: exactly the math of mlp.py (tests prove it), with no per-batch Python.
 
+The plain names are the default 64-H-2 network; the `*_deep` ones are 64-H-H-2 (a second hidden layer).
+
 `sgd_batch` does one minibatch (forward, mean cross-entropy, backward, SGD update) in place;
 `sgd_epoch` loops it over a shuffled order, so the fused epoch and a step-by-step epoch run the very
 same compiled function and give bit-identical weights. Helpers live in this file on purpose: numba's
@@ -103,22 +105,39 @@ def sgd_epoch(X, y, order, batch_size, W1, b1, W2, b2, lr, z1, gW1, gb1, gW2, gb
 
 
 class Workspace:
-    """Preallocated buffers for one network size and batch size, so the hot loop never allocates."""
+    """Preallocated buffers for one network shape and batch size, so the hot loop never allocates."""
 
-    def __init__(self, hidden: int, batch_size: int, n_inputs: int = 64):
+    def __init__(self, hidden: int, batch_size: int, n_inputs: int = 64, hidden_layers: int = 1):
+        self.deep = hidden_layers == 2
         self.z1 = np.zeros((batch_size, hidden))
         self.dz1 = np.zeros((batch_size, hidden))
         self.gW1 = np.zeros((n_inputs, hidden))
         self.gb1 = np.zeros(hidden)
-        self.gW2 = np.zeros((hidden, 2))
-        self.gb2 = np.zeros(2)
-        self.row = np.zeros(hidden)  # scratch for evaluate()
+        if self.deep:
+            self.z2 = np.zeros((batch_size, hidden))
+            self.dz2 = np.zeros((batch_size, hidden))
+            self.gW2 = np.zeros((hidden, hidden))
+            self.gb2 = np.zeros(hidden)
+            self.gW3 = np.zeros((hidden, 2))
+            self.gb3 = np.zeros(2)
+        else:
+            self.gW2 = np.zeros((hidden, 2))
+            self.gb2 = np.zeros(2)
+        self.row = np.zeros(hidden)   # scratch for evaluate()
+        self.row2 = np.zeros(hidden)
 
     def buffers(self):
+        """The kernels' trailing arguments: activations, gradients, deltas."""
+        if self.deep:
+            return self.z1, self.z2, self.gW1, self.gb1, self.gW2, self.gb2, self.gW3, self.gb3, self.dz1, self.dz2
         return self.z1, self.gW1, self.gb1, self.gW2, self.gb2, self.dz1
 
+    def gradient_buffers(self):
+        return tuple(self.grads().values())
+
     def grads(self) -> dict[str, np.ndarray]:
-        return {"W1": self.gW1, "b1": self.gb1, "W2": self.gW2, "b2": self.gb2}
+        names = ("W1", "b1", "W2", "b2", "W3", "b3") if self.deep else ("W1", "b1", "W2", "b2")
+        return {name: getattr(self, "g" + name) for name in names}
 
 
 @njit(cache=True)
@@ -148,6 +167,142 @@ def evaluate(X, y, W1, b1, W2, b2, z1_row):
         picked = (e0 if y[s] == 0 else e1) / (e0 + e1)
         loss -= math.log(max(picked, 1e-300))
         predicted = 1 if o1 > o0 else 0  # argmax; a tie goes to class 0, as numpy's argmax does
+        if predicted == y[s]:
+            correct += 1
+    return correct / n_samples, loss / n_samples
+
+
+# -- 64-H-H-2: a second hidden layer ------------------------------------------------------------------------------
+
+@njit(cache=True, fastmath=False)
+def _forward_deep(X, s, W1, b1, W2, b2, W3, b3, z1, z2, r):
+    """One sample's forward pass into rows r of z1, z2 (both (B, H)); returns the two logits."""
+    n_in, hidden = W1.shape
+    for j in range(hidden):
+        z1[r, j] = b1[j]
+    for i in range(n_in):
+        xi = X[s, i]
+        if xi != 0.0:
+            for j in range(hidden):
+                z1[r, j] += xi * W1[i, j]
+    for k in range(hidden):
+        z2[r, k] = b2[k]
+    for j in range(hidden):
+        h = z1[r, j]
+        if h > 0.0:
+            for k in range(hidden):
+                z2[r, k] += h * W2[j, k]
+    o0 = b3[0]
+    o1 = b3[1]
+    for k in range(hidden):
+        h = z2[r, k]
+        if h > 0.0:
+            o0 += h * W3[k, 0]
+            o1 += h * W3[k, 1]
+    return o0, o1
+
+
+@njit(cache=True, fastmath=False)
+def batch_gradients_deep(X, y, order, start, stop, W1, b1, W2, b2, W3, b3,
+                         z1, z2, gW1, gb1, gW2, gb2, gW3, gb3, dz1, dz2):
+    """As batch_gradients, for 64-H-H-2: the mean-loss gradients into gW1 (64,H) … gb3 (2,); returns the loss."""
+    n_in, hidden = W1.shape
+    n = stop - start
+    inv_n = 1.0 / n
+    gW1[:, :] = 0.0
+    gb1[:] = 0.0
+    gW2[:, :] = 0.0
+    gb2[:] = 0.0
+    gW3[:, :] = 0.0
+    gb3[:] = 0.0
+    loss = 0.0
+    for r in range(n):
+        s = order[start + r]
+        o0, o1 = _forward_deep(X, s, W1, b1, W2, b2, W3, b3, z1, z2, r)
+        m = o0 if o0 > o1 else o1
+        e0 = math.exp(o0 - m)
+        e1 = math.exp(o1 - m)
+        total = e0 + e1
+        p0 = e0 / total
+        p1 = e1 / total
+        label = y[s]
+        picked = p0 if label == 0 else p1
+        loss -= math.log(max(picked, 1e-300))
+        d0 = (p0 - (1.0 if label == 0 else 0.0)) * inv_n
+        d1 = (p1 - (1.0 if label == 1 else 0.0)) * inv_n
+        gb3[0] += d0
+        gb3[1] += d1
+        # Output layer, then hidden 2: dz2 = (dlogits @ W3.T) * ReLU'(z2).
+        for k in range(hidden):
+            if z2[r, k] > 0.0:
+                h = z2[r, k]
+                gW3[k, 0] += h * d0
+                gW3[k, 1] += h * d1
+                dz2[r, k] = d0 * W3[k, 0] + d1 * W3[k, 1]
+            else:
+                dz2[r, k] = 0.0
+            gb2[k] += dz2[r, k]
+        # Hidden 1: dz1 = (dz2 @ W2.T) * ReLU'(z1); gW2 += h1 ⊗ dz2.
+        for j in range(hidden):
+            if z1[r, j] > 0.0:
+                h = z1[r, j]
+                total_back = 0.0
+                for k in range(hidden):
+                    gW2[j, k] += h * dz2[r, k]
+                    total_back += dz2[r, k] * W2[j, k]
+                dz1[r, j] = total_back
+            else:
+                dz1[r, j] = 0.0
+            gb1[j] += dz1[r, j]
+        for i in range(n_in):
+            xi = X[s, i]
+            if xi != 0.0:
+                for j in range(hidden):
+                    gW1[i, j] += xi * dz1[r, j]
+    return loss * inv_n
+
+
+@njit(cache=True)
+def sgd_apply_deep(lr, W1, b1, W2, b2, W3, b3, gW1, gb1, gW2, gb2, gW3, gb3):
+    W1 -= lr * gW1
+    b1 -= lr * gb1
+    W2 -= lr * gW2
+    b2 -= lr * gb2
+    W3 -= lr * gW3
+    b3 -= lr * gb3
+
+
+@njit(cache=True)
+def sgd_epoch_deep(X, y, order, batch_size, W1, b1, W2, b2, W3, b3, lr, z1, z2, gW1, gb1, gW2, gb2, gW3, gb3,
+                   dz1, dz2):
+    """ceil(n / batch_size) SGD steps over X[order] (the same step as the trainer's); the mean pre-update loss."""
+    n = order.shape[0]
+    total = 0.0
+    for start in range(0, n, batch_size):
+        stop = min(start + batch_size, n)
+        loss = batch_gradients_deep(X, y, order, start, stop, W1, b1, W2, b2, W3, b3,
+                                    z1, z2, gW1, gb1, gW2, gb2, gW3, gb3, dz1, dz2)
+        sgd_apply_deep(lr, W1, b1, W2, b2, W3, b3, gW1, gb1, gW2, gb2, gW3, gb3)
+        total += loss * (stop - start)
+    return total / n
+
+
+@njit(cache=True)
+def evaluate_deep(X, y, W1, b1, W2, b2, W3, b3, z1_row, z2_row):
+    """(accuracy, mean cross-entropy) of the whole set X for 64-H-H-2; z1_row, z2_row are (H,) scratch."""
+    n_samples = X.shape[0]
+    z1 = z1_row.reshape((1, z1_row.shape[0]))
+    z2 = z2_row.reshape((1, z2_row.shape[0]))
+    correct = 0
+    loss = 0.0
+    for s in range(n_samples):
+        o0, o1 = _forward_deep(X, s, W1, b1, W2, b2, W3, b3, z1, z2, 0)
+        m = o0 if o0 > o1 else o1
+        e0 = math.exp(o0 - m)
+        e1 = math.exp(o1 - m)
+        picked = (e0 if y[s] == 0 else e1) / (e0 + e1)
+        loss -= math.log(max(picked, 1e-300))
+        predicted = 1 if o1 > o0 else 0
         if predicted == y[s]:
             correct += 1
     return correct / n_samples, loss / n_samples

@@ -62,13 +62,20 @@ class SampleView:
     """The forward trace and the backward deltas of the one sample being shown (arrays are read-only)."""
     x: np.ndarray       # (64,)
     label: int
-    z1: np.ndarray      # (H,)
+    z1: np.ndarray      # (H,) first hidden layer
     h1: np.ndarray      # (H,)
-    z2: np.ndarray      # (2,)
+    logits: np.ndarray  # (2,)
     probs: np.ndarray   # (2,)
     loss: float         # this sample's cross-entropy
-    dz2: np.ndarray     # (2,) dL/dz2 = p - onehot(label)
+    dlogits: np.ndarray  # (2,) dL/dlogits = p - onehot(label)
     dz1: np.ndarray     # (H,) dL/dz1 through the chain rule
+    z2: np.ndarray | None = None    # (H,) second hidden layer (None with one hidden layer)
+    h2: np.ndarray | None = None
+    dz2: np.ndarray | None = None
+
+    @property
+    def hidden_layers(self) -> int:
+        return 1 if self.z2 is None else 2
 
 
 @dataclass(frozen=True)
@@ -84,25 +91,30 @@ class Snapshot:
     train_accuracy: float     # at the last epoch boundary (nan before the first evaluation)
     test_accuracy: float
     test_loss: float
-    grad_norms: dict          # {"hidden": ‖(∂W1, ∂b1)‖, "output": ‖(∂W2, ∂b2)‖} of the last batch
-    weights: dict             # read-only copies of W1, b1, W2, b2
+    grad_norms: dict          # {"hidden": ‖(∂W1, ∂b1)‖, ("hidden2": ‖(∂W2, ∂b2)‖,) "output": ‖last (∂W, ∂b)‖}
+    weights: dict             # read-only copies of W1, b1, W2, b2 (, W3, b3)
     sample: SampleView | None
     message: str = ""
 
 
 def sample_view(net: MLP, x: np.ndarray, label: int) -> SampleView:
     trace: ForwardTrace = net.forward(x[None, :])
-    grads_unused, dz2, dz1 = net.backward(trace, np.array([label]))
+    _, dlogits, deltas = net.backward(trace, np.array([label]))
     probs = trace.probs[0]
     loss = -math.log(max(float(probs[label]), 1e-300))
-    return SampleView(_frozen(x), int(label), _frozen(trace.z1[0]), _frozen(trace.h1[0]), _frozen(trace.z2[0]),
-                      _frozen(probs), loss, _frozen(dz2[0]), _frozen(dz1[0]))
+    second = {}
+    if trace.z2 is not None:
+        second = {"z2": _frozen(trace.z2[0]), "h2": _frozen(trace.h2[0]), "dz2": _frozen(deltas[1][0])}
+    return SampleView(_frozen(x), int(label), _frozen(trace.z1[0]), _frozen(trace.h1[0]), _frozen(trace.logits[0]),
+                      _frozen(probs), loss, _frozen(dlogits[0]), _frozen(deltas[0][0]), **second)
 
 
 def layer_norms(grads: dict[str, np.ndarray]) -> dict[str, float]:
-    hidden = math.sqrt(float(np.sum(grads["W1"] ** 2) + np.sum(grads["b1"] ** 2)))
-    output = math.sqrt(float(np.sum(grads["W2"] ** 2) + np.sum(grads["b2"] ** 2)))
-    return {"hidden": hidden, "output": output}
+    """‖(∂W, ∂b)‖ per layer: "hidden" (W1, b1), "hidden2" (W2, b2, with two hidden layers), "output" (the last)."""
+    layers = len(grads) // 2
+    names = ("hidden", "output") if layers == 2 else ("hidden", "hidden2", "output")
+    return {name: math.sqrt(float(np.sum(grads[f"W{k}"] ** 2) + np.sum(grads[f"b{k}"] ** 2)))
+            for k, name in enumerate(names, start=1)}
 
 
 @dataclass
@@ -136,7 +148,7 @@ class Trainer:
         self._order = np.empty(0, dtype=np.int64)
         self._epoch_loss_sum = 0.0
         self.last_loss = math.nan
-        self._last_grad_norms = {"hidden": 0.0, "output": 0.0}
+        self._last_grad_norms = {name: 0.0 for name in layer_norms({k: np.zeros(1) for k in net.names})}
         self._grads_dirty = False
         self.train_accuracy = self.test_accuracy = self.test_loss = math.nan
         self.history = History()
@@ -146,7 +158,7 @@ class Trainer:
         self._best_test = -1.0
         self._epochs_since_best = 0
         self.initial_weights = {k: v.copy() for k, v in net.parameters().items()}
-        self._workspace = kernels.Workspace(net.hidden, self.batch_size)
+        self._workspace = kernels.Workspace(net.hidden, self.batch_size, hidden_layers=net.hidden_layers)
         self.shown = (data.X_test[0], int(data.y_test[0]))
         self.evaluate()
 
@@ -202,7 +214,7 @@ class Trainer:
         pending = getattr(self, "_pending_batch_size", None)
         if pending is not None and pending != self.batch_size:
             self.batch_size = pending
-            self._workspace = kernels.Workspace(self.net.hidden, self.batch_size)
+            self._workspace = kernels.Workspace(self.net.hidden, self.batch_size, hidden_layers=self.net.hidden_layers)
         self._pending_batch_size = None
         self._order = self._rng.permutation(self.n_train).astype(np.int64)
         self.step_in_epoch = 0
@@ -223,11 +235,13 @@ class Trainer:
         net, data = self.net, self.data
         if self.config.backend == "numba":
             ws = self._workspace
-            loss = kernels.batch_gradients(data.X_train, data.y_train, self._order, start, stop,
-                                           net.W1, net.b1, net.W2, net.b2, *ws.buffers())
+            params = tuple(net.parameters().values())
+            gradients = kernels.batch_gradients_deep if ws.deep else kernels.batch_gradients
+            loss = gradients(data.X_train, data.y_train, self._order, start, stop, *params, *ws.buffers())
             grads = ws.grads()
             if self.optimizer.fused:
-                kernels.sgd_apply(self.optimizer.lr, net.W1, net.b1, net.W2, net.b2, *ws.buffers()[1:5])
+                apply = kernels.sgd_apply_deep if ws.deep else kernels.sgd_apply
+                apply(self.optimizer.lr, *params, *ws.gradient_buffers())
             else:
                 self.optimizer.step(net.parameters(), grads)
         else:
@@ -267,8 +281,9 @@ class Trainer:
             return
         self._begin_epoch()
         net, data, ws = self.net, self.data, self._workspace
-        mean_loss = kernels.sgd_epoch(data.X_train, data.y_train, self._order, self.batch_size,
-                                      net.W1, net.b1, net.W2, net.b2, self.optimizer.lr, *ws.buffers())
+        epoch = kernels.sgd_epoch_deep if ws.deep else kernels.sgd_epoch
+        mean_loss = epoch(data.X_train, data.y_train, self._order, self.batch_size, *net.parameters().values(),
+                          self.optimizer.lr, *ws.buffers())
         self.step_count += self.steps_per_epoch
         self.step_in_epoch = self.steps_per_epoch
         self.last_loss = float(mean_loss)
@@ -291,10 +306,16 @@ class Trainer:
         """Exact train and test accuracy (and test loss) of the current weights."""
         net, data = self.net, self.data
         if self.config.backend == "numba":
-            scratch = self._workspace.row
-            self.train_accuracy, _ = kernels.evaluate(data.X_train, data.y_train, net.W1, net.b1, net.W2, net.b2, scratch)
-            self.test_accuracy, self.test_loss = kernels.evaluate(data.X_test, data.y_test, net.W1, net.b1, net.W2,
-                                                                  net.b2, scratch)
+            ws = self._workspace
+            params = tuple(net.parameters().values())
+            if ws.deep:
+                def evaluate(X, y):
+                    return kernels.evaluate_deep(X, y, *params, ws.row, ws.row2)
+            else:
+                def evaluate(X, y):
+                    return kernels.evaluate(X, y, *params, ws.row)
+            self.train_accuracy, _ = evaluate(data.X_train, data.y_train)
+            self.test_accuracy, self.test_loss = evaluate(data.X_test, data.y_test)
             return
         with np.errstate(over="ignore", invalid="ignore"):  # non-finite weights are reported as divergence
             test_probs = net.predict_proba(data.X_test)
@@ -333,7 +354,8 @@ class Trainer:
         return None
 
     def _is_dead(self) -> bool:
-        """Every hidden unit's pre-activation ≤ 0 for every training sample: no gradient reaches W1 or b1 again.
+        """Every unit of a hidden layer silent (pre-activation ≤ 0) for every training sample: no gradient passes
+        that layer again.
         A dead net predicts one class for everything, so the exact check (a forward pass) only runs when the
         training accuracy is exactly the majority class's share."""
         majority = getattr(self, "_majority", None)
@@ -343,7 +365,8 @@ class Trainer:
         if abs(self.train_accuracy - majority) > 1e-12:
             return False
         with np.errstate(over="ignore", invalid="ignore"):
-            return bool(np.all(self.data.X_train @ self.net.W1 + self.net.b1 <= 0.0))
+            trace = self.net.forward(self.data.X_train)
+            return any(bool(np.all(z <= 0.0)) for z, _ in trace.hidden)
 
     def _diverge(self, message: str, dead: bool = False) -> Snapshot:
         """The run cannot go on: its loss or weights ran away (diverged), or its network died (dead). Either way

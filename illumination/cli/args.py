@@ -40,6 +40,18 @@ def count_type(name: str, low: int = 1):
     return lambda text: whole(text, low, name)
 
 
+def hidden_type(text: str) -> tuple[int, int]:
+    """--hidden 16 (one hidden layer of 16) or --hidden 16,16 (two, the original page's network): (size, layers)."""
+    parts = [part.strip() for part in text.split(",")]
+    if len(parts) > 2:
+        raise argparse.ArgumentTypeError(f"--hidden takes one or two layers (16 or 16,16), got {text!r}")
+    sizes = [whole(part, 1, "hidden size") for part in parts]
+    if len(set(sizes)) > 1:
+        raise argparse.ArgumentTypeError(f"both hidden layers have one size, as on the original page (16,16), "
+                                         f"got {text!r}")
+    return sizes[0], len(sizes)
+
+
 def positive_float(name: str, allow_zero: bool = False):
     def convert(text: str) -> float:
         try:
@@ -90,7 +102,8 @@ def add_training_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--batch-size", type=count_type("batch size"), help="samples per update (default 16)")
     parser.add_argument("--epochs", type=count_type("epochs", 0), help="epochs to train (default 200)")
     parser.add_argument("--samples", type=count_type("samples", 10), help="training samples (default 240)")
-    parser.add_argument("--hidden", type=count_type("hidden size"), help="hidden neurons (default 16)")
+    parser.add_argument("--hidden", type=hidden_type, help="hidden neurons per layer: 16 (one hidden layer, the "
+                                                           "default) or 16,16 (two: the original page's 64-16-16-2)")
     parser.add_argument("--optimizer", help="optimizer name (default sgd)")
     parser.add_argument("--scene", help="scene TOML file with settings (flags override it)")
 
@@ -166,6 +179,8 @@ def settings_from(args: argparse.Namespace, exhibit_name: str | None = None):
             continue
         if key not in keys:
             problems.append(f"{flag} does not apply to the {exhibit.name} exhibit")
+        elif dest == "hidden":            # (size, layers)
+            overrides["hidden_size"], overrides["hidden_layers"] = value
         else:
             overrides[key] = value
     if problems:

@@ -18,7 +18,8 @@ def register(commands, benches) -> None:
     train = commands.add_parser("train", help="train headless and report")
     add_training_flags(train)
     train.add_argument("--json", action="store_true", help="print one JSON object on stdout")
-    train.add_argument("--save-weights", metavar="FILE.npz", help="write the trained parameters (W1, b1, W2, b2)")
+    train.add_argument("--save-weights", metavar="FILE.npz", help="write the trained parameters (W1, b1, W2, b2; "
+                                                                        "and W3, b3 with --hidden 16,16)")
     train.add_argument("--overwrite", action="store_true", help="replace an existing --save-weights file")
     train.add_argument("--backend", choices=("numba", "numpy"), default="numba")
     train.set_defaults(handler=train_command)
@@ -56,7 +57,7 @@ def check_weights_target(path: str, overwrite: bool) -> Path:
 
 
 def _write_npz(net, target: Path) -> None:
-    """W1, b1, W2, b2 as plain arrays (loads with allow_pickle=False), written under a short temp name and renamed."""
+    """W1, b1, W2, b2 (, W3, b3) as plain arrays (loads with allow_pickle=False), written under a short temp name and renamed."""
     temporary = target.with_name(f".{target.stem[:40]}.partial-{os.getpid()}.npz")
     try:
         np.savez(temporary, **net.parameters())
@@ -116,6 +117,8 @@ def train_command(args) -> int:
         "seconds": round(seconds, 6),
         "epochs_per_second": round(trainer.epoch / seconds, 3) if seconds > 0 else None,
         "parameters": net.n_parameters,
+        "hidden_layers": net.hidden_layers,
+        "architecture": "-".join(str(n) for n in (64, *[net.hidden] * net.hidden_layers, 2)),
     }
     failed = trainer.diverged or trainer.dead
     if target is not None and not failed:

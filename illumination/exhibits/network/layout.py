@@ -33,7 +33,7 @@ class NetworkLayout:
     scale: float                 # pixels per design unit
     origin: tuple[float, float]  # pixel position of the stage's top-left corner
     inputs: np.ndarray           # (64, 2) pixel centres of the input bulbs (row-major 8x8)
-    hiddens: np.ndarray          # (H, 2)
+    hiddens: np.ndarray          # (H, 2) the (first) hidden layer
     outputs: np.ndarray          # (2, 2)
     input_radius: float
     hidden_radius: float
@@ -52,6 +52,7 @@ class NetworkLayout:
     phase_y: float = 30.0        # design y of the header's phase title
     labels_y: float = 840.0      # design y (bottom) of the layer labels
     caption_y: float = 880.0     # design y (bottom) of the footer
+    hiddens2: np.ndarray | None = None   # (H, 2) the second hidden layer's column (None: one hidden layer)
 
     @property
     def gallery(self) -> bool:
@@ -73,7 +74,14 @@ class NetworkLayout:
         return pygame.Rect(int(round(left)), int(round(top)), int(round(w * self.scale)), int(round(h * self.scale)))
 
 
-def network_layout(size: tuple[int, int], hidden: int, composition: str = "explain") -> NetworkLayout:
+# With a second hidden layer the columns move apart: design x of (the input grid's centre, hidden 1, hidden 2,
+# the outputs) per composition (landscape, portrait).
+TWO_LAYER_COLUMNS = {("explain", False): (570.0, 775.0, 965.0, 1120.0), ("gallery", False): (330.0, 700.0, 960.0, 1210.0),
+                     ("explain", True): (180.0, 420.0, 590.0, 750.0), ("gallery", True): (210.0, 480.0, 640.0, 790.0)}
+
+
+def network_layout(size: tuple[int, int], hidden: int, composition: str = "explain",
+                   hidden_layers: int = 1) -> NetworkLayout:
     width, height = size
     portrait = width < height
     design_w, design_h = (DESIGN_H, DESIGN_W) if portrait else (DESIGN_W, DESIGN_H)
@@ -111,11 +119,15 @@ def network_layout(size: tuple[int, int], hidden: int, composition: str = "expla
         hidden_x, top, bottom, r_hidden_max = 930.0, 130.0, 800.0, 11.0
         out_x, out_dy, r_out = 1100.0, 80.0, 19.0
         net_box = (480, 110, 670, 730)
+    hidden2_x = None
+    if hidden_layers == 2:
+        cx, hidden_x, hidden2_x, out_x = TWO_LAYER_COLUMNS[("gallery" if gallery else "explain", portrait)]
     rows, cols = np.divmod(np.arange(64), 8)
     inputs = np.array([px(cx + (c - 3.5) * pitch_in, cy + (r - 3.5) * pitch_in) for r, c in zip(rows, cols)])
     pitch_h = (bottom - top) / max(hidden - 1, 1)
     ys = [top + k * pitch_h for k in range(hidden)] if hidden > 1 else [cy]
     hiddens = np.array([px(hidden_x, y) for y in ys])
+    hiddens2 = None if hidden2_x is None else np.array([px(hidden2_x, y) for y in ys])
     outputs = np.array([px(out_x, cy - out_dy), px(out_x, cy + out_dy)])
     hidden_radius = min(r_hidden_max, pitch_h * (0.36 if gallery else 0.3))
     if portrait and gallery:   # the test samples as two quiet rows under the network
@@ -140,5 +152,5 @@ def network_layout(size: tuple[int, int], hidden: int, composition: str = "expla
         math_rect=pygame.Rect(0, 0, 0, 0) if gallery else box(*math_box),
         metrics_rect=pygame.Rect(0, 0, 0, 0) if gallery else box(*metrics_box),
         network_rect=box(*net_box),
-        portrait=portrait, design=(design_w, design_h), **extra,
+        portrait=portrait, design=(design_w, design_h), hiddens2=hiddens2, **extra,
     )

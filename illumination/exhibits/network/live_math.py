@@ -1,7 +1,9 @@
 """Live math: the forward and backward pass written out with the real numbers of the shown sample.
 
 Pure functions of a snapshot (no pygame), so tests can check every number against the network's own.
-Numbers are shown to 4 significant digits.
+Numbers are shown to 4 significant digits. With a second hidden layer, step 3 goes through it (forward) and
+step 2 chains back through it (backward). Which step is shown is paced by the scene (MATH_HOLD_SECONDS), so a
+step stays up long enough to be read while its numbers follow the sample on screen.
 """
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from data.shapes import CLASS_NAMES
 
 FORWARD_STEPS = 5
 BACKWARD_STEPS = 5
+MATH_HOLD_SECONDS = 1.6    # a step stays up at least this long (the original page held its text a whole phase)
 
 
 def fmt(value: float) -> str:
@@ -31,6 +34,12 @@ class MathStep:
 def focus_neuron(snapshot) -> int:
     """The hidden neuron the math follows: the one firing hardest for this sample (lowest index on ties)."""
     return int(np.argmax(snapshot.sample.h1))
+
+
+def output_weights(snapshot) -> tuple[str, np.ndarray]:
+    """("W2", W2) with one hidden layer, ("W3", W3) with two: the weights into the outputs."""
+    name = "W2" if snapshot.sample.z2 is None else "W3"
+    return name, snapshot.weights[name]
 
 
 def forward_steps(snapshot, drawing: bool = False) -> list[MathStep]:
@@ -58,16 +67,41 @@ def forward_steps(snapshot, drawing: bool = False) -> list[MathStep]:
             f"h1[{j}] = max(0, z1[{j}]) = max(0, {fmt(v.z1[j])})",
             f"= {fmt(v.h1[j])}",
             f"{active} of {len(v.h1)} hidden neurons fire"), {"j": j, "h1": v.h1[j], "active": active}),
-        MathStep("3 · output", (
-            "z2 = h1·W2 + b2",
-            f"z2[circle] = {fmt(v.z2[0])}",
-            f"z2[square] = {fmt(v.z2[1])}"), {"z2_0": v.z2[0], "z2_1": v.z2[1]}),
+        _output_step(v, w),
         MathStep("4 · softmax", (
-            "p = exp(z2) / Σ exp(z2)",
+            "p = exp(z) / Σ exp(z)",
             f"p[circle] = {fmt(v.probs[0])}",
             f"p[square] = {fmt(v.probs[1])}"), {"p0": v.probs[0], "p1": v.probs[1]}),
         last,
     ]
+
+
+def _output_step(v, w) -> MathStep:
+    values = {"z_0": v.logits[0], "z_1": v.logits[1]}
+    if v.z2 is None:
+        return MathStep("3 · output", (
+            "z = h1·W2 + b2",
+            f"z[circle] = {fmt(v.logits[0])}",
+            f"z[square] = {fmt(v.logits[1])}"), values)
+    m = int(np.argmax(v.h2))
+    return MathStep("3 · hidden 2 → output", (
+        f"h2[{m}] = max(0, h1·W2[:,{m}] + b2[{m}]) = {fmt(v.h2[m])}",
+        f"{int(np.sum(v.h2 > 0))} of {len(v.h2)} fire; z = h2·W3 + b3",
+        f"z = [{fmt(v.logits[0])}, {fmt(v.logits[1])}]"), {**values, "m": m, "h2": v.h2[m]})
+
+
+def _chain_step(v, w, j: int) -> MathStep:
+    if v.z2 is None:
+        W = w["W2"]
+        return MathStep("2 · chain rule", (
+            f"∂L/∂z1[{j}] = Σ ∂L/∂z·W2[{j},:] · ReLU'(z1[{j}])",
+            f"= ({fmt(v.dlogits[0])}·{fmt(W[j, 0])} + {fmt(v.dlogits[1])}·{fmt(W[j, 1])}) · {int(v.z1[j] > 0)}",
+            f"= {fmt(v.dz1[j])}"), {"j": j, "dz1": v.dz1[j]})
+    m = int(np.argmax(np.abs(v.dz2)))
+    return MathStep("2 · chain rule, twice", (
+        f"∂L/∂z2[{m}] = Σ ∂L/∂z·W3[{m},:] · ReLU'(z2[{m}]) = {fmt(v.dz2[m])}",
+        f"∂L/∂z1[{j}] = Σ ∂L/∂z2·W2[{j},:] · ReLU'(z1[{j}])",
+        f"= {fmt(v.dz1[j])}"), {"j": j, "dz1": v.dz1[j], "m": m, "dz2": v.dz2[m]})
 
 
 def backward_steps(snapshot, batch_size: int, lr: float) -> list[MathStep]:
@@ -80,14 +114,11 @@ def backward_steps(snapshot, batch_size: int, lr: float) -> list[MathStep]:
     norms = snapshot.grad_norms
     return [
         MathStep("1 · output error", (
-            "∂L/∂z2 = ŷ − y",
-            f"= [{fmt(v.dz2[0])}, {fmt(v.dz2[1])}]",
+            "∂L/∂z = ŷ − y",
+            f"= [{fmt(v.dlogits[0])}, {fmt(v.dlogits[1])}]",
             f"(ŷ = [{fmt(v.probs[0])}, {fmt(v.probs[1])}], y = {CLASS_NAMES[v.label]})"),
-            {"dz2_0": v.dz2[0], "dz2_1": v.dz2[1]}),
-        MathStep("2 · chain rule", (
-            f"∂L/∂z1[{j}] = Σ ∂L/∂z2·W2[{j},:] · ReLU'(z1[{j}])",
-            f"= ({fmt(v.dz2[0])}·{fmt(w['W2'][j, 0])} + {fmt(v.dz2[1])}·{fmt(w['W2'][j, 1])}) · {int(v.z1[j] > 0)}",
-            f"= {fmt(v.dz1[j])}"), {"j": j, "dz1": v.dz1[j]}),
+            {"dz_0": v.dlogits[0], "dz_1": v.dlogits[1]}),
+        _chain_step(v, w, j),
         MathStep("3 · weight gradient", (
             f"∂L/∂W1[{i},{j}] = x[{i}] · ∂L/∂z1[{j}]",
             f"= {fmt(v.x[i])} · {fmt(v.dz1[j])}",
@@ -103,6 +134,7 @@ def backward_steps(snapshot, batch_size: int, lr: float) -> list[MathStep]:
     ]
 
 
-def current_step(snapshot, phase: str, progress: float, batch_size: int, lr: float, drawing: bool = False) -> MathStep:
+def current_step(snapshot, phase: str, index: int, batch_size: int, lr: float, drawing: bool = False) -> MathStep:
+    """Step `index` (the scene paces it) of the phase's steps, with this snapshot's numbers."""
     steps = forward_steps(snapshot, drawing) if phase == "forward" else backward_steps(snapshot, batch_size, lr)
-    return steps[min(int(progress * len(steps)), len(steps) - 1)]
+    return steps[index % len(steps)]

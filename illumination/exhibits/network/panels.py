@@ -261,7 +261,9 @@ def draw_metrics(view, surface) -> None:
     heading = text.blit(surface, "GRADIENT NORM", (m.x, bars_y), L.type(LABEL), p.text.secondary, bold=True)
     norms = scene.snapshot.grad_norms
     first = heading.bottom + row / 2
-    for n, (name, label) in enumerate((("hidden", "W1, b1"), ("output", "W2, b2"))):
+    rows = ((("hidden", "W1, b1"), ("output", "W2, b2")) if "hidden2" not in norms
+            else (("hidden", "W1, b1"), ("hidden2", "W2, b2"), ("output", "W3, b3")))
+    for n, (name, label) in enumerate(rows):
         y = first + row * n - L.u(5)
         value = norms.get(name, 0.0)
         fraction = min(max((math.log10(value) + 4.0) / 5.0, 0.0), 1.0) if value > 0 else 0.0  # 1e-4 … 10
@@ -269,7 +271,7 @@ def draw_metrics(view, surface) -> None:
         text.blit(surface, label, (m.x, y + L.u(5)), L.type(LABEL), p.text.secondary, anchor="midleft")
         text.blit(surface, fmt(value), (m.right, y + L.u(5)), L.type(LABEL), p.text.primary, anchor="midright")
 
-    out_y = first + row * 1.5 + L.u(8)
+    out_y = first + row * (len(rows) - 0.5) + L.u(8)
     sample = scene.snapshot.sample
     verdict = int(np.argmax(sample.probs))
     drawing = scene.drawing is not None
@@ -298,9 +300,10 @@ def draw_math(view, surface) -> None:
     r = L.math_rect
     pygame.draw.rect(surface, p.chart.panel, r, border_radius=int(L.u(6)))
     pygame.draw.rect(surface, p.chart.panel_border, r, 1, border_radius=int(L.u(6)))
-    forward = scene.phase == "forward"
+    forward = scene.math_phase == "forward"
     drawing = scene.drawing is not None
-    step = current_step(scene.snapshot, scene.phase, scene.progress, scene.trainer.batch_size, scene.trainer.lr, drawing)
+    step = current_step(scene.snapshot, scene.math_phase, scene.math_index, scene.trainer.batch_size,
+                        scene.trainer.lr, drawing)
     colour = p.neuron.glow if forward else p.neuron.halo
     inner = r.width - L.u(28)
     x = r.x + L.u(14)
@@ -352,8 +355,12 @@ def draw_caption(view, surface) -> None:
             text.blit(surface, dot, (x, bottom), size, p.text.secondary, anchor="bottomleft")
             x += gap
     y = L.px(0, L.labels_y)[1]
-    labels = ((L.inputs[:, 0].mean(), "input · 8×8"), (L.hiddens[0, 0], f"hidden · {t.net.hidden} ReLU"),
-              (L.outputs[0, 0], "output"))
+    if L.hiddens2 is None:
+        labels = ((L.inputs[:, 0].mean(), "input · 8×8"), (L.hiddens[0, 0], f"hidden · {t.net.hidden} ReLU"),
+                  (L.outputs[0, 0], "output"))
+    else:
+        labels = ((L.inputs[:, 0].mean(), "input · 8×8"), (L.hiddens[0, 0], f"hidden 1 · {t.net.hidden}"),
+                  (L.hiddens2[0, 0], f"hidden 2 · {t.net.hidden}"), (L.outputs[0, 0], "output"))
     for x, label in labels:
         text.blit(surface, label, (x, y), L.type(LABEL), p.text.secondary, anchor="midbottom")
     for k, (x, y) in enumerate(L.outputs.tolist()):

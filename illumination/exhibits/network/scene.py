@@ -14,6 +14,7 @@ from data.seeding import rng_for
 from illumination.core.draw.colour import smoothstep
 from illumination.core.draw.particles import ParticlePool
 from illumination.core.scene import Scene
+from illumination.exhibits.network.live_math import MATH_HOLD_SECONDS
 from illumination.exhibits.network.trainer import make_trainer
 
 GRID_SAMPLES = 20
@@ -49,6 +50,10 @@ class NetworkScene(Scene):
         self.shown_index = 0
         self.diverged_for = None     # seconds since a divergence, or None
         self.message = ""
+        # Live math: which step is up (of which phase's steps), paced to be read; its numbers are the shown sample's.
+        self.math_phase, self.math_index = "forward", 0
+        self._math_next = {"forward": 1, "backward": 0}
+        self._math_held = 0.0
         self.trainer.subscribe("diverged", self._on_diverged)
         self._show(0)
         self.grid_probs = self.trainer.net.predict_proba(self.data.X_test[:GRID_SAMPLES])
@@ -56,8 +61,8 @@ class NetworkScene(Scene):
     def apply_settings(self, settings) -> None:
         """Live changes (learning rate, batch size, visuals); a new seed, data size or net size restarts the run."""
         old, self.settings = self.settings, settings
-        if (old.seed, old.samples, old.hidden_size, old.optimizer) != (settings.seed, settings.samples,
-                                                                       settings.hidden_size, settings.optimizer):
+        if (old.seed, old.samples, old.hidden_size, old.hidden_layers, old.optimizer) != (
+                settings.seed, settings.samples, settings.hidden_size, settings.hidden_layers, settings.optimizer):
             self.reset()
             return
         self.trainer.set_lr(settings.learning_rate)
@@ -156,6 +161,7 @@ class NetworkScene(Scene):
             if self.diverged_for is not None:
                 return
             self._advance_phase(dt)
+            self._pace_math(dt)
             if self.settings.show_particles:
                 self._spawn_particles(dt)
         self.particles.advance(0.0 if self.paused else dt)
@@ -207,6 +213,16 @@ class NetworkScene(Scene):
                 else f"The loss ran away at epoch {snapshot.epoch} ({snapshot.message})")
         self.message = f"{what}. Starting again with seed {(self.settings.seed + 1) % 2**32} …"
 
+    def _pace_math(self, dt: float) -> None:
+        """The next step of the phase now running, once the one up has been shown MATH_HOLD_SECONDS."""
+        self._math_held += dt
+        if self._math_held < MATH_HOLD_SECONDS:
+            return
+        self._math_held = 0.0
+        self.math_phase = self.phase
+        self.math_index = self._math_next[self.phase]
+        self._math_next[self.phase] += 1
+
     def _advance_phase(self, dt: float) -> None:
         self.phase_t += dt
         if self.phase_t < self.phase_seconds:
@@ -223,35 +239,41 @@ class NetworkScene(Scene):
             self._show(self.shown_index + (self.drawing is None))
 
     # -- particles and sparkles: all random numbers are drawn here, never in draw ------------------
-    def connection_signals(self) -> tuple[np.ndarray, np.ndarray]:
-        """Per-connection signal magnitude of the shown sample for the current phase: (W1 part (64·H,), W2 part (H·2,)).
+    def connection_signals(self) -> list[np.ndarray]:
+        """Per-connection signal magnitude of the shown sample for the current phase, one array per weight layer
+        (W1 (64·H,), [W2 (H·H,),] then the output layer (H·2,)), each raveled row-major like its matrix.
 
-        Forward: what travels is activation × weight (x_i·W1[i,j], h_j·W2[j,k]).
-        Backward: what travels is the gradient (x_i·∂L/∂z1[j], h_j·∂L/∂z2[k]).
+        Forward: what travels is activation × weight (x_i·W1[i,j], h_j·W·[j,k]).
+        Backward: what travels is the gradient (x_i·∂L/∂z1[j], h_j·∂L/∂z·[k]).
         """
         v, w = self._snapshot.sample, self._snapshot.weights
+        inputs = [v.x, v.h1] if v.z2 is None else [v.x, v.h1, v.h2]
         if self.phase == "forward":
-            first = np.abs(v.x[:, None] * w["W1"]).ravel()
-            second = np.abs(v.h1[:, None] * w["W2"]).ravel()
+            outgoing = [w[f"W{k}"] for k in range(1, len(inputs) + 1)]
         else:
-            first = np.abs(v.x[:, None] * v.dz1[None, :]).ravel()
-            second = np.abs(v.h1[:, None] * v.dz2[None, :]).ravel()
-        return first, second
+            deltas = [v.dz1, v.dlogits] if v.z2 is None else [v.dz1, v.dz2, v.dlogits]
+            outgoing = [d[None, :] for d in deltas]
+        return [np.abs(a[:, None] * out).ravel() for a, out in zip(inputs, outgoing)]
+
+    # When each weight layer's particles are born within a phase (start, stop of its progress) and how many
+    # per second at full flow: forward runs input→output, backward output→input; the windows overlap a little.
+    SPAWN_WINDOWS = {2: {"forward": ((0.0, 0.55, 160.0), (0.45, 0.95, 40.0)),
+                         "backward": ((0.4, 0.95, 160.0), (0.0, 0.5, 40.0))},
+                     3: {"forward": ((0.0, 0.4, 160.0), (0.3, 0.7, 80.0), (0.6, 0.95, 40.0)),
+                         "backward": ((0.6, 0.95, 160.0), (0.3, 0.65, 80.0), (0.0, 0.35, 40.0))}}
 
     def _spawn_particles(self, dt: float) -> None:
         if self.trainer.finished and self.phase == "backward":
             return
-        first, second = self.connection_signals()
+        signals = self.connection_signals()
         p = self.progress
         flow = self.settings.flow_speed / 1.5
         travel = max(self.phase_seconds * 0.45, 0.15)
-        n_first = len(first)
-        # Forward: inputs→hidden early in the phase, hidden→output later. Backward: the reverse order.
-        if self.phase == "forward":
-            windows = ((first, 0, 0.0, 0.55, 160.0), (second, n_first, 0.45, 0.95, 40.0))
-        else:
-            windows = ((second, n_first, 0.0, 0.5, 40.0), (first, 0, 0.4, 0.95, 160.0))
-        for signal, offset, start, stop, rate in windows:
+        offsets = np.cumsum([0] + [len(signal) for signal in signals[:-1]])
+        windows = list(zip(signals, offsets.tolist(), self.SPAWN_WINDOWS[len(signals)][self.phase]))
+        if self.phase == "backward":
+            windows.reverse()        # the output layer's gradient first (the order random numbers are drawn in)
+        for signal, offset, (start, stop, rate) in windows:
             if not start <= p < stop:
                 continue
             total = float(signal.sum())
@@ -305,16 +327,24 @@ class NetworkScene(Scene):
             self.phase, self.phase_t = "forward", 0.0
         self._show(self.shown_index)
 
-    def layer_reveal(self) -> tuple[float, float]:
-        """How far the forward signal has reached the hidden and output layers (1 = fully lit)."""
+    def layer_reveal(self) -> tuple[float, ...]:
+        """How far the forward signal has reached each layer after the inputs: (hidden, [hidden 2,] output),
+        1 = fully lit."""
+        deep = self._snapshot.sample.z2 is not None
         if self.phase == "backward":
-            return 1.0, 1.0
+            return (1.0, 1.0, 1.0) if deep else (1.0, 1.0)
         p = self.progress
+        if deep:
+            return (0.35 + 0.65 * smoothstep(0.2, 0.4, p), 0.35 + 0.65 * smoothstep(0.45, 0.65, p),
+                    0.35 + 0.65 * smoothstep(0.7, 0.9, p))
         return 0.35 + 0.65 * smoothstep(0.25, 0.55, p), 0.35 + 0.65 * smoothstep(0.6, 0.9, p)
 
-    def gradient_reveal(self) -> tuple[float, float]:
-        """How far the backward signal has reached the output and hidden layers."""
+    def gradient_reveal(self) -> tuple[float, ...]:
+        """How far the backward signal has reached each layer, from the outputs back: (output, [hidden 2,] hidden)."""
+        deep = self._snapshot.sample.z2 is not None
         if self.phase != "backward":
-            return 0.0, 0.0
+            return (0.0, 0.0, 0.0) if deep else (0.0, 0.0)
         p = self.progress
+        if deep:
+            return smoothstep(0.0, 0.2, p), smoothstep(0.25, 0.45, p), smoothstep(0.45, 0.65, p)
         return smoothstep(0.0, 0.25, p), smoothstep(0.35, 0.65, p)

@@ -22,7 +22,8 @@ class NetworkSettings(SettingsMixin):
     speed: float = number(0.01, 100.0, default=3.0)         # training epochs per second of (simulated) time
     max_epochs: int = whole(1, 1_000_000, default=200)
     samples: int = whole(10, 5000, default=240)
-    hidden_size: int = whole(1, 256, default=16)
+    hidden_size: int = whole(1, 256, default=16)            # neurons in each hidden layer
+    hidden_layers: int = whole(1, 2, default=1)             # 1: 64-H-2 (the default); 2: 64-H-H-2, the original page's
     confidence_threshold: float = number(0.5, 1.0, default=0.80)
     early_stop: bool = flag(default=False)
     glow: float = number(0.1, 3.0, default=1.5)

@@ -61,22 +61,35 @@ class NetworkView(View):
         scene = self.scene
         self._run, self._settings = scene.run, scene.settings
         self._composition = scene.settings.composition
-        hidden = scene.trainer.net.hidden
-        self.layout = L = network_layout(self.size, hidden, self._composition)
+        net = scene.trainer.net
+        hidden = net.hidden
+        self.layout = L = network_layout(self.size, hidden, self._composition, net.hidden_layers)
         self.palette = self.theme.emission_palette()
         self.text = TextCache()
         self.sprites = SpriteCache()
         p = self.palette
         self.background = make_background(self.size, p.background.top, p.background.bottom, p.background.vignette)
-        i, j = np.divmod(np.arange(64 * hidden), hidden)       # W1[i, j] is connection i*H + j (row-major ravel)
-        k, m = np.divmod(np.arange(hidden * 2), 2)             # W2[k, m]
-        self.starts = np.concatenate([L.inputs[i], L.hiddens[k]])
-        self.ends = np.concatenate([L.hiddens[j], L.outputs[m]])
-        self.first_layer = SynapseLayer(L.inputs[i], L.hiddens[j], _bounds(L.inputs, L.hiddens, L.u(6)),
-                                        reference=0.5, scale=L.scale, pass_frames=12)
-        self.second_layer = SynapseLayer(L.hiddens[k], L.outputs[m], _bounds(L.hiddens, L.outputs, L.u(6)),
-                                         reference=1.0, scale=L.scale, pass_frames=1,    # 32 lines: one frame
-                                         keyed=True)
+        # The columns, input to output, and one synapse layer between each pair; connection n of a layer is
+        # W[a, b] raveled row-major (a = n // fan_out, b = n % fan_out), the order the scene's particles use.
+        columns = [L.inputs, L.hiddens] + ([] if L.hiddens2 is None else [L.hiddens2]) + [L.outputs]
+        starts, ends, self.synapse_layers = [], [], []
+        for n, (source, target) in enumerate(zip(columns[:-1], columns[1:])):
+            a, b = np.divmod(np.arange(len(source) * len(target)), len(target))
+            starts.append(source[a])
+            ends.append(target[b])
+            if n == 0:    # 1,024 lines, pre-composed with the background (stage.py), redrawn over 12 frames
+                layer = SynapseLayer(source[a], target[b], _bounds(source, target, L.u(6)), reference=0.5,
+                                     scale=L.scale, pass_frames=12)
+            elif target is L.outputs:   # 32 lines: one frame
+                layer = SynapseLayer(source[a], target[b], _bounds(source, target, L.u(6)), reference=1.0,
+                                     scale=L.scale, pass_frames=1, keyed=True)
+            else:         # hidden → hidden 2: H·H lines over 4 frames, copied by colour key every frame
+                layer = SynapseLayer(source[a], target[b], _bounds(source, target, L.u(6)), reference=0.6,
+                                     scale=L.scale, pass_frames=4, keyed=True)
+            self.synapse_layers.append(layer)
+        self.starts, self.ends = np.concatenate(starts), np.concatenate(ends)
+        self.first_layer = self.synapse_layers[0]
+        self.second_layer = self.synapse_layers[-1]      # the output layer's synapses
         self.stage = StageCache(self.background, self.first_layer)
         self.grid_tiles = panels.sample_tiles(scene.data.X_test[:20], int(L.grid_tile), p.grid.pixel)
         self._dark = scaled(p.background.bottom, 0.6)
@@ -93,8 +106,8 @@ class NetworkView(View):
 
     def invalidate(self) -> None:
         """Settings or the run changed: rebuild the derived caches on the next draw."""
-        self.first_layer.forget()
-        self.second_layer.forget()
+        for layer in self.synapse_layers:
+            layer.forget()
         self._bulb_sprites.clear()   # the glow setting is part of every bulb's light
         self.stage.ready = False
 
@@ -144,13 +157,18 @@ class NetworkView(View):
         elif self.first_layer.update(w["W1"], s.synapse_opacity, p.synapse.positive, p.synapse.negative):
             self.stage.rebuild_soon()
             self._field_tiles = self._make_field_tiles(w["W1"])
-        progress, forward = scene.progress, scene.phase == "forward"
+        progress = scene.progress
         active = not scene.paused and not scene.trainer.finished
-        first_pulses = active and (progress < 0.55 if forward else progress > 0.4)
-        second_pulses = active and (progress >= 0.45 if forward else progress < 0.5)
-        self.second_layer.update(w["W2"], s.synapse_opacity, p.synapse.positive, p.synapse.negative)
-        self.stage.draw(surface, first_pulses)
-        self.second_layer.draw(surface, second_pulses)
+        later = self.synapse_layers[1:]     # drawn live over the stage: [W2 (hidden → hidden 2),] the output layer
+        windows = scene.SPAWN_WINDOWS[len(self.synapse_layers)][scene.phase]
+        def pulsing(window) -> bool:     # a layer pulses while its particles are born (to the phase's end)
+            start, stop, _ = window
+            return active and start <= progress and (progress < stop or stop >= 0.95)
+
+        self.stage.draw(surface, pulsing(windows[0]))
+        for k, layer in enumerate(later, start=2):
+            layer.update(w[f"W{k}"], s.synapse_opacity, p.synapse.positive, p.synapse.negative)
+            layer.draw(surface, pulsing(windows[k - 1]))
 
     def _make_field_tiles(self, W1) -> list:
         p = self.palette
@@ -185,17 +203,18 @@ class NetworkView(View):
         revealed as the backward pass reaches it (inputs last: ∂L/∂x = W1·∂L/∂z1, a sum over the hidden units and so
         larger: it is scaled by 1/4 before the same log-like map, so only the pixels that matter most ring)."""
         scene, L, v = self.scene, self.layout, snapshot.sample
-        reveal_hidden, reveal_output = scene.layer_reveal()
-        grad_output, grad_hidden = scene.gradient_reveal()
+        reveal = scene.layer_reveal()                   # (hidden, [hidden 2,] output)
+        grad = scene.gradient_reveal()[::-1]            # (hidden, [hidden 2,] output) once reversed
         grad_input = smoothstep(0.65, 0.9, scene.progress) if scene.phase == "backward" else 0.0
         dx = snapshot.weights["W1"] @ np.asarray(v.dz1, dtype=np.float64)          # (64,)
-        return [
-            (L.inputs, L.input_radius, np.asarray(v.x, float), gradient_brightness(dx / 4.0) * grad_input),
-            (L.hiddens, L.hidden_radius, activation_brightness(v.h1) * reveal_hidden,
-             gradient_brightness(v.dz1) * grad_hidden),
-            (L.outputs, L.output_radius, np.asarray(v.probs, float) * reveal_output,
-             gradient_brightness(v.dz2) * grad_output),
-        ]
+        layers = [(L.inputs, L.input_radius, np.asarray(v.x, float), gradient_brightness(dx / 4.0) * grad_input),
+                  (L.hiddens, L.hidden_radius, activation_brightness(v.h1) * reveal[0], gradient_brightness(v.dz1) * grad[0])]
+        if L.hiddens2 is not None:
+            layers.append((L.hiddens2, L.hidden_radius, activation_brightness(v.h2) * reveal[1],
+                           gradient_brightness(v.dz2) * grad[1]))
+        layers.append((L.outputs, L.output_radius, np.asarray(v.probs, float) * reveal[-1],
+                       gradient_brightness(v.dlogits) * grad[-1]))
+        return layers
 
     def _draw_neurons(self, surface, snapshot) -> None:
         """Light first (blooms and halos, added), then the bulbs' bodies, then their white-hot cores (added)."""
@@ -203,14 +222,16 @@ class NetworkView(View):
         layers = self.neuron_layers(snapshot)
         winner = int(np.argmax(snapshot.sample.probs))
         light, cores = [], []
+        last = len(layers) - 1
         for layer, (positions, radius, brightness, halo) in enumerate(layers):
             # Quantised, so a handful of cached sprites per layer cover every state (see _bulb_sprite).
-            levels = OUTPUT_LIGHT_LEVELS if layer == 2 else LIGHT_LEVELS
+            output = layer == last
+            levels = OUTPUT_LIGHT_LEVELS if output else LIGHT_LEVELS
             glow_levels = np.round(brightness * levels).astype(int).tolist()
             halo_levels = np.round(halo * levels).astype(int).tolist()
             for n, ((x, y), b, h) in enumerate(zip(positions.tolist(), glow_levels, halo_levels)):
                 if b > 0:
-                    sprite = self._bulb_sprite("glow", layer, radius, b / levels, layer == 2 and n == winner)
+                    sprite = self._bulb_sprite("glow", layer, radius, b / levels, output and n == winner, output)
                     half = sprite.get_width() // 2
                     light.append((sprite, (int(x) - half, int(y) - half)))
                     if b > 0.12 * levels:
@@ -218,7 +239,7 @@ class NetworkView(View):
                         half = sprite.get_width() // 2
                         cores.append((sprite, (int(x) - half, int(y) - half)))
                 if h > HALO_FLOOR * levels and layer > 0:   # inputs (tightly packed) get their ring only
-                    sprite = self._bulb_sprite("halo", layer, radius, h / levels)
+                    sprite = self._bulb_sprite("halo", layer, radius, h / levels, output=output)
                     half = sprite.get_width() // 2
                     light.append((sprite, (int(x) - half, int(y) - half)))
         surface.fblits(light, pygame.BLEND_RGB_ADD)
@@ -256,7 +277,8 @@ class NetworkView(View):
         surface.fblits(cores, pygame.BLEND_RGB_ADD)
         self._draw_sparkles(surface)
 
-    def _bulb_sprite(self, kind: str, layer: int, radius: float, level: float, winner: bool = False):
+    def _bulb_sprite(self, kind: str, layer: int, radius: float, level: float, winner: bool = False,
+                     output: bool = False):
         """One cached sprite of a bulb's light at a quantised level (at most ~250 in all, whatever the run does):
         glow: a coloured bloom whose radius grows with the activation, a tight inner glow and, for the winning
         output, its blaze, summed; core: the white-hot centre; halo: the gradient's light."""
@@ -270,7 +292,7 @@ class NetworkView(View):
         if kind == "core":
             sprite = make(quantise_radius(radius * 1.05), quantise_colour(p.neuron.body, level), 3.0, core=0.9)
         elif kind == "halo":
-            spread = 1.8 if layer == 2 else 3.0      # the big output bulbs' halos stay clear of their words
+            spread = 1.8 if output else 3.0          # the big output bulbs' halos stay clear of their words
             sprite = make(quantise_radius(radius * (1.9 + spread * level) * glow),
                           quantise_colour(p.neuron.halo, min(1.0, 0.15 + level)), falloff, core=0.0)
         else:

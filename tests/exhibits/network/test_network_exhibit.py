@@ -116,33 +116,61 @@ def close4(a, b):
     return abs(a - b) <= 5e-4 * max(abs(b), 1e-12) + 1e-12
 
 
-def test_live_math_numbers_are_the_networks_own():
-    show = make_show()
+@pytest.mark.parametrize("hidden_layers", [1, 2])
+def test_live_math_numbers_are_the_networks_own(hidden_layers):
+    show = make_show(hidden_layers=hidden_layers)
     scene = show.scene
     advance_until(scene, 3)
     snapshot = scene.snapshot
-    net = MLP(*(snapshot.weights[k] for k in ("W1", "b1", "W2", "b2")))
+    net = MLP(*snapshot.weights.values())
+    assert net.hidden_layers == hidden_layers
     trace = net.forward(snapshot.sample.x[None, :])
     fwd = forward_steps(snapshot)
     j = fwd[0].values["j"]
     assert j == int(np.argmax(trace.h1[0]))
     assert close4(numbers(fwd[0].lines[2:])[0], trace.z1[0, j])
     assert close4(numbers(fwd[1].lines[1:2])[0], trace.h1[0, j])
-    z2 = numbers(fwd[2].lines[1:])
-    assert close4(z2[0], trace.z2[0, 0]) and close4(z2[1], trace.z2[0, 1])
+    if hidden_layers == 1:
+        z = numbers(fwd[2].lines[1:])
+    else:
+        m = fwd[2].values["m"]
+        assert m == int(np.argmax(trace.h2[0])) and close4(numbers(fwd[2].lines[:1])[-1], trace.h2[0, m])
+        z = numbers(fwd[2].lines[2:])
+    assert close4(z[0], trace.logits[0, 0]) and close4(z[1], trace.logits[0, 1])
     p = numbers(fwd[3].lines[1:])
     assert close4(p[0], trace.probs[0, 0]) and close4(p[1], trace.probs[0, 1])
     label = snapshot.sample.label
     assert close4(numbers(fwd[4].lines[2:])[0], -np.log(trace.probs[0, label]))
-    grads, dz2, dz1 = net.backward(trace, np.array([label]))
+    grads, dlogits, deltas = net.backward(trace, np.array([label]))
     bwd = backward_steps(snapshot, batch_size=16, lr=0.05)
     d = numbers(bwd[0].lines[1:2])
-    assert close4(d[0], dz2[0, 0]) and close4(d[1], dz2[0, 1])
-    assert close4(numbers(bwd[1].lines[2:])[0], dz1[0, j])
+    assert close4(d[0], dlogits[0, 0]) and close4(d[1], dlogits[0, 1])
+    assert close4(numbers(bwd[1].lines[2:])[0], deltas[0][0, j])
+    if hidden_layers == 2:
+        m = bwd[1].values["m"]
+        assert close4(numbers(bwd[1].lines[:1])[-1], deltas[1][0, m])
     i = bwd[2].values["i"]
     assert close4(numbers(bwd[2].lines[2:])[0], grads["W1"][i, j])
     norms = numbers(bwd[4].lines[1:])
     assert close4(norms[0], snapshot.grad_norms["hidden"]) and close4(norms[1], snapshot.grad_norms["output"])
+
+
+def test_live_math_steps_are_paced_to_be_read():
+    """A step stays up MATH_HOLD_SECONDS (the old panel changed every ~0.18 s), then the running phase's next."""
+    from illumination.exhibits.network.live_math import MATH_HOLD_SECONDS
+    show = make_show()
+    scene, clock = show.scene, FixedClock(60)
+    shown, since, held, phases = (scene.math_phase, scene.math_index), 0.0, [], set()
+    for _ in range(60 * 12):
+        scene.update(clock.tick())
+        since += 1 / 60
+        now = (scene.math_phase, scene.math_index)
+        if now != shown:
+            held.append(since)
+            phases.add(now[0])
+            shown, since = now, 0.0
+    assert len(held) >= 5 and min(held) >= MATH_HOLD_SECONDS - 1e-6
+    assert phases == {"forward", "backward"}      # both passes get their turn
 
 
 def epoch_step_counts(scene, epochs=2):
