@@ -4,9 +4,11 @@ Everything is recomputed from the current weights at the moment it is asked for 
 cached metrics), in plain NumPy, so each number can be checked by hand:
 
     accuracy / loss      the whole training and test sets through net.forward
-    weight norms         ‖(W1, b1)‖ and ‖(W2, b2)‖, Frobenius
+    weight norms         ‖(W, b)‖ per layer (W1, b1 · [W2, b2 ·] the output layer), Frobenius
     gradient norms       the trainer's last minibatch, per layer (same grouping)
-    dead ReLU            hidden units whose z1 = x·W1 + b1 is never > 0 on any training sample
+    dead ReLU            hidden units (of each hidden layer) never > 0 on any training sample
+    tracked weight       the one that moved furthest since init: now, initial, |Δ| (network/proof.py)
+    recent epochs        the last 10 epochs' mean training loss and test accuracy
     confusion matrix     test set, rows = true class, columns = predicted class
     weight change        ‖θ − θ₀‖ (L2) and Σ|θ − θ₀| (L1) since the run's initial weights
 """
@@ -18,7 +20,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from data.shapes import CLASS_NAMES
-from network.mlp import PARAMETER_NAMES, cross_entropy
+from network.mlp import cross_entropy
+from network.proof import TrackedWeight, total_change, tracked_weight
+
+LAYER_NAMES = {1: ("hidden", "output"), 2: ("hidden", "hidden2", "output")}
 
 
 @dataclass(frozen=True)
@@ -34,7 +39,7 @@ class Diagnostics:
     test_loss: float
     train_accuracy: float
     test_accuracy: float
-    weight_norms: dict           # {"hidden": ‖W1, b1‖, "output": ‖W2, b2‖}
+    weight_norms: dict           # {"hidden": ‖W1, b1‖, ("hidden2": ‖W2, b2‖,) "output": ‖last W, b‖}
     grad_norms: dict             # {"hidden": …, "output": …} of the last minibatch
     dead_relu: int
     hidden: int
@@ -42,6 +47,10 @@ class Diagnostics:
     weight_change_l2: float
     weight_change_l1: float
     parameters: int
+    dead_by_layer: tuple = ()    # dead units per hidden layer
+    tracked: TrackedWeight | None = None
+    recent_losses: tuple = ()    # the last 10 epochs' mean training loss, oldest first
+    recent_test_accuracies: tuple = ()
 
 
 def _norm(*arrays: np.ndarray) -> float:
@@ -56,7 +65,9 @@ def diagnose(trainer, seed: int) -> Diagnostics:
     predicted = test.probs.argmax(axis=1)
     confusion = np.zeros((2, 2), dtype=np.int64)
     np.add.at(confusion, (data.y_test, predicted), 1)
-    delta = [net.parameters()[k] - trainer.initial_weights[k] for k in PARAMETER_NAMES]
+    params = net.parameters()
+    delta = [params[k] - trainer.initial_weights[k] for k in net.names]
+    dead = tuple(int(np.sum(~(z > 0.0).any(axis=0))) for z, _ in train.hidden)
     return Diagnostics(
         seed=int(seed),
         epoch=trainer.epoch,
@@ -69,15 +80,23 @@ def diagnose(trainer, seed: int) -> Diagnostics:
         test_loss=cross_entropy(test.probs, data.y_test),
         train_accuracy=float(np.mean(train.probs.argmax(axis=1) == data.y_train)),
         test_accuracy=float(np.mean(predicted == data.y_test)),
-        weight_norms={"hidden": _norm(net.W1, net.b1), "output": _norm(net.W2, net.b2)},
+        weight_norms={name: _norm(W, b) for name, (W, b) in zip(LAYER_NAMES[net.hidden_layers], net.layers())},
         grad_norms=dict(trainer.last_grad_norms),
-        dead_relu=int(np.sum(~(train.z1 > 0.0).any(axis=0))),
+        dead_relu=sum(dead),
         hidden=net.hidden,
         confusion=tuple(tuple(int(v) for v in row) for row in confusion),
         weight_change_l2=_norm(*delta),
-        weight_change_l1=float(sum(np.sum(np.abs(d)) for d in delta)),
+        weight_change_l1=total_change(params, trainer.initial_weights),
         parameters=net.n_parameters,
+        dead_by_layer=dead,
+        tracked=tracked_weight(params, trainer.initial_weights),
+        recent_losses=tuple(float(v) for v in trainer.history.loss[-10:]),
+        recent_test_accuracies=tuple(float(v) for v in trainer.history.test_accuracy[-10:]),
     )
+
+
+_NORM_ROWS = {2: (("hidden", "hidden W1, b1"), ("output", "output W2, b2")),
+              3: (("hidden", "hidden W1, b1"), ("hidden2", "hidden 2 W2, b2"), ("output", "output W3, b3"))}
 
 
 def _g(value: float) -> str:
@@ -97,11 +116,18 @@ def format_diagnostics(d: Diagnostics) -> list[str]:
         f"accuracy   train {d.train_accuracy * 100:.2f}%   test {d.test_accuracy * 100:.2f}%",
         "",
         "norms              weights      gradient (last batch)",
-        f"  hidden W1, b1    {d.weight_norms['hidden']:<12.6g} {d.grad_norms.get('hidden', 0.0):.6g}",
-        f"  output W2, b2    {d.weight_norms['output']:<12.6g} {d.grad_norms.get('output', 0.0):.6g}",
+        *(f"  {label:<16} {d.weight_norms[name]:<12.6g} {d.grad_norms.get(name, 0.0):.6g}"
+          for name, label in _NORM_ROWS[len(d.weight_norms)]),
         "",
-        f"dead ReLU units    {d.dead_relu} of {d.hidden} (never active on the training set)",
+        f"dead ReLU units    {d.dead_relu} of {d.hidden * max(len(d.dead_by_layer), 1)} (never active on the training set)"
+        + (f": hidden 1 {d.dead_by_layer[0]}, hidden 2 {d.dead_by_layer[1]}" if len(d.dead_by_layer) == 2 else ""),
         f"weight change      L2 {d.weight_change_l2:.6g}   sum |Δθ| {d.weight_change_l1:.6g}   (since init)",
+        *([f"tracked weight     {d.tracked.label}: now {d.tracked.now:.8f}  initial {d.tracked.initial:.8f}  "
+           f"|Δ| {d.tracked.change:.8f}"] if d.tracked else []),
+        "",
+        "last epochs        " + (" ".join(f"{v:.4f}" for v in d.recent_losses) or "—") + "   (mean loss)",
+        "                   " + (" ".join(f"{v * 100:.1f}%" for v in d.recent_test_accuracies) or "—")
+        + "   (test accuracy)",
         "",
         "confusion (test set; rows = true, columns = predicted)",
         f"  {'':<{width}}  {CLASS_NAMES[0]:>{width}}  {CLASS_NAMES[1]:>{width}}",

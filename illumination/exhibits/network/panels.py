@@ -15,6 +15,7 @@ from data.shapes import CLASS_NAMES
 from illumination.core.draw.colour import scaled as _scaled
 from illumination.exhibits.network.layout import BODY, LABEL, SUBTITLE, TITLE
 from illumination.exhibits.network.live_math import current_step, fmt
+from network.proof import total_change, tracked_weight
 
 
 def sample_tiles(X: np.ndarray, tile: int, pixel_colour) -> list[pygame.Surface]:
@@ -84,7 +85,8 @@ def draw_header(view, surface) -> None:
     # The subtitle, where it fits above the test samples' title (a small stage's type floor may leave no room).
     room = L.grid_origin[1] - L.u(12) - text.size("T", L.type(LABEL), bold=True)[1] - L.u(4)
     if rect.bottom + L.u(4) + text.size("6", L.type(LABEL))[1] <= room:
-        text.blit(surface, f"64·{scene.trainer.net.hidden}·2 · circles vs squares, live",
+        net = scene.trainer.net
+        text.blit(surface, f"64·{'·'.join([str(net.hidden)] * net.hidden_layers)}·2 · circles vs squares, live",
                   (left, rect.bottom + L.u(4)), L.type(LABEL), p.text.secondary)
     title, subtitle, key = phase_words(scene)
     colour = phase_colour(view, key)
@@ -285,6 +287,25 @@ def draw_metrics(view, surface) -> None:
         text.blit(surface, CLASS_NAMES[k], (m.x, y + L.u(5)), L.type(LABEL), p.text.secondary, anchor="midleft")
         text.blit(surface, fmt(sample.probs[k]), (m.right, y + L.u(5)), L.type(LABEL), p.text.primary,
                   anchor="midright")
+    draw_proof(view, surface, first + row * 1.5 + L.u(8), row)
+
+
+def draw_proof(view, surface, top: float, row: float) -> None:
+    """The original page's "Training Proof": the weight that moved furthest since init (now, initial, |Δ|) and
+    the total Σ|θ − θ₀|, from the weights on screen. Left out when the column has no room for it."""
+    scene, L, p, text, m = view.scene, view.layout, view.palette, view.text, view.layout.metrics_rect
+    if top + row * 2.6 > m.bottom:
+        return
+    weights, initial = scene.snapshot.weights, scene.trainer.initial_weights
+    tracked = tracked_weight(weights, initial)
+    heading = text.blit(surface, "PROOF · the weights move", (m.x, top), L.type(LABEL), p.text.secondary, bold=True)
+    y = heading.bottom + row / 2
+    text.blit(surface, f"{tracked.label}  {fmt(tracked.now)}", (m.x, y), L.type(LABEL), p.text.primary,
+              anchor="midleft")
+    text.blit(surface, f"was {fmt(tracked.initial)}", (m.right, y), L.type(LABEL), p.text.secondary,
+              anchor="midright")
+    text.blit(surface, f"|Δ| {fmt(tracked.change)}   ·   Σ|Δθ| {fmt(total_change(weights, initial))}",
+              (m.x, y + row), L.type(LABEL), p.chart.gradient, anchor="midleft")
 
 
 def _bar(view, surface, rect, fraction, colour) -> None:

@@ -61,10 +61,11 @@ STAGES = [(1280, 720), (1920, 1080), (3840, 2160), (1080, 1920)] + [(w - 340, h)
 
 
 @pytest.mark.parametrize("composition", COMPOSITIONS)
-@pytest.mark.parametrize("size", STAGES)
-def test_text_is_legible_and_never_overlaps(composition, size):
+@pytest.mark.parametrize("size, hidden_layers", [(size, 1) for size in STAGES] +
+                         [(size, 2) for size in ((1280, 720), (1920, 1080), (1080, 1920), (460, 1000))])
+def test_text_is_legible_and_never_overlaps(composition, size, hidden_layers):
     """No text under the floor (its capitals-to-descenders ink at least 12 px), and no two texts' ink touching."""
-    show = make_show(size=size, composition=composition, max_epochs=6, speed=1.0)
+    show = make_show(size=size, composition=composition, max_epochs=6, speed=1.0, hidden_layers=hidden_layers)
     cache = show.view.text
     for moment in moments(show):
         cache.record = []
@@ -98,6 +99,51 @@ def test_one_weight_changes_its_synapse_in_both_compositions(composition):
     points = (start + (end - start) * np.linspace(0.3, 0.7, 9)[:, None]).astype(int)   # (9, 2) along the line
     hits = sum(changed[x - 1:x + 2, y - 1:y + 2].any() for x, y in points)
     assert hits >= 7
+
+
+@pytest.mark.parametrize("composition", COMPOSITIONS)
+def test_one_hidden_to_hidden_weight_changes_its_synapse(composition):
+    """64-16-16-2: W2[j, k] is the line from hidden 1's unit j to hidden 2's unit k."""
+    show = make_show(composition=composition, hidden_layers=2)
+    scene = show.scene
+    advance_until(scene, 2)
+    scene.paused = True
+    scene.apply_settings(scene.settings.replace(show_particles=False))
+    for _ in range(40):
+        before = pixels(show)
+    j, k = 2, 12
+    scene.trainer.net.W2[j, k] = 3.0
+    scene._take(scene.trainer.snapshot())
+    for _ in range(40):
+        after = pixels(show)
+    changed = np.abs(after - before).sum(axis=2) > 0
+    start, end = show.view.layout.hiddens[j], show.view.layout.hiddens2[k]
+    points = (start + (end - start) * np.linspace(0.35, 0.65, 9)[:, None]).astype(int)
+    assert sum(changed[x - 1:x + 2, y - 1:y + 2].any() for x, y in points) >= 7
+
+
+@pytest.mark.parametrize("composition", COMPOSITIONS)
+def test_a_silent_hidden_2_unit_is_dark_and_a_firing_one_bright(composition):
+    show = make_show(size=(960, 540), composition=composition, hidden_layers=2)
+    scene = show.scene
+    scene.paused = True
+    scene.apply_settings(scene.settings.replace(show_particles=False))
+    net = scene.trainer.net
+    net.b2[4] = -100.0                   # hidden 2's unit 4: silent for every input
+    net.b2[9] = 6.0                      # unit 9: firing strongly
+    net.W2[:, 9] = 0.0
+    scene._take(scene.trainer.snapshot())
+    scene.phase, scene.phase_t = "backward", 0.0
+    h2 = scene.snapshot.sample.h2
+    assert h2[4] == 0 and h2[9] >= 6.0
+    image = pixels(show)
+    column = show.view.layout.hiddens2
+
+    def centre(k):
+        x, y = column[k].astype(int)
+        return image[x - 1:x + 2, y - 1:y + 2].mean()
+
+    assert centre(4) < 40 < centre(9)
 
 
 @pytest.mark.parametrize("composition", COMPOSITIONS)
@@ -147,3 +193,16 @@ def test_golden_frame(request, composition):
     difference = np.abs(actual - expected)
     assert difference.mean() < 1.5, f"mean difference {difference.mean():.2f}"
     assert (difference.max(axis=2) > 48).mean() < 0.01
+
+
+def test_the_proof_readout_shows_the_weight_that_moved_furthest():
+    show = make_show(size=(1920, 1080), composition="explain")
+    advance_until(show.scene, 5)
+    from network.proof import tracked_weight
+    tracked = tracked_weight(show.scene.snapshot.weights, show.scene.trainer.initial_weights)
+    show.view.text.record = []
+    pixels(show)
+    texts = [text for text, _, _ in show.view.text.record]
+    assert "PROOF · the weights move" in texts
+    assert any(text.startswith(tracked.label + "  ") for text in texts)
+    assert tracked.change > 0
