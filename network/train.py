@@ -1,5 +1,10 @@
 """The Trainer: honest minibatches, immutable snapshots to subscribers, divergence caught at the door.
 
+Early stop judges a validation split carved from the training data (its last max(10, n/6) samples, 40 of the
+default 240), held out from training while early stop is on, and never the test set. It can be undone and redone:
+turning it off after a stop trains on, turning it on again judges afresh. The split follows the switch from the
+next epoch, like a batch-size change, so an epoch always trains on one set.
+
 Batch size b means ceil(n/b) updates per epoch over a fresh shuffle from the run's "batches" stream.
 Subscribers receive frozen `Snapshot`s after every step ("step"), every epoch ("epoch"), when a
 non-finite loss or weight appears ("diverged") and when training ends ("finished"). With no step
@@ -32,7 +37,7 @@ class TrainConfig:
     optimizer: str = "sgd"
     backend: str = "numba"
     early_stop: bool = False
-    patience: int = 15  # epochs without a test-accuracy gain > 0.001 before an early stop
+    patience: int = 15  # epochs without a validation-loss gain > 0.0001 before an early stop
     # A mean cross-entropy above this is an exploding loss: p(correct) < e^-50 on average. Sane runs never come
     # near it (chance is ln 2 ≈ 0.69), so it only fires once the weights have blown up.
     max_loss: float = 50.0
@@ -155,8 +160,10 @@ class Trainer:
         self.diverged = False
         self.dead = False            # every hidden ReLU silent on every training sample: it can never learn again
         self.stopped_early = False
-        self._best_test = -1.0
+        self._best_validation = math.inf
         self._epochs_since_best = 0
+        self.validation_loss = self.validation_accuracy = math.nan
+        self._training_count = self._count_for(config.early_stop)
         self.initial_weights = {k: v.copy() for k, v in net.parameters().items()}
         self._workspace = kernels.Workspace(net.hidden, self.batch_size, hidden_layers=net.hidden_layers)
         self.shown = (data.X_test[0], int(data.y_test[0]))
@@ -198,8 +205,35 @@ class Trainer:
         return self._last_grad_norms
 
     @property
+    def n_validation(self) -> int:
+        """Samples the early stop's validation split takes from the end of the training set."""
+        return max(10, len(self.data.y_train) // 6)
+
+    def _count_for(self, early_stop: bool) -> int:
+        n = len(self.data.y_train)
+        return n - self.n_validation if early_stop and n - self.n_validation >= 1 else n
+
+    @property
     def n_train(self) -> int:
-        return len(self.data.y_train)
+        """Samples trained on this epoch: all of the training set, or all but the validation split."""
+        return self._training_count
+
+    @property
+    def holding_out(self) -> bool:
+        return self._training_count < len(self.data.y_train)
+
+    def set_early_stop(self, on: bool) -> None:
+        """Switch early stop live. Off: a stopped run trains on (to max epochs). On: judged afresh from now."""
+        if on == self.config.early_stop:
+            return
+        from dataclasses import replace
+        self.config = replace(self.config, early_stop=bool(on))
+        self.stopped_early = False
+        self._best_validation, self._epochs_since_best = math.inf, 0
+
+    def set_max_epochs(self, max_epochs: int) -> None:
+        from dataclasses import replace
+        self.config = replace(self.config, max_epochs=int(max_epochs))
 
     @property
     def steps_per_epoch(self) -> int:
@@ -216,6 +250,7 @@ class Trainer:
             self.batch_size = pending
             self._workspace = kernels.Workspace(self.net.hidden, self.batch_size, hidden_layers=self.net.hidden_layers)
         self._pending_batch_size = None
+        self._training_count = self._count_for(self.config.early_stop)
         self._order = self._rng.permutation(self.n_train).astype(np.int64)
         self.step_in_epoch = 0
         self._epoch_loss_sum = 0.0
@@ -314,14 +349,22 @@ class Trainer:
             else:
                 def evaluate(X, y):
                     return kernels.evaluate(X, y, *params, ws.row)
-            self.train_accuracy, _ = evaluate(data.X_train, data.y_train)
+            n = self.n_train
+            self.train_accuracy, _ = evaluate(data.X_train[:n], data.y_train[:n])
             self.test_accuracy, self.test_loss = evaluate(data.X_test, data.y_test)
+            if self.holding_out:
+                self.validation_accuracy, self.validation_loss = evaluate(data.X_train[n:], data.y_train[n:])
             return
         with np.errstate(over="ignore", invalid="ignore"):  # non-finite weights are reported as divergence
             test_probs = net.predict_proba(data.X_test)
             self.test_accuracy = float(np.mean(test_probs.argmax(axis=1) == data.y_test))
             self.test_loss = cross_entropy(test_probs, data.y_test)
-            self.train_accuracy = net.accuracy(data.X_train, data.y_train)
+            n = self.n_train
+            self.train_accuracy = net.accuracy(data.X_train[:n], data.y_train[:n])
+            if self.holding_out:
+                probs = net.predict_proba(data.X_train[n:])
+                self.validation_accuracy = float(np.mean(probs.argmax(axis=1) == data.y_train[n:]))
+                self.validation_loss = cross_entropy(probs, data.y_train[n:])
 
     def _end_epoch(self, mean_loss: float) -> None:
         self.epoch += 1
@@ -332,16 +375,16 @@ class Trainer:
             self.dead = True
             self._diverge(f"every hidden neuron went silent (a dead network) in epoch {self.epoch}", dead=True)
             return
-        if self.config.early_stop:
-            if self.test_accuracy > self._best_test + 0.001:
-                self._best_test, self._epochs_since_best = self.test_accuracy, 0
+        if self.config.early_stop and self.holding_out:
+            if self.validation_loss < self._best_validation - 1e-4:
+                self._best_validation, self._epochs_since_best = self.validation_loss, 0
             else:
                 self._epochs_since_best += 1
                 self.stopped_early = self._epochs_since_best >= self.config.patience
         if self._subscribers["epoch"]:
             self._emit(self.snapshot("epoch", mean_loss))
         if self.finished and self._subscribers["finished"]:
-            reason = "early stop: test accuracy plateaued" if self.stopped_early else "max epochs reached"
+            reason = "early stop: validation loss stopped improving" if self.stopped_early else "max epochs reached"
             self._emit(self.snapshot("finished", mean_loss, reason))
 
     def _divergence(self, loss: float) -> str | None:
@@ -358,10 +401,8 @@ class Trainer:
         that layer again.
         A dead net predicts one class for everything, so the exact check (a forward pass) only runs when the
         training accuracy is exactly the majority class's share."""
-        majority = getattr(self, "_majority", None)
-        if majority is None:       # the training labels never change: their majority share is computed once
-            share = float(np.mean(self.data.y_train))
-            majority = self._majority = max(share, 1.0 - share)
+        share = float(np.mean(self.data.y_train[:self.n_train]))
+        majority = max(share, 1.0 - share)
         if abs(self.train_accuracy - majority) > 1e-12:
             return False
         with np.errstate(over="ignore", invalid="ignore"):

@@ -167,7 +167,7 @@ def test_momentum_optimizer_trains(data):
     assert trainer.net.loss(data.X_train, data.y_train) < before * 0.5
 
 
-def test_early_stop_when_test_accuracy_plateaus(data):
+def test_early_stop_when_validation_loss_plateaus(data):
     trainer = Trainer(MLP.create(1), data, TrainConfig(max_epochs=500, early_stop=True, patience=5), seed=1)
     trainer.train()
     assert trainer.stopped_early and trainer.epoch < 500

@@ -32,7 +32,7 @@ SLIDERS = TRAINING_SLIDERS + VISUAL_SLIDERS
 SLIDER_BY_KEY = {spec.key: spec for spec in SLIDERS}
 
 TOGGLES = (
-    Toggle("early_stop", "Early stop when test accuracy plateaus", "E"),
+    Toggle("early_stop", "Early stop (on a validation split)", "E"),
     Toggle("show_synapses", "Show synapses", "S", action="toggle_synapses"),
     Toggle("show_particles", "Show particles", "D", action="toggle_particles"),
     Toggle("show_math", "Show live math", "M", action="toggle_math"),

@@ -62,7 +62,7 @@ def phase_words(scene) -> tuple[str, str, str]:
     if scene.diverged_for is not None:
         return "RESTARTING", scene.message, "accent"
     if scene.finished:
-        reason = "stopped early: test accuracy plateaued" if scene.trainer.stopped_early else "training complete"
+        reason = "stopped early: validation loss plateaued" if scene.trainer.stopped_early else "training complete"
         return "TRAINED", f"{reason} · now showing what it learned", "accent"
     if scene.paused:
         return "PAUSED", "space resumes · → steps one minibatch", "accent"

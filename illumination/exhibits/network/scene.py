@@ -67,8 +67,8 @@ class NetworkScene(Scene):
             return
         self.trainer.set_lr(settings.learning_rate)
         self.trainer.set_batch_size(settings.batch_size)
-        self.trainer.config = self.trainer.config.__class__(**{
-            **self.trainer.config.__dict__, "max_epochs": settings.max_epochs, "early_stop": settings.early_stop})
+        self.trainer.set_max_epochs(settings.max_epochs)
+        self.trainer.set_early_stop(settings.early_stop)     # off after a stop: it trains on
         if not settings.show_particles:
             self.particles.clear()
 
@@ -169,8 +169,11 @@ class NetworkScene(Scene):
 
     def step_once(self) -> str | None:
         """One minibatch while paused (the Step action)."""
-        if self.trainer.finished:
-            return "Training has finished: Reset, or raise Max epochs, to go on."
+        t = self.trainer
+        if t.stopped_early:
+            return "Stopped early (validation loss stopped improving): turn Early stop off to train on."
+        if t.finished:
+            return "Training has finished: raise Max epochs to go on, or Reset."
         snapshot = self.trainer.step()
         if snapshot is not None and self.diverged_for is None:
             self._take(snapshot)
