@@ -9,7 +9,7 @@ import os
 import statistics
 import time
 
-from illumination.cli.args import count_type, report, size_type
+from illumination.cli.args import count_type, hidden_type, positive_float, report, size_type
 
 
 def register(commands, benches) -> None:
@@ -21,6 +21,9 @@ def register(commands, benches) -> None:
     render.add_argument("--exhibit", default="network", help="which exhibit to draw (default network)")
     render.add_argument("--composition", choices=("explain", "gallery"), default=None,
                         help="the network's layout (default explain, the window's)")
+    render.add_argument("--speed", type=positive_float("speed"), default=None,
+                        help="network: training epochs per second while it draws (default 3; the slider reaches 300)")
+    render.add_argument("--hidden", type=hidden_type, default=None, help="network: 16 or 16,16 (two hidden layers)")
     render.add_argument("--json", action="store_true")
     render.set_defaults(handler=bench_render_command)
 
@@ -46,9 +49,17 @@ def register(commands, benches) -> None:
     ui.set_defaults(handler=bench_ui_command)
 
 
-def _bench_settings(exhibit, theme: str | None = None, composition: str | None = None):
+def _bench_settings(exhibit, theme: str | None = None, composition: str | None = None, speed: float | None = None,
+                    hidden: tuple | None = None):
     """The exhibit's defaults, running for as long as the bench does (its count setting made huge)."""
+    from illumination.core.settings import SettingsError
     changes = {exhibit.count_setting: 10**6} if exhibit.count_setting else {}
+    if (speed is not None or hidden is not None) and exhibit.name != "network":
+        raise SettingsError(["--speed and --hidden apply to the network exhibit"])
+    if speed is not None:
+        changes["speed"] = speed
+    if hidden is not None:
+        changes["hidden_size"], changes["hidden_layers"] = hidden
     if theme is not None:
         changes["theme"] = theme
     if composition is not None:
@@ -72,7 +83,7 @@ def bench_render_command(args) -> int:
     from illumination.exhibits import get_exhibit
     init_headless()
     exhibit = get_exhibit(args.exhibit)
-    show = make_show(exhibit, _bench_settings(exhibit, args.theme, args.composition), args.size)
+    show = make_show(exhibit, _bench_settings(exhibit, args.theme, args.composition, args.speed, args.hidden), args.size)
     surface = pygame.Surface(args.size)
     run_frames(show, args.warmup, 60, surface=surface)
     timings: dict = {}
@@ -85,6 +96,8 @@ def bench_render_command(args) -> int:
         "size": f"{args.size[0]}x{args.size[1]}",
         "exhibit": exhibit.name,
         "composition": getattr(show.scene.settings, "composition", None),
+        "speed": show.scene.settings.speed,
+        "hidden_layers": getattr(show.scene.settings, "hidden_layers", None),
         "frames": args.frames,
         "warmup_frames": args.warmup,
         "draw_ms_median": round(statistics.median(draw_ms), 3),

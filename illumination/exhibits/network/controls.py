@@ -14,7 +14,7 @@ def _slider(key: str, *args, **kw) -> SliderSpec:
 
 TRAINING_SLIDERS = (
     _slider("learning_rate", "Learning rate", 0.001, 0.5),
-    _slider("speed", "Training speed", 0.1, 10.0, unit="epochs/s"),
+    _slider("speed", "Training speed", 0.1, 300.0, unit="epochs/s"),   # 300: a whole run in under a second
     _slider("batch_size", "Batch size", 4, 32, 4,
             detail=lambda settings, value: f"  ({math.ceil(settings.samples / max(int(value), 1))} updates/epoch)"),
     _slider("max_epochs", "Max epochs", 50, 500, 10),
@@ -27,6 +27,7 @@ VISUAL_SLIDERS = (
     _slider("flow_speed", "Flow speed", 0.1, 3.0, 0.1),
     _slider("synapse_opacity", "Synapse visibility", 0.1, 1.0, 0.05),
 )
+HIDDEN_LAYERS = Choice("hidden_layers", "Hidden layers", (1, 2), ("One · 64-H-2", "Two · 64-H-H-2"))  # restarts
 COMPOSITION = Choice("composition", "Composition", COMPOSITIONS, ("Explain (annotated)", "Gallery (for the wall)"))
 SLIDERS = TRAINING_SLIDERS + VISUAL_SLIDERS
 SLIDER_BY_KEY = {spec.key: spec for spec in SLIDERS}
@@ -50,7 +51,7 @@ def _verdict(scene):
 def network_controls() -> Controls:
     from illumination.exhibits.network.drawpad import DrawPad
     return Controls(
-        pages=(("Training", TRAINING_SLIDERS, ("early_stop",)),
+        pages=(("Training", (*TRAINING_SLIDERS, HIDDEN_LAYERS), ("early_stop",)),
                ("Visuals", (COMPOSITION, *VISUAL_SLIDERS), ("show_synapses", "show_particles", "show_math"))),
         toggles=TOGGLES, make_pad=DrawPad, pad_apply=_show_drawing, pad_verdict=_verdict,
         pad_title="Draw a filled circle or square:",

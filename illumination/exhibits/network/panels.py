@@ -229,7 +229,15 @@ def _chart(view, surface, rect, title, series, low, high, log=False, legend=()):
         finite = np.asarray(values, dtype=np.float64)
         finite = finite[np.isfinite(finite)]
         if len(finite) >= 2:
-            xs = plot.x + plot.width * np.arange(len(finite)) / (total - 1)
+            epochs = np.arange(len(finite), dtype=np.float64)
+            columns = max(2, int(plot.width * (len(finite) - 1) / (total - 1)) + 1)   # pixel columns it spans
+            if len(finite) > 2 * columns:
+                # More epochs than pixels (a fast run): one point per column, the mean of its epochs — all the
+                # line could show, at a fraction of the cost.
+                edges = np.linspace(0, len(finite), columns + 1).astype(np.int64)
+                finite = np.add.reduceat(finite, edges[:-1]) / np.diff(edges)
+                epochs = (edges[:-1] + edges[1:] - 1) / 2.0
+            xs = plot.x + plot.width * epochs / (total - 1)
             points = np.column_stack([xs, to_y(finite)]).tolist()
             pygame.draw.aalines(surface, colour, False, points)
             pygame.draw.lines(surface, colour, False, points, max(1, int(L.u(1.5))))

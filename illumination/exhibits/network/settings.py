@@ -19,7 +19,7 @@ class NetworkSettings(SettingsMixin):
     seed: int = whole(0, 2**32 - 1, default=42)
     learning_rate: float = number(1e-9, 1e9, default=0.05)  # huge values on purpose: divergence is part of the show
     batch_size: int = whole(1, 1000, default=16)
-    speed: float = number(0.01, 100.0, default=3.0)         # training epochs per second of (simulated) time
+    speed: float = number(0.01, 300.0, default=3.0)         # training epochs per second of (simulated) time
     max_epochs: int = whole(1, 1_000_000, default=200)
     samples: int = whole(10, 5000, default=240)
     hidden_size: int = whole(1, 256, default=16)            # neurons in each hidden layer

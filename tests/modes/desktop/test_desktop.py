@@ -299,9 +299,9 @@ def test_keyboard_nudges_the_chosen_slider_and_clamps_at_its_ends():
     press(desk, pygame.K_MINUS, "-")
     assert desk.scene.settings.learning_rate == 0.045
     press(desk, pygame.K_DOWN)             # next slider: training speed
-    for _ in range(60):
+    for _ in range(120):
         press(desk, pygame.K_PLUS, "+")
-    assert desk.scene.settings.speed == 10.0
+    assert desk.scene.settings.speed == 300.0           # the top of the slider, as on the original page
     frame(desk)
     assert desk.panel.sliders["speed"][2].text.startswith("» ")
 
@@ -428,7 +428,7 @@ def test_drawn_shape_flows_forward_through_the_live_network():
     def check_trace(image):
         sample, trace = scene.snapshot.sample, scene.trainer.net.forward(image)
         assert np.array_equal(sample.x, image)
-        for name in ("z1", "h1", "z2", "probs"):
+        for name in ("z1", "h1", "logits", "probs"):
             assert np.array_equal(getattr(sample, name), getattr(trace, name)[0]), name
         return trace
 
@@ -487,7 +487,7 @@ def test_lines_have_no_gaps():
 def test_save_then_load_scene_round_trips_every_key(tmp_path):
     other_theme = next(name for name in list_themes() if name != "midnight")
     chosen = Settings(seed=7, learning_rate=0.02, batch_size=8, speed=2.5, max_epochs=120, samples=300,
-                      hidden_size=12, confidence_threshold=0.9, early_stop=True, glow=2.0, flow_speed=0.7,
+                      hidden_size=12, hidden_layers=2, confidence_threshold=0.9, early_stop=True, glow=2.0, flow_speed=0.7,
                       synapse_opacity=0.65, show_synapses=False, show_particles=False, show_math=False,
                       theme=other_theme, optimizer="momentum", composition="gallery")
     defaults = dataclasses.asdict(Settings())
@@ -504,8 +504,9 @@ def test_save_then_load_scene_round_trips_every_key(tmp_path):
     assert desk.scene.settings == Settings()
     click(desk, button(desk, "load_scene"))   # … and the scene restores exactly
     assert desk.scene.settings == chosen
-    assert desk.scene.trainer.net.hidden == 12 and desk.scene.trainer.n_train == 300
-    assert np.array_equal(desk.scene.trainer.net.W1, MLP.create(7, 12).W1)
+    assert desk.scene.trainer.net.hidden == 12 and desk.scene.trainer.net.hidden_layers == 2
+    assert desk.scene.trainer.n_train == 250          # 300 minus early stop's validation split of 50
+    assert np.array_equal(desk.scene.trainer.net.W3, MLP.create(7, 12, 2).W3)
     frame(desk)
     assert desk.panel.seed_label.text == "Seed 7"
     tab(desk, desk.panel.page_of("theme"))
@@ -612,7 +613,8 @@ def test_recordings_play_for_as_long_as_they_were_recorded(tmp_path, window_fps)
 
 
 # -- the slider mapping ----------------------------------------------------------------------------
-ISSUE_RANGES = {"learning_rate": (0.001, 0.5, 0.05), "speed": (0.1, 10, 3), "batch_size": (4, 32, 16),
+ISSUE_RANGES = {"learning_rate": (0.001, 0.5, 0.05), "speed": (0.1, 300, 3),   # 300: issue 15 (the page's top)
+                "batch_size": (4, 32, 16),
                 "max_epochs": (50, 500, 200), "samples": (50, 1000, 240), "hidden_size": (8, 32, 16),
                 "confidence_threshold": (0.5, 1.0, 0.80), "glow": (0.1, 3, 1.5), "flow_speed": (0.1, 3, 1.5),
                 "synapse_opacity": (0.1, 1, 0.4)}
