@@ -105,6 +105,9 @@ def add_training_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--hidden", type=hidden_type, help="hidden neurons per layer: 16 (one hidden layer, the "
                                                            "default) or 16,16 (two: the original page's 64-16-16-2)")
     parser.add_argument("--optimizer", help="optimizer name (default sgd)")
+    parser.add_argument("--early-stop", action="store_const", const=True, default=None,
+                        help="stop when the loss on a validation split (the last sixth of the training samples, "
+                             "held out) stops improving")
     parser.add_argument("--scene", help="scene TOML file with settings (flags override it)")
 
 
@@ -139,7 +142,7 @@ FLAG_KEYS = {"seed": ("seed", "--seed"), "lr": ("learning_rate", "--lr"), "batch
              "noise": ("noise", "--noise"), "noise_mode": ("noise_mode", "--noise-mode"),
              "momentum": ("momentum", "--momentum"), "schedule": ("schedule", "--schedule"),
              "view": ("view", "--view"), "steps": ("max_steps", "--steps"),
-             "composition": ("composition", "--composition")}
+             "composition": ("composition", "--composition"), "early_stop": ("early_stop", "--early-stop")}
 
 
 NON_FINITE = ("-inf", "-infinity", "-nan")
@@ -202,6 +205,25 @@ def settings_from(args: argparse.Namespace, exhibit_name: str | None = None):
         if from_file and scene_path:
             raise SettingsError([*from_flags, *(f"{scene_path}: {p}" for p in from_file)]) from None
         raise SettingsError(from_flags + from_file) from None
+
+
+def add_log_flags(parser: argparse.ArgumentParser, where: str) -> None:
+    log = parser.add_mutually_exclusive_group()
+    log.add_argument("--log", action="store_true", help=f"print the training log (the original page's reports) {where}")
+    log.add_argument("--json-log", action="store_true", help=f"the training log as JSON Lines, {where}")
+
+
+def log_sink(args, stream):
+    """The training log's sink for --log (readable lines) or --json-log (JSON Lines) on stream; None without."""
+    if not (getattr(args, "log", False) or getattr(args, "json_log", False)):
+        return None
+    from network.trainlog import describe
+
+    def sink(event: dict) -> None:
+        lines = [json.dumps(event)] if args.json_log else describe(event)
+        stream.write("".join(line + "\n" for line in lines))
+        stream.flush()
+    return sink
 
 
 def report(result: dict, as_json: bool) -> int:

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import numpy as np
 
-from illumination.cli.args import (add_training_flags, bounded_float, bounded_whole, fail, report,
-                                   settings_from)
+from illumination.cli.args import (add_log_flags, add_training_flags, bounded_float, bounded_whole, fail,
+                                   log_sink, report, settings_from)
 
 
 def register(commands, benches) -> None:
@@ -22,6 +22,7 @@ def register(commands, benches) -> None:
                                                                         "and W3, b3 with --hidden 16,16)")
     train.add_argument("--overwrite", action="store_true", help="replace an existing --save-weights file")
     train.add_argument("--backend", choices=("numba", "numpy"), default="numba")
+    add_log_flags(train, "on stdout (on stderr with --json, whose stdout is one JSON object)")
     train.set_defaults(handler=train_command)
 
     bench_train = benches.add_parser("train", help="epochs per second of each training path")
@@ -90,6 +91,10 @@ def train_command(args) -> int:
     target = check_weights_target(args.save_weights, args.overwrite) if args.save_weights is not None else None
     epochs = 0 if getattr(args, "zero_epochs", False) else settings.max_epochs
     trainer = make_trainer(settings, backend=args.backend, max_epochs=epochs)
+    sink = log_sink(args, sys.stderr if args.json else sys.stdout)
+    if sink is not None:
+        from network.trainlog import TrainingLog
+        TrainingLog(trainer, sink, settings.seed)
     started = time.perf_counter()
     with tqdm(total=epochs, desc=f"seed {settings.seed}", unit="epoch", file=sys.stderr, leave=False,
               disable=None if not os.environ.get("CI") else True) as bar:

@@ -1,7 +1,9 @@
 """`illumination run` (also bare `illumination`): the desktop window."""
 from __future__ import annotations
 
-from illumination.cli.args import add_training_flags, add_view_flags, settings_from, size_type
+import sys
+
+from illumination.cli.args import add_log_flags, add_training_flags, add_view_flags, log_sink, settings_from, size_type
 
 
 def register(commands, benches) -> None:
@@ -12,10 +14,11 @@ def register(commands, benches) -> None:
                                                      "centred)")
     run.add_argument("--exhibit", help="which exhibit to show (default network, or the scene file's)")
     run.add_argument("--no-panel", action="store_true", help="start with the control panel hidden (Tab shows it)")
+    add_log_flags(run, "on stdout, run after run")
     run.set_defaults(handler=run_command)
 
 
 def run_command(args) -> int:
     from illumination.modes.desktop.window import run_window
     exhibit, settings = settings_from(args)
-    return run_window(exhibit, settings, args.size, panel=not args.no_panel)
+    return run_window(exhibit, settings, args.size, panel=not args.no_panel, log=log_sink(args, sys.stdout))

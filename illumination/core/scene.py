@@ -42,6 +42,13 @@ class Scene(ABC):
             self.settings = self.settings.replace(seed=seed)
         self.run += 1
 
+    #: where the exhibit's training log goes (a callable taking one event dict), or None
+    log_sink = None
+
+    def attach_log(self, sink) -> None:
+        """Send this exhibit's training reports (network/trainlog.py) to sink, run after run; most have none."""
+        self.log_sink = sink
+
     def step_once(self) -> str | None:
         """One step while paused (the Step action); returns a message when it cannot step, else None."""
         return "This exhibit has no single step."

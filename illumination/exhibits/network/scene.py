@@ -55,8 +55,19 @@ class NetworkScene(Scene):
         self._math_next = {"forward": 1, "backward": 0}
         self._math_held = 0.0
         self.trainer.subscribe("diverged", self._on_diverged)
+        if self.log_sink is not None:
+            self._log_run()
         self._show(0)
         self.grid_probs = self.trainer.net.predict_proba(self.data.X_test[:GRID_SAMPLES])
+
+    def attach_log(self, sink) -> None:
+        super().attach_log(sink)
+        if sink is not None:
+            self._log_run()
+
+    def _log_run(self) -> None:
+        from network.trainlog import TrainingLog
+        TrainingLog(self.trainer, self.log_sink, self.settings.seed)
 
     def apply_settings(self, settings) -> None:
         """Live changes (learning rate, batch size, visuals); a new seed, data size or net size restarts the run."""

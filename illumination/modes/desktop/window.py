@@ -39,7 +39,7 @@ def warming_up(screen: pygame.Surface) -> None:
     pygame.display.flip()
 
 
-def run_window(exhibit, settings, size, fps: int = 60, panel: bool = True) -> int:
+def run_window(exhibit, settings, size, fps: int = 60, panel: bool = True, log=None) -> int:
     """The exhibit, the control panel (Tab hides it) and the keyboard map (keys.py; ? or H shows it)."""
     try:
         screen = open_window(size)
@@ -53,6 +53,7 @@ def run_window(exhibit, settings, size, fps: int = 60, panel: bool = True) -> in
     # Everything below is one thread on purpose: loading numba's kernels on a worker thread while the panel
     # was built measured no faster (both are Python work under one GIL) and delayed the first frame by 0.1 s.
     show = make_show(exhibit, settings, screen.get_size())
+    show.scene.attach_log(log)     # --log / --json-log: the training reports, run after run
     from illumination.modes.desktop.desktop import Desktop
     desktop = Desktop(screen, show, fps)
     if not panel:

@@ -131,6 +131,7 @@ class Kiosk:
         try:
             settings = item.settings if item.settings.seed == seed else item.settings.replace(seed=seed)
             show = make_show(get_exhibit(item.exhibit), settings, self.size, item.theme)
+            show.scene.attach_log(self._training_log)    # the network's training reports, in the kiosk's log
             if self.faults is not None:
                 show, kind = self.faults.wrap(show, play_number, attempt)
                 if kind:
@@ -139,6 +140,11 @@ class Kiosk:
             self._failed(item, play_number, "build", error)
             return None
         return Slot(item, seed, show, attempt, play_number)
+
+    def _training_log(self, event: dict) -> None:
+        from network.trainlog import describe
+        for line in describe(event):
+            self.log.info("train log · %s", line.strip())
 
     def _failed(self, item: Item, play_number: int, where: str, error: BaseException) -> None:
         self.stats["exceptions_recovered"] += 1

@@ -574,6 +574,15 @@ def test_a_real_divergence_is_counted_and_the_network_restarts_with_the_next_see
     assert status["seed"] == 6 and not status["diverged"] and status["epoch"] >= 1
 
 
+def test_the_training_log_is_always_in_the_kiosk_log(log, tmp_path):
+    kiosk = Kiosk(playlist_of('[[item]]\nexhibit = "network"\nseed = 5\nepochs = 20\n'
+                              'settings = { speed = 20.0 }\n'), (160, 90), log=log)
+    run(kiosk, 3.0, fps=10)
+    text = log_text(tmp_path)
+    assert "train log · training · seed 5 · 64-16-2 (1,074 parameters)" in text
+    assert "train log · epoch 10 · loss" in text and "train log · finished at epoch 20: max epochs reached" in text
+
+
 def test_injected_faults_are_survived_and_counted(log, tmp_path):
     playlist = playlist_of("""
         hold_seconds = 1
