@@ -580,7 +580,7 @@ def test_the_training_log_is_always_in_the_kiosk_log(log, tmp_path):
     run(kiosk, 3.0, fps=10)
     text = log_text(tmp_path)
     assert "train log · training · seed 5 · 64-16-2 (1,074 parameters)" in text
-    assert "train log · epoch 10 · loss" in text and "train log · finished at epoch 20: max epochs reached" in text
+    assert "train log · epoch   10 · loss" in text and "train log · finished at epoch 20: max epochs reached" in text
 
 
 def test_injected_faults_are_survived_and_counted(log, tmp_path):
