@@ -117,6 +117,9 @@ def add_view_flags(parser: argparse.ArgumentParser) -> None:
                         help="training speed in epochs per second (default 3); the landscape: steps per second (60)")
     parser.add_argument("--composition", help="network: explain (the annotated layout; the window's default) or "
                                               "gallery (the wall's: the network large, a few big words)")
+    parser.add_argument("--decorations", action="store_const", const=True, default=None,
+                        help="network: the original page's flow dots, particle arrows, lingering glows, highlights "
+                             "and state rings (any theme; --theme original is the page's look)")
     landscape = parser.add_argument_group("the landscape exhibit (with --exhibit landscape)")
     landscape.add_argument("--surface", help="bowl, complex (default), rosenbrock, rastrigin, ackley, neural, "
                                              "saddle, plateau")
@@ -142,7 +145,8 @@ FLAG_KEYS = {"seed": ("seed", "--seed"), "lr": ("learning_rate", "--lr"), "batch
              "noise": ("noise", "--noise"), "noise_mode": ("noise_mode", "--noise-mode"),
              "momentum": ("momentum", "--momentum"), "schedule": ("schedule", "--schedule"),
              "view": ("view", "--view"), "steps": ("max_steps", "--steps"),
-             "composition": ("composition", "--composition"), "early_stop": ("early_stop", "--early-stop")}
+             "composition": ("composition", "--composition"), "early_stop": ("early_stop", "--early-stop"),
+             "decorations": ("decorations", "--decorations")}
 
 
 NON_FINITE = ("-inf", "-infinity", "-nan")

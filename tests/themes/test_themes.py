@@ -15,7 +15,7 @@ import pytest
 from themes import DEFAULT_THEME, Theme, ThemeError, list_themes, load_theme, parse_colour
 from themes.loader import SECTIONS, THEMES_DIR
 
-BUILT_IN = ["anthropic", "midnight", "okabe-ito", "print"]
+BUILT_IN = ["anthropic", "midnight", "okabe-ito", "original", "print"]
 
 
 # --- helpers --------------------------------------------------------------------------------------
@@ -104,7 +104,7 @@ def contrast_ratio(a, b) -> float:
 
 # --- built-in themes ------------------------------------------------------------------------------
 
-def test_list_themes_has_the_four_built_ins_sorted():
+def test_list_themes_has_the_five_built_ins_sorted():
     assert list_themes() == BUILT_IN
 
 
@@ -125,7 +125,7 @@ def test_every_built_in_theme_loads(name):
 
 
 def test_modes_of_built_ins():
-    assert [load_theme(n).is_light for n in BUILT_IN] == [False, False, False, True]
+    assert [load_theme(n).is_light for n in BUILT_IN] == [False, False, False, True, True]
 
 
 def test_load_by_path_string_and_pathlike_match_load_by_name():

@@ -37,6 +37,7 @@ TOGGLES = (
     Toggle("show_synapses", "Show synapses", "S", action="toggle_synapses"),
     Toggle("show_particles", "Show particles", "D", action="toggle_particles"),
     Toggle("show_math", "Show live math", "M", action="toggle_math"),
+    Toggle("decorations", "The original page's decorations", "O", action="toggle_decorations"),
 )
 
 
@@ -52,7 +53,7 @@ def network_controls() -> Controls:
     from illumination.exhibits.network.drawpad import DrawPad
     return Controls(
         pages=(("Training", (*TRAINING_SLIDERS, HIDDEN_LAYERS), ("early_stop",)),
-               ("Visuals", (COMPOSITION, *VISUAL_SLIDERS), ("show_synapses", "show_particles", "show_math"))),
+               ("Visuals", (COMPOSITION, *VISUAL_SLIDERS), ("show_synapses", "show_particles", "show_math", "decorations"))),
         toggles=TOGGLES, make_pad=DrawPad, pad_apply=_show_drawing, pad_verdict=_verdict,
         pad_title="Draw a filled circle or square:",
         pad_hint="it learned filled shapes; yours is never trained")

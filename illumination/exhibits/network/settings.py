@@ -32,6 +32,7 @@ class NetworkSettings(SettingsMixin):
     show_synapses: bool = flag(default=True)
     show_particles: bool = flag(default=True)
     show_math: bool = flag(default=True)
+    decorations: bool = flag(default=False)                 # the original page's flow dots, arrows, highlights …
     theme: str = text(default="midnight")
     optimizer: str = text(default="sgd")
     composition: str = choice(*COMPOSITIONS, default="explain")

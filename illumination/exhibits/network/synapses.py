@@ -45,6 +45,7 @@ class SynapseLayer:
         self.keyed = keyed
         self._keyed_plain = self._keyed_bright = None   # the keyed pictures: the lines, and the lines + pulse
         self._resting = 0                             # frames left before the next redraw may start
+        self.dots = False                             # the original page's flow dots (decorations.py)
 
     def strength(self, weights: np.ndarray) -> np.ndarray:
         """m in [0, 1): how strong each connection looks."""
@@ -81,15 +82,19 @@ class SynapseLayer:
             if self._resting > 0 and not immediate and self._shown_look is not None:
                 self._resting -= 1
                 return False
-            look = self.look(np.asarray(weights, dtype=np.float64).ravel(), opacity)
+            self._weights = np.asarray(weights, dtype=np.float64).ravel()
+            look = self.look(self._weights, opacity)
             if self._shown_look is not None and not self.visibly_different(look, self._shown_look):
                 return False
             self._begin(look, positive, negative)
             immediate = immediate or self._shown_look is None
-        draw_line, target = pygame.draw.line, self._back
+        draw_line, draw_circle, target = pygame.draw.line, pygame.draw.circle, self._back
         count = len(self._pass) if immediate else self.chunk
         for colour, start, end, width in self._pass[:count]:
-            draw_line(target, colour, start, end, width)
+            if end is None:                 # a flow dot: centre, radius
+                draw_circle(target, colour, start, width)
+            else:
+                draw_line(target, colour, start, end, width)
         del self._pass[:count]
         if self._pass:
             return False
@@ -103,6 +108,13 @@ class SynapseLayer:
                    for colour in (negative, positive)]
         self._pass = [(palette[sign][level], self.starts[k], self.ends[k], width)
                       for k, (level, width, sign) in zip(order.tolist(), look[order].tolist())]
+        if self.dots:   # beads on every line with |w| > 0.1, after the lines so they lie on top
+            from illumination.exhibits.network.decorations import dot_positions
+            strong = [k for k in order.tolist() if abs(self._weights[k]) > 0.1]
+            self._pass += [(palette[look[k, 2]][dot_level], centre, None, radius)
+                           for k in strong
+                           for centre, radius, dot_level in dot_positions(self.starts[k], self.ends[k],
+                                                                          int(look[k, 0]), int(look[k, 1]), LEVELS)]
         self._pass_look = look
         self._back.fill((0, 0, 0))
 

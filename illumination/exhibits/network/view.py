@@ -21,7 +21,7 @@ from illumination.core.draw.colour import mix, scaled, smoothstep
 from illumination.core.draw.sprites import INTENSITY_LEVELS, SpriteCache, quantise_colour, quantise_radius
 from illumination.core.draw.text import TextCache
 from illumination.core.scene import View
-from illumination.exhibits.network import gallery, panels
+from illumination.exhibits.network import decorations, gallery, panels
 from illumination.exhibits.network.layout import network_layout
 from illumination.exhibits.network.stage import StageCache
 from illumination.exhibits.network.synapses import SynapseLayer
@@ -72,6 +72,7 @@ class NetworkView(View):
         # The columns, input to output, and one synapse layer between each pair; connection n of a layer is
         # W[a, b] raveled row-major (a = n // fan_out, b = n % fan_out), the order the scene's particles use.
         columns = [L.inputs, L.hiddens] + ([] if L.hiddens2 is None else [L.hiddens2]) + [L.outputs]
+        self.layout_columns = columns
         starts, ends, self.synapse_layers = [], [], []
         for n, (source, target) in enumerate(zip(columns[:-1], columns[1:])):
             a, b = np.divmod(np.arange(len(source) * len(target)), len(target))
@@ -93,8 +94,8 @@ class NetworkView(View):
         self.stage = StageCache(self.background, self.first_layer)
         self.grid_tiles = panels.sample_tiles(scene.data.X_test[:20], int(L.grid_tile), p.grid.pixel)
         self._dark = scaled(p.background.bottom, 0.6)
-        self._body_colours = [self._body_colour(k / 64) for k in range(65)]
-        self._bulb_sprites: dict = {}   # (kind, layer, level, winner) -> sprite: see _bulb_sprite (bounded by the levels)
+        self._body_colours = [self.body_colour(k / 64) for k in range(65)]
+        self.bulb_sprites: dict = {}   # (kind, layer, level, winner) -> sprite: see bulb_sprite (bounded by the levels)
         self._field_tiles: list[pygame.Surface] = []
         self._particle_sprites: dict = {}  # (backward, radius px, level, fade) -> (sprite, half width); bounded by
         # 2 kinds × a few dozen radii × 49 levels × 2 fades
@@ -108,7 +109,7 @@ class NetworkView(View):
         """Settings or the run changed: rebuild the derived caches on the next draw."""
         for layer in self.synapse_layers:
             layer.forget()
-        self._bulb_sprites.clear()   # the glow setting is part of every bulb's light
+        self.bulb_sprites.clear()   # the glow setting is part of every bulb's light
         self.stage.ready = False
 
     # -- the frame ---------------------------------------------------------------------------------
@@ -148,6 +149,8 @@ class NetworkView(View):
         scene, s, p = self.scene, self.scene.settings, self.palette
         w = snapshot.weights
         # The view's caches catch up with the weights here, a bounded amount per frame; scene state is only read.
+        for layer in self.synapse_layers:
+            layer.dots = s.decorations       # a change of setting redraws them (invalidate → forget)
         if not self.stage.ready:
             self.first_layer.update(w["W1"], s.synapse_opacity, p.synapse.positive, p.synapse.negative, immediate=True)
             self.stage.rebuild_now()
@@ -177,6 +180,7 @@ class NetworkView(View):
     def _draw_particles(self, surface) -> None:
         pool, p, L = self.scene.particles, self.palette, self.layout
         blits, lookup = [], self._particle_sprites
+        head = (np.zeros(0, dtype=np.int64), np.zeros((0, 2)), [])
         for lag, fade in ((0.05, 0.35), (0.0, 1.0)):  # a faint trail, then the head
             idx, pos = pool.positions(self.starts, self.ends, lag)
             if len(idx) == 0:
@@ -193,7 +197,23 @@ class NetworkView(View):
                     sprite = self.sprites.spark(radius, quantise_colour(colour, level / INTENSITY_LEVELS), core=0.5 * fade)
                     entry = lookup[key] = (sprite, sprite.get_width() // 2)
                 blits.append((entry[0], (int(x) - entry[1], int(y) - entry[1])))
+            if fade == 1.0 and self.scene.settings.decorations:
+                head = (idx, pos, radii)
         surface.fblits(blits, pygame.BLEND_RGB_ADD)
+        if self.scene.settings.decorations:
+            decorations.draw_arrows(self, surface, *head)
+
+    def raw_layers(self, snapshot) -> list[tuple]:
+        """Per layer: (centres, radius px, activation brightness, gradient brightness), as computed, before the
+        phases reveal them (the decorations' lingering light)."""
+        L, v = self.layout, snapshot.sample
+        activations = [v.h1] + ([] if v.z2 is None else [v.h2])
+        gradients = [v.dz1] + ([] if v.z2 is None else [v.dz2])
+        layers = [(L.inputs, L.input_radius, np.asarray(v.x, float), np.zeros(64))]
+        for positions, a, g in zip(self.layout_columns[1:-1], activations, gradients):
+            layers.append((positions, L.hidden_radius, activation_brightness(a), gradient_brightness(g)))
+        layers.append((L.outputs, L.output_radius, np.asarray(v.probs, float), gradient_brightness(v.dlogits)))
+        return layers
 
     def neuron_layers(self, snapshot) -> list[tuple]:
         """Per layer: (centres (n, 2), radius px, brightness (n,) in [0, 1], halo (n,) in [0, 1]) as shown now.
@@ -224,24 +244,26 @@ class NetworkView(View):
         light, cores = [], []
         last = len(layers) - 1
         for layer, (positions, radius, brightness, halo) in enumerate(layers):
-            # Quantised, so a handful of cached sprites per layer cover every state (see _bulb_sprite).
+            # Quantised, so a handful of cached sprites per layer cover every state (see bulb_sprite).
             output = layer == last
             levels = OUTPUT_LIGHT_LEVELS if output else LIGHT_LEVELS
             glow_levels = np.round(brightness * levels).astype(int).tolist()
             halo_levels = np.round(halo * levels).astype(int).tolist()
             for n, ((x, y), b, h) in enumerate(zip(positions.tolist(), glow_levels, halo_levels)):
                 if b > 0:
-                    sprite = self._bulb_sprite("glow", layer, radius, b / levels, output and n == winner, output)
+                    sprite = self.bulb_sprite("glow", layer, radius, b / levels, output and n == winner, output)
                     half = sprite.get_width() // 2
                     light.append((sprite, (int(x) - half, int(y) - half)))
                     if b > 0.12 * levels:
-                        sprite = self._bulb_sprite("core", layer, radius, b / levels)
+                        sprite = self.bulb_sprite("core", layer, radius, b / levels)
                         half = sprite.get_width() // 2
                         cores.append((sprite, (int(x) - half, int(y) - half)))
                 if h > HALO_FLOOR * levels and layer > 0:   # inputs (tightly packed) get their ring only
-                    sprite = self._bulb_sprite("halo", layer, radius, h / levels, output=output)
+                    sprite = self.bulb_sprite("halo", layer, radius, h / levels, output=output)
                     half = sprite.get_width() // 2
                     light.append((sprite, (int(x) - half, int(y) - half)))
+        if scene.settings.decorations:
+            light = decorations.linger_light(self, snapshot) + light
         surface.fblits(light, pygame.BLEND_RGB_ADD)
 
         forward = scene.phase == "forward"
@@ -274,16 +296,18 @@ class NetworkView(View):
                 pygame.draw.circle(surface, bodies[level], centre, int(radius))
                 if b < 0.5:
                     pygame.draw.circle(surface, rim, centre, int(radius), rim_width)
+        if scene.settings.decorations:
+            decorations.draw_highlights_and_rings(self, surface, layers)
         surface.fblits(cores, pygame.BLEND_RGB_ADD)
         self._draw_sparkles(surface)
 
-    def _bulb_sprite(self, kind: str, layer: int, radius: float, level: float, winner: bool = False,
+    def bulb_sprite(self, kind: str, layer: int, radius: float, level: float, winner: bool = False,
                      output: bool = False):
         """One cached sprite of a bulb's light at a quantised level (at most ~250 in all, whatever the run does):
         glow: a coloured bloom whose radius grows with the activation, a tight inner glow and, for the winning
         output, its blaze, summed; core: the white-hot centre; halo: the gradient's light."""
         key = (kind, layer, round(level * 1000), winner)
-        sprite = self._bulb_sprites.get(key)
+        sprite = self.bulb_sprites.get(key)
         if sprite is not None:
             return sprite
         p, make = self.palette, SpriteCache.make
@@ -308,10 +332,10 @@ class NetworkView(View):
             for part in parts:
                 offset = (side - part.get_width()) // 2
                 sprite.blit(part, (offset, offset), special_flags=pygame.BLEND_RGB_ADD)
-        self._bulb_sprites[key] = sprite
+        self.bulb_sprites[key] = sprite
         return sprite
 
-    def _body_colour(self, b: float):
+    def body_colour(self, b: float):
         """A bulb's body at brightness b: dark when silent, its colour as it fires, white-hot near the top."""
         p = self.palette
         if b < 0.5:
