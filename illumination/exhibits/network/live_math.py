@@ -85,9 +85,9 @@ def _output_step(v, w) -> MathStep:
             f"z[square] = {fmt(v.logits[1])}"), values)
     m = int(np.argmax(v.h2))
     return MathStep("3 · hidden 2 → output", (
-        f"h2[{m}] = max(0, h1·W2[:,{m}] + b2[{m}]) = {fmt(v.h2[m])}",
-        f"{int(np.sum(v.h2 > 0))} of {len(v.h2)} fire; z = h2·W3 + b3",
-        f"z = [{fmt(v.logits[0])}, {fmt(v.logits[1])}]"), {**values, "m": m, "h2": v.h2[m]})
+        f"h2[{m}] = max(0, h1·W2[:,{m}] + b2[{m}])",
+        f"= {fmt(v.h2[m])}   ({int(np.sum(v.h2 > 0))} of {len(v.h2)} fire)",
+        f"z = h2·W3 + b3 = [{fmt(v.logits[0])}, {fmt(v.logits[1])}]"), {**values, "m": m, "h2": v.h2[m]})
 
 
 def _chain_step(v, w, j: int) -> MathStep:
@@ -99,7 +99,7 @@ def _chain_step(v, w, j: int) -> MathStep:
             f"= {fmt(v.dz1[j])}"), {"j": j, "dz1": v.dz1[j]})
     m = int(np.argmax(np.abs(v.dz2)))
     return MathStep("2 · chain rule, twice", (
-        f"∂L/∂z2[{m}] = Σ ∂L/∂z·W3[{m},:] · ReLU'(z2[{m}]) = {fmt(v.dz2[m])}",
+        f"via W3: ∂L/∂z2[{m}] = {fmt(v.dz2[m])}",
         f"∂L/∂z1[{j}] = Σ ∂L/∂z2·W2[{j},:] · ReLU'(z1[{j}])",
         f"= {fmt(v.dz1[j])}"), {"j": j, "dz1": v.dz1[j], "m": m, "dz2": v.dz2[m]})
 

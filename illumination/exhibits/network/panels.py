@@ -277,7 +277,7 @@ def draw_metrics(view, surface) -> None:
         y = first + row * n - L.u(5)
         value = norms.get(name, 0.0)
         fraction = min(max((math.log10(value) + 4.0) / 5.0, 0.0), 1.0) if value > 0 else 0.0  # 1e-4 … 10
-        _bar(view, surface, pygame.Rect(m.x + L.u(90), y, m.width - L.u(180), L.u(10)), fraction, p.chart.gradient)
+        _bar(view, surface, _bar_rect(view, y, fmt(value)), fraction, p.chart.gradient)
         text.blit(surface, label, (m.x, y + L.u(5)), L.type(LABEL), p.text.secondary, anchor="midleft")
         text.blit(surface, fmt(value), (m.right, y + L.u(5)), L.type(LABEL), p.text.primary, anchor="midright")
 
@@ -291,7 +291,7 @@ def draw_metrics(view, surface) -> None:
     for k in range(2):
         y = first + row * k - L.u(5)
         colour = p.neuron.glow if k == (verdict if drawing else sample.label) else p.text.secondary
-        _bar(view, surface, pygame.Rect(m.x + L.u(90), y, m.width - L.u(180), L.u(10)), float(sample.probs[k]), colour)
+        _bar(view, surface, _bar_rect(view, y, fmt(sample.probs[k])), float(sample.probs[k]), colour)
         text.blit(surface, CLASS_NAMES[k], (m.x, y + L.u(5)), L.type(LABEL), p.text.secondary, anchor="midleft")
         text.blit(surface, fmt(sample.probs[k]), (m.right, y + L.u(5)), L.type(LABEL), p.text.primary,
                   anchor="midright")
@@ -314,6 +314,14 @@ def draw_proof(view, surface, top: float, row: float) -> None:
               anchor="midright")
     text.blit(surface, f"|Δ| {fmt(tracked.change)}   ·   Σ|Δθ| {fmt(total_change(weights, initial))}",
               (m.x, y + row), L.type(LABEL), p.chart.gradient, anchor="midleft")
+
+
+def _bar_rect(view, y: float, value_text: str) -> pygame.Rect:
+    """A row's bar: from the label column to just short of its right-aligned number (a long one, like 1.249e-05,
+    shortens the bar instead of covering it)."""
+    L, m = view.layout, view.layout.metrics_rect
+    right = m.right - max(L.u(90), view.text.size(value_text, L.type(LABEL))[0] + L.u(10))
+    return pygame.Rect(m.x + L.u(90), y, max(int(right - m.x - L.u(90)), int(L.u(20))), L.u(10))
 
 
 def _bar(view, surface, rect, fraction, colour) -> None:
