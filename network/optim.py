@@ -1,6 +1,8 @@
 """Optimizers and their registry. Each updates the network's arrays in place from a gradient dict.
 
-Later exhibits (the noise lab) register more here; `make_optimizer(name, lr)` is how everything asks for one.
+A new optimizer joins by subclassing Optimizer and decorating the class with @register: everything that names
+one (settings, the window's menu, sweeps) reads OPTIMIZERS, so it appears everywhere at once. Arrays are keyed
+W1, b1, … ; a matrix is a weight (ndim 2), a vector a bias, which is how AdamW and Muon tell them apart.
 """
 from __future__ import annotations
 
@@ -8,6 +10,14 @@ from abc import ABC, abstractmethod
 from typing import Callable
 
 import numpy as np
+
+OPTIMIZERS: dict[str, Callable[[float], "Optimizer"]] = {}
+
+
+def register(cls):
+    """Class decorator: make an optimizer available by its `name`."""
+    OPTIMIZERS[cls.name] = cls
+    return cls
 
 
 class Optimizer(ABC):
@@ -28,6 +38,23 @@ class Optimizer(ABC):
         """Forget any internal state (momentum buffers …)."""
 
 
+class _Stateful(Optimizer):
+    """An optimizer with per-array buffers (created on first use, zero)."""
+
+    def __init__(self, lr: float):
+        super().__init__(lr)
+        self.state: dict[str, dict[str, np.ndarray]] = {}
+        self.t = 0
+
+    def buffer(self, key: str, name: str, like: np.ndarray) -> np.ndarray:
+        return self.state.setdefault(key, {}).setdefault(name, np.zeros_like(like))
+
+    def reset(self) -> None:
+        self.state.clear()
+        self.t = 0
+
+
+@register
 class SGD(Optimizer):
     """Plain stochastic gradient descent: w ← w − lr·g."""
     name = "sgd"
@@ -38,27 +65,106 @@ class SGD(Optimizer):
             params[key] -= self.lr * grad
 
 
-class Momentum(Optimizer):
+@register
+class Momentum(_Stateful):
     """Heavy-ball momentum: v ← βv + g; w ← w − lr·v."""
     name = "momentum"
-
-    def __init__(self, lr: float, beta: float = 0.9):
-        super().__init__(lr)
-        self.beta = beta
-        self.velocity: dict[str, np.ndarray] = {}
+    beta = 0.9
 
     def step(self, params, grads):
         for key, grad in grads.items():
-            v = self.velocity.setdefault(key, np.zeros_like(grad))
+            v = self.buffer(key, "v", grad)
             v *= self.beta
             v += grad
             params[key] -= self.lr * v
 
-    def reset(self):
-        self.velocity.clear()
+
+@register
+class RMSprop(_Stateful):
+    """s ← ρs + (1 − ρ)g²; w ← w − lr·g/(√s + ε)."""
+    name = "rmsprop"
+    rho, eps = 0.9, 1e-8
+
+    def step(self, params, grads):
+        for key, grad in grads.items():
+            s = self.buffer(key, "s", grad)
+            s *= self.rho
+            s += (1.0 - self.rho) * grad * grad
+            params[key] -= self.lr * grad / (np.sqrt(s) + self.eps)
 
 
-OPTIMIZERS: dict[str, Callable[[float], Optimizer]] = {"sgd": SGD, "momentum": Momentum}
+@register
+class Adam(_Stateful):
+    """Adam with bias correction: m, v the running first and second moments of g."""
+    name = "adam"
+    beta1, beta2, eps = 0.9, 0.999, 1e-8
+    weight_decay = 0.0
+
+    def step(self, params, grads):
+        self.t += 1
+        c1, c2 = 1.0 - self.beta1 ** self.t, 1.0 - self.beta2 ** self.t
+        for key, grad in grads.items():
+            m, v = self.buffer(key, "m", grad), self.buffer(key, "v", grad)
+            m *= self.beta1
+            m += (1.0 - self.beta1) * grad
+            v *= self.beta2
+            v += (1.0 - self.beta2) * grad * grad
+            if self.weight_decay and params[key].ndim == 2:   # AdamW: decoupled, weights only (not biases)
+                params[key] -= self.lr * self.weight_decay * params[key]
+            params[key] -= self.lr * (m / c1) / (np.sqrt(v / c2) + self.eps)
+
+
+@register
+class AdamW(Adam):
+    """Adam with decoupled weight decay (Loshchilov & Hutter): w ← w − lr·λ·w before the Adam step, λ = 0.01."""
+    name = "adamw"
+    weight_decay = 0.01
+
+
+@register
+class Normalized(Optimizer):
+    """Normalized gradient descent: every step has length lr, w ← w − lr·g/‖g‖ (‖g‖ over all parameters)."""
+    name = "normalized"
+
+    def step(self, params, grads):
+        norm = float(np.sqrt(sum(float(np.sum(g * g)) for g in grads.values())))
+        if norm == 0.0:
+            return
+        for key, grad in grads.items():
+            params[key] -= self.lr * grad / norm
+
+
+def newton_schulz(G: np.ndarray, steps: int = 5) -> np.ndarray:
+    """≈ U·Vᵀ of G = U·S·Vᵀ (its nearest semi-orthogonal matrix) by the quintic Newton–Schulz iteration Muon uses:
+    X ← aX + (bA + cA²)X with A = XXᵀ, after scaling X to spectral norm ≤ 1. The coefficients (3.4445, −4.7750,
+    2.0315) push every singular value into roughly [0.7, 1.2] in five steps: fast, not exact, on purpose."""
+    a, b, c = 3.4445, -4.7750, 2.0315
+    tall = G.shape[0] > G.shape[1]
+    X = G.T if tall else G                       # iterate on the wide side: A = XXᵀ is the small square
+    X = X / (np.linalg.norm(X) + 1e-7)           # Frobenius ≥ spectral norm, so singular values ≤ 1
+    for _ in range(steps):
+        A = X @ X.T
+        X = a * X + (b * A + c * A @ A) @ X
+    return X.T if tall else X
+
+
+@register
+class Muon(_Stateful):
+    """Muon (Jordan et al., 2024): for each weight matrix, Nesterov momentum whose update is orthogonalised by
+    Newton–Schulz and scaled by √max(1, rows/cols); biases get plain Nesterov momentum."""
+    name = "muon"
+    beta = 0.95
+
+    def step(self, params, grads):
+        for key, grad in grads.items():
+            buf = self.buffer(key, "momentum", grad)
+            buf *= self.beta
+            buf += grad
+            update = grad + self.beta * buf              # Nesterov: look one momentum step ahead
+            if grad.ndim == 2:
+                rows, cols = grad.shape
+                update = newton_schulz(update) * max(1.0, rows / cols) ** 0.5
+            params[key] -= self.lr * update
 
 
 def make_optimizer(name: str, lr: float) -> Optimizer:
