@@ -306,3 +306,54 @@ def evaluate_deep(X, y, W1, b1, W2, b2, W3, b3, z1_row, z2_row):
         if predicted == y[s]:
             correct += 1
     return correct / n_samples, loss / n_samples
+
+
+# -- training under noise (noise.py): the same counter-based normals as NumPy draws ---------------------------
+
+@njit(cache=True)
+def _splitmix(x):
+    z = x + np.uint64(0x9E3779B97F4A7C15)
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return z ^ (z >> np.uint64(31))
+
+
+@njit(cache=True)
+def _gaussian(key, i):
+    """Standard normal number i of the stream `key` (noise.gaussians, one at a time)."""
+    a = _splitmix(key + np.uint64(2) * i)
+    b = _splitmix(key + np.uint64(2) * i + np.uint64(1))
+    u1 = np.float64(a >> np.uint64(11)) * (1.0 / 9007199254740992.0)
+    u2 = np.float64(b >> np.uint64(11)) * (1.0 / 9007199254740992.0)
+    return math.sqrt(-2.0 * math.log1p(-u1)) * math.cos(2.0 * math.pi * u2)
+
+
+@njit(cache=True)
+def _kick(array, scale, key, first):
+    """array (raveled, in place) += scale · ξ[first … first + size − 1]; returns the next index."""
+    flat = array.reshape(array.size)
+    for k in range(flat.size):
+        flat[k] += scale * _gaussian(key, np.uint64(first + k))
+    return first + flat.size
+
+
+@njit(cache=True)
+def sgd_epoch_noisy(X, y, order, batch_size, W1, b1, W2, b2, lr, z1, gW1, gb1, gW2, gb2, dz1, key, step0, scales):
+    """sgd_epoch with a per-step kick: after update s, θ += scales[s]·ξ, ξ numbered (step0 + s)·P + k over
+    W1, b1, W2, b2 raveled (P parameters) — exactly NoiseInjector.perturb_parameters on the stepped path."""
+    n = order.shape[0]
+    total = 0.0
+    n_params = W1.size + b1.size + W2.size + b2.size
+    s = 0
+    for start in range(0, n, batch_size):
+        stop = min(start + batch_size, n)
+        total += sgd_batch(X, y, order, start, stop, W1, b1, W2, b2, lr, z1, gW1, gb1, gW2, gb2, dz1) * (stop - start)
+        scale = scales[s]
+        if scale != 0.0:
+            first = (step0 + s) * n_params
+            first = _kick(W1, scale, key, first)
+            first = _kick(b1, scale, key, first)
+            first = _kick(W2, scale, key, first)
+            _kick(b2, scale, key, first)
+        s += 1
+    return total / n

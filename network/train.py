@@ -23,6 +23,7 @@ from data.seeding import rng_for
 from data.shapes import Dataset
 from network import kernels
 from network.mlp import MLP, ForwardTrace, cross_entropy
+from network.noise import PER_STEP, NoiseInjector, parse_noise
 from network.optim import make_optimizer
 
 BACKENDS = ("numba", "numpy")
@@ -41,6 +42,8 @@ class TrainConfig:
     # A mean cross-entropy above this is an exploding loss: p(correct) < e^-50 on average. Sane runs never come
     # near it (chance is ln 2 ≈ 0.69), so it only fires once the weights have blown up.
     max_loss: float = 50.0
+    noise: str = "none"          # "none" or "MODE:MAGNITUDE" (network/noise.py)
+    schedule: str = "constant"   # scales the noise's magnitude over the update count (network/schedules.py)
 
     def __post_init__(self):
         problems = []
@@ -52,6 +55,10 @@ class TrainConfig:
             problems.append(f"max_epochs must be an integer >= 0, got {self.max_epochs!r}")
         if self.backend not in BACKENDS:
             problems.append(f"backend must be one of {BACKENDS}, got {self.backend!r}")
+        try:
+            parse_noise(self.noise, self.schedule)
+        except ValueError as error:
+            problems.append(str(error))
         if problems:
             raise ValueError("; ".join(problems))
 
@@ -145,6 +152,10 @@ class Trainer:
         self.seed = seed
         self.optimizer = make_optimizer(config.optimizer, config.lr)
         self._rng = rng_for(seed, "batches")
+        # Its own stream: adding noise to a run never changes its data, initial weights or batch order.
+        key = int(rng_for(seed, "noise").integers(2**62))
+        self.noise = NoiseInjector(parse_noise(config.noise, config.schedule), key, net.n_parameters)
+        self._X, self._y = data.X_train, data.y_train      # this epoch's training inputs and labels
         self._subscribers: dict[str, list[Callable[[Snapshot], None]]] = {k: [] for k in EVENT_KINDS}
         self.epoch = 0
         self.step_count = 0
@@ -251,6 +262,7 @@ class Trainer:
             self._workspace = kernels.Workspace(self.net.hidden, self.batch_size, hidden_layers=self.net.hidden_layers)
         self._pending_batch_size = None
         self._training_count = self._count_for(self.config.early_stop)
+        self._X, self._y = self.noise.epoch_data(self.data.X_train, self.data.y_train, self.epoch, self.step_count)
         self._order = self._rng.permutation(self.n_train).astype(np.int64)
         self.step_in_epoch = 0
         self._epoch_loss_sum = 0.0
@@ -267,24 +279,27 @@ class Trainer:
         if self.step_in_epoch == 0:
             self._begin_epoch()
         start, stop = self._batch_bounds()
-        net, data = self.net, self.data
+        net = self.net
         if self.config.backend == "numba":
             ws = self._workspace
             params = tuple(net.parameters().values())
             gradients = kernels.batch_gradients_deep if ws.deep else kernels.batch_gradients
-            loss = gradients(data.X_train, data.y_train, self._order, start, stop, *params, *ws.buffers())
+            loss = gradients(self._X, self._y, self._order, start, stop, *params, *ws.buffers())
             grads = ws.grads()
             if self.optimizer.fused:
                 apply = kernels.sgd_apply_deep if ws.deep else kernels.sgd_apply
                 apply(self.optimizer.lr, *params, *ws.gradient_buffers())
             else:
+                self._noisy_gradients(grads)
                 self.optimizer.step(net.parameters(), grads)
         else:
             idx = self._order[start:stop]
             with np.errstate(over="ignore", invalid="ignore"):  # a blow-up is caught just below, as divergence
-                loss, grads = net.loss_and_grads(data.X_train[idx], data.y_train[idx])
+                loss, grads = net.loss_and_grads(self._X[idx], self._y[idx])
             self._numpy_grads = grads
+            self._noisy_gradients(grads)
             self.optimizer.step(net.parameters(), grads)
+        self._kick_parameters()
         self.step_count += 1
         self.step_in_epoch += 1
         self._epoch_loss_sum += loss * (stop - start)
@@ -308,17 +323,25 @@ class Trainer:
         if self.finished:
             return
         fusable = (self.config.backend == "numba" and self.optimizer.fused and self.step_in_epoch == 0
-                   and not self._subscribers["step"])
+                   and not self._subscribers["step"]
+                   and not (self.noise.spec.mode in PER_STEP and self.net.hidden_layers == 2))
         if not fusable:
             target = self.epoch + 1
             while self.epoch < target and not self.finished:
                 self.step()
             return
         self._begin_epoch()
-        net, data, ws = self.net, self.data, self._workspace
-        epoch = kernels.sgd_epoch_deep if ws.deep else kernels.sgd_epoch
-        mean_loss = epoch(data.X_train, data.y_train, self._order, self.batch_size, *net.parameters().values(),
-                          self.optimizer.lr, *ws.buffers())
+        net, ws = self.net, self._workspace
+        lr = self.optimizer.lr
+        if self.noise.spec.active and self.noise.spec.mode in PER_STEP:    # one hidden layer (see fusable)
+            scales = np.array([self.noise.step_scale(self.step_count + s, lr) for s in range(self.steps_per_epoch)])
+            mean_loss = kernels.sgd_epoch_noisy(self._X, self._y, self._order, self.batch_size,
+                                                *net.parameters().values(), lr, *ws.buffers(),
+                                                np.uint64(self.noise.key), self.step_count, scales)
+        else:
+            epoch = kernels.sgd_epoch_deep if ws.deep else kernels.sgd_epoch
+            mean_loss = epoch(self._X, self._y, self._order, self.batch_size, *net.parameters().values(), lr,
+                              *ws.buffers())
         self.step_count += self.steps_per_epoch
         self.step_in_epoch = self.steps_per_epoch
         self.last_loss = float(mean_loss)
@@ -328,6 +351,27 @@ class Trainer:
             self._diverge(f"{problem} in epoch {self.epoch + 1}")
             return
         self._end_epoch(float(mean_loss))
+
+    def _noisy_gradients(self, grads: dict) -> None:
+        """gradient_gaussian with an optimizer other than plain SGD: the noise goes into the gradient it reads."""
+        if self.noise.spec.active and self.noise.spec.mode == "gradient_gaussian" and not self.optimizer.fused:
+            self.noise.perturb_gradients(grads, self.step_count)
+
+    def _kick_parameters(self) -> None:
+        """The per-step modes after the update: θ += scale·ξ (for SGD this is also how gradient noise lands)."""
+        spec = self.noise.spec
+        if not spec.active or spec.mode not in PER_STEP:
+            return
+        if spec.mode == "gradient_gaussian" and not self.optimizer.fused:
+            return        # already in the gradient
+        scale = self.noise.step_scale(self.step_count, self.optimizer.lr)
+        if scale:
+            self.noise.perturb_parameters(self.net.parameters(), scale, self.step_count)
+
+    @property
+    def noise_level(self) -> float:
+        """The noise's magnitude now (its schedule applied at the current update)."""
+        return self.noise.spec.level(self.step_count)
 
     def train(self, epochs: int | None = None, on_epoch: Callable[[int], None] | None = None) -> None:
         """Run up to `epochs` more epochs (default: until max_epochs)."""
