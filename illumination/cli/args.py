@@ -40,6 +40,21 @@ def count_type(name: str, low: int = 1):
     return lambda text: whole(text, low, name)
 
 
+def noise_type(text: str):
+    """A number (the landscape's kick) or a noise spec (the network's MODE:MAGNITUDE), checked either way."""
+    try:
+        value = float(text)
+    except ValueError:
+        from network.noise import parse_noise
+        try:
+            return parse_noise(text)
+        except ValueError as error:
+            raise argparse.ArgumentTypeError(str(error)) from None
+    if not (math.isfinite(value) and value >= 0):
+        raise argparse.ArgumentTypeError(f"noise must be a finite number >= 0, got {text!r}")
+    return value
+
+
 def hidden_type(text: str) -> tuple[int, int]:
     """--hidden 16 (one hidden layer of 16) or --hidden 16,16 (two, the original page's network): (size, layers)."""
     parts = [part.strip() for part in text.split(",")]
@@ -105,6 +120,13 @@ def add_training_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--hidden", type=hidden_type, help="hidden neurons per layer: 16 (one hidden layer, the "
                                                            "default) or 16,16 (two: the original page's 64-16-16-2)")
     parser.add_argument("--optimizer", help="optimizer name (default sgd)")
+    parser.add_argument("--noise", type=noise_type,
+                        help="network: train under noise, none or MODE:MAGNITUDE with MODE input_jitter, label_noise, "
+                             "gradient_gaussian, sgld or parameter_jitter (e.g. input_jitter:0.1, sgld:1e-4); the "
+                             "landscape: the uniform kick size, a number (with --noise-mode uniform)")
+    parser.add_argument("--schedule", help="how the noise (network) or temperature (landscape) changes over the run: "
+                                           "constant (default), exponential, polynomial, linear, cosine, cyclical, "
+                                           "inverse_anneal")
     parser.add_argument("--early-stop", action="store_const", const=True, default=None,
                         help="stop when the loss on a validation split (the last sixth of the training samples, "
                              "held out) stops improving")
@@ -126,12 +148,8 @@ def add_view_flags(parser: argparse.ArgumentParser) -> None:
     landscape.add_argument("--balls", type=count_type("balls"), help="balls rolling at once (default 1, most 100000)")
     landscape.add_argument("--temperature", type=positive_float("temperature", allow_zero=True),
                            help="Langevin temperature T (default 0)")
-    landscape.add_argument("--noise", type=positive_float("noise", allow_zero=True),
-                           help="uniform kick size, with --noise-mode uniform (default 0)")
     landscape.add_argument("--noise-mode", help="langevin (default) or uniform")
     landscape.add_argument("--momentum", type=positive_float("momentum", allow_zero=True), help="β (default 0.8)")
-    landscape.add_argument("--schedule", help="cooling schedule: constant (default), exponential, polynomial, linear, "
-                                              "cosine, cyclical, inverse_anneal")
     landscape.add_argument("--view", help="3d (default), map, valley or network")
     landscape.add_argument("--steps", type=count_type("steps"), help="steps of the run (default 2000)")
 
@@ -184,10 +202,18 @@ def settings_from(args: argparse.Namespace, exhibit_name: str | None = None):
         value = getattr(args, dest, None)
         if value is None:
             continue
-        if key not in keys:
+        if dest == "noise" and exhibit.name == "network":     # a spec: the network's noise mode and magnitude
+            if isinstance(value, float):
+                problems.append("--noise for the network is none or MODE:MAGNITUDE (e.g. input_jitter:0.1), "
+                                f"got {value:g}")
+            else:
+                overrides["noise_mode"], overrides["noise_magnitude"] = value.mode, value.magnitude
+        elif key not in keys:
             problems.append(f"{flag} does not apply to the {exhibit.name} exhibit")
         elif dest == "hidden":            # (size, layers)
             overrides["hidden_size"], overrides["hidden_layers"] = value
+        elif dest == "noise" and not isinstance(value, float):
+            problems.append(f"--noise for the {exhibit.name} exhibit is a number (the uniform kick), got {value.label}")
         else:
             overrides[key] = value
     if problems:
@@ -215,6 +241,33 @@ def add_log_flags(parser: argparse.ArgumentParser, where: str) -> None:
     log = parser.add_mutually_exclusive_group()
     log.add_argument("--log", action="store_true", help=f"print the training log (the original page's reports) {where}")
     log.add_argument("--json-log", action="store_true", help=f"the training log as JSON Lines, {where}")
+
+
+def add_metric_flags(parser: argparse.ArgumentParser) -> None:
+    metrics = parser.add_argument_group("metric stream (step_metrics events after every epoch)")
+    metrics.add_argument("--metrics-out", metavar="FILE.jsonl", help="write them to a JSON Lines file")
+    metrics.add_argument("--serve-metrics", metavar="[HOST:]PORT",
+                         help="serve them over a WebSocket (host 127.0.0.1 unless given; clients get events from "
+                              "the moment they connect)")
+    metrics.add_argument("--sharpness-every", type=count_type("sharpness-every", 0), default=0, metavar="N",
+                         help="add the Hessian trace and top eigenvalue every N epochs (~16 ms each; default never)")
+
+
+def open_metric_stream(args):
+    """The MetricStream the flags ask for, or None; a bad address, a port in use or an unwritable file is a
+    SettingsError (one line, exit 2)."""
+    if not (getattr(args, "metrics_out", None) or getattr(args, "serve_metrics", None)):
+        return None
+    from illumination.core.settings import SettingsError
+    from network.stream import MetricStream, StreamError
+    if args.metrics_out is not None and not args.metrics_out.strip():
+        raise SettingsError(["--metrics-out needs a file name"])
+    try:
+        return MetricStream(args.metrics_out, args.serve_metrics)
+    except StreamError as error:
+        flag = "--serve-metrics" if "port" in str(error) or "address" in str(error) or "serve" in str(error) \
+            else "--metrics-out"
+        raise SettingsError([f"{flag}: {error}"]) from None
 
 
 def log_sink(args, stream):

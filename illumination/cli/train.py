@@ -10,8 +10,8 @@ from pathlib import Path
 
 import numpy as np
 
-from illumination.cli.args import (add_log_flags, add_training_flags, bounded_float, bounded_whole, fail,
-                                   log_sink, report, settings_from)
+from illumination.cli.args import (add_log_flags, add_metric_flags, add_training_flags, bounded_float,
+                                   bounded_whole, fail, log_sink, open_metric_stream, report, settings_from)
 
 
 def register(commands, benches) -> None:
@@ -23,6 +23,10 @@ def register(commands, benches) -> None:
     train.add_argument("--overwrite", action="store_true", help="replace an existing --save-weights file")
     train.add_argument("--backend", choices=("numba", "numpy"), default="numba")
     add_log_flags(train, "on stdout (on stderr with --json, whose stdout is one JSON object)")
+    train.add_argument("--sharpness", action="store_true",
+                       help="add hessian_trace (Hutchinson, 20 probes) and hessian_top_eigenvalue (power iteration) "
+                            "of the final weights on the training set to the report")
+    add_metric_flags(train)
     train.set_defaults(handler=train_command)
 
     bench_train = benches.add_parser("train", help="epochs per second of each training path")
@@ -85,7 +89,6 @@ def save_weights(net, target: Path, seed: int) -> None:
 
 
 def train_command(args) -> int:
-    from tqdm import tqdm
     from illumination.exhibits.network.trainer import make_trainer
     _, settings = settings_from(args, "network")
     target = check_weights_target(args.save_weights, args.overwrite) if args.save_weights is not None else None
@@ -95,6 +98,19 @@ def train_command(args) -> int:
     if sink is not None:
         from network.trainlog import TrainingLog
         TrainingLog(trainer, sink, settings.seed)
+    stream = open_metric_stream(args)
+    try:
+        if stream is not None:
+            from network.epoch_metrics import EpochMetrics
+            EpochMetrics(trainer, stream.publish, settings.seed, args.sharpness_every)
+        return _train_and_report(args, settings, trainer, target, epochs)
+    finally:
+        if stream is not None:
+            stream.close()
+
+
+def _train_and_report(args, settings, trainer, target, epochs) -> int:
+    from tqdm import tqdm
     started = time.perf_counter()
     with tqdm(total=epochs, desc=f"seed {settings.seed}", unit="epoch", file=sys.stderr, leave=False,
               disable=None if not os.environ.get("CI") else True) as bar:
@@ -124,7 +140,16 @@ def train_command(args) -> int:
         "parameters": net.n_parameters,
         "hidden_layers": net.hidden_layers,
         "architecture": "-".join(str(n) for n in (64, *[net.hidden] * net.hidden_layers, 2)),
+        "noise": trainer.noise.spec.label,
+        "schedule": settings.schedule,
     }
+    if args.sharpness and not (trainer.diverged or trainer.dead):
+        from data.seeding import rng_for
+        from network.sharpness import measure
+        n = trainer.n_train
+        sharp = measure(net, data.X_train[:n], data.y_train[:n], rng_for(settings.seed, "sharpness"))
+        result.update(hessian_trace=sharp.hessian_trace, hessian_top_eigenvalue=sharp.hessian_top_eigenvalue,
+                      hessian_probes=sharp.probes, hessian_iterations=sharp.iterations)
     failed = trainer.diverged or trainer.dead
     if target is not None and not failed:
         save_weights(net, target, settings.seed)

@@ -72,8 +72,9 @@ class NetworkScene(Scene):
     def apply_settings(self, settings) -> None:
         """Live changes (learning rate, batch size, visuals); a new seed, data size or net size restarts the run."""
         old, self.settings = self.settings, settings
-        if (old.seed, old.samples, old.hidden_size, old.hidden_layers, old.optimizer) != (
-                settings.seed, settings.samples, settings.hidden_size, settings.hidden_layers, settings.optimizer):
+        restart = ("seed", "samples", "hidden_size", "hidden_layers", "optimizer", "noise_mode", "noise_magnitude",
+                   "schedule")    # the noise is part of the run: a new one starts it again, reproducibly
+        if any(getattr(old, key) != getattr(settings, key) for key in restart):
             self.reset()
             return
         self.trainer.set_lr(settings.learning_rate)

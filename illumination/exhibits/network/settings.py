@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from illumination.core.settings import SettingsMixin, ranges
+from network.noise import NOISE_MODES
+from network.schedules import SCHEDULES
 from themes.schema import choice, flag, number, text, whole
 
 COMPOSITIONS = ("explain", "gallery")   # explain: the desktop's annotated layout; gallery: the wall's
@@ -35,16 +37,33 @@ class NetworkSettings(SettingsMixin):
     decorations: bool = flag(default=False)                 # the original page's flow dots, arrows, highlights …
     theme: str = text(default="midnight")
     optimizer: str = text(default="sgd")
+    noise_mode: str = choice(*NOISE_MODES, default="none")  # training under noise (network/noise.py)
+    noise_magnitude: float = number(0.0, 100.0, default=0.0)  # σ, a temperature or a fraction, by mode
+    schedule: str = choice(*SCHEDULES, default="constant")  # scales the noise over the update count
     composition: str = choice(*COMPOSITIONS, default="explain")
 
     @staticmethod
     def check_names(values: dict) -> list[str]:
         """The optimizer must be one the network knows (its registry, checked with the other problems)."""
+        from network.noise import check_noise
         from network.optim import OPTIMIZERS
+        problems = []
         name = values.get("optimizer")
         if isinstance(name, str) and name not in OPTIMIZERS:
-            return [f"optimizer: must be one of {', '.join(sorted(OPTIMIZERS))}, got {name!r}"]
-        return []
+            problems.append(f"optimizer: must be one of {', '.join(sorted(OPTIMIZERS))}, got {name!r}")
+        mode, magnitude = values.get("noise_mode", "none"), values.get("noise_magnitude", 0.0)
+        if mode in NOISE_MODES and isinstance(magnitude, (int, float)):
+            try:
+                check_noise(mode, float(magnitude))
+            except ValueError as error:
+                problems.append(f"noise_magnitude: {error}")
+        return problems
+
+    @property
+    def noise(self) -> str:
+        """The noise as a spec, "none" or "MODE:MAGNITUDE" (what the trainer and the sweep read)."""
+        from network.noise import check_noise
+        return check_noise(self.noise_mode, self.noise_magnitude).label
 
 
 RANGES = ranges(NetworkSettings)

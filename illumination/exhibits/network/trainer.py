@@ -9,5 +9,6 @@ def make_trainer(settings, backend: str = "numba", max_epochs: int | None = None
     net = MLP.create(settings.seed, settings.hidden_size, settings.hidden_layers)
     config = TrainConfig(lr=settings.learning_rate, batch_size=settings.batch_size,
                          max_epochs=settings.max_epochs if max_epochs is None else max_epochs,
-                         optimizer=settings.optimizer, backend=backend, early_stop=settings.early_stop)
+                         optimizer=settings.optimizer, backend=backend, early_stop=settings.early_stop,
+                         noise=settings.noise, schedule=settings.schedule)
     return Trainer(net, data, config, seed=settings.seed)
