@@ -167,6 +167,12 @@ class Muon(_Stateful):
             params[key] -= self.lr * update
 
 
+# A sensible learning rate for each on this network (batch 16), for sweeps that compare optimizers: the adaptive
+# ones step by ~lr per coordinate, so their lr is an order of magnitude smaller than plain SGD's.
+DEFAULT_LEARNING_RATES = {"sgd": 0.05, "momentum": 0.02, "rmsprop": 0.003, "adam": 0.003, "adamw": 0.003,
+                          "normalized": 0.05, "muon": 0.02}
+
+
 def make_optimizer(name: str, lr: float) -> Optimizer:
     try:
         factory = OPTIMIZERS[name]
