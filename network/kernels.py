@@ -357,3 +357,12 @@ def sgd_epoch_noisy(X, y, order, batch_size, W1, b1, W2, b2, lr, z1, gW1, gb1, g
             _kick(b2, scale, key, first)
         s += 1
     return total / n
+
+
+@njit(cache=True)
+def jittered(X, level, key, first, out):
+    """out = X + level · ξ[first …] (row-major): input_jitter's epoch, without NumPy's uint64 temporaries."""
+    n_rows, n_cols = X.shape
+    for r in range(n_rows):
+        for c in range(n_cols):
+            out[r, c] = X[r, c] + level * _gaussian(key, np.uint64(first + r * n_cols + c))

@@ -118,7 +118,11 @@ class NoiseInjector:
         # Per-epoch draws live far from the per-step ones: offset by 2^40 + epoch · (n · 64).
         start = (1 << 40) + epoch * X.size
         if spec.mode == "input_jitter":
-            return X + level * gaussians(self.key, start, X.size).reshape(X.shape), y
+            from network import kernels     # the same numbers as gaussians(), drawn in numba (15k a epoch)
+            if getattr(self, "_jitter", None) is None or self._jitter.shape != X.shape:
+                self._jitter = np.empty_like(X)
+            kernels.jittered(X, level, np.uint64(self.key), start, self._jitter)
+            return self._jitter, y
         flip = uniforms(self.key, start, len(y)) < level
         return X, np.where(flip, 1 - y, y).astype(y.dtype)
 
@@ -133,6 +137,16 @@ class NoiseInjector:
         if spec.mode == "gradient_gaussian":
             return -lr * level
         return level
+
+    def step_scales(self, step: int, count: int, lr: float) -> np.ndarray:
+        """step_scale for updates step … step+count−1 at once (the fused epoch's per-update kicks)."""
+        spec = self.spec
+        if not spec.active or spec.mode not in PER_STEP:
+            return np.zeros(count)
+        levels = spec.magnitude * np.asarray(schedule_value(spec.schedule, np.arange(step, step + count)), float)
+        if spec.mode == "sgld":
+            return np.sqrt(2.0 * lr * levels)
+        return -lr * levels if spec.mode == "gradient_gaussian" else levels
 
     def draws(self, step: int) -> np.ndarray:
         """ξ of update number `step`, one per parameter in W1, b1, W2, b2 (, W3, b3) order, raveled."""

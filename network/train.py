@@ -334,7 +334,7 @@ class Trainer:
         net, ws = self.net, self._workspace
         lr = self.optimizer.lr
         if self.noise.spec.active and self.noise.spec.mode in PER_STEP:    # one hidden layer (see fusable)
-            scales = np.array([self.noise.step_scale(self.step_count + s, lr) for s in range(self.steps_per_epoch)])
+            scales = self.noise.step_scales(self.step_count, self.steps_per_epoch, lr)
             mean_loss = kernels.sgd_epoch_noisy(self._X, self._y, self._order, self.batch_size,
                                                 *net.parameters().values(), lr, *ws.buffers(),
                                                 np.uint64(self.noise.key), self.step_count, scales)

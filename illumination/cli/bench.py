@@ -35,6 +35,12 @@ def register(commands, benches) -> None:
     landscape.add_argument("--json", action="store_true")
     landscape.set_defaults(handler=bench_landscape_command)
 
+    sharp = benches.add_parser("sharpness", help="milliseconds per sharpness measurement (Hessian trace with 20 "
+                                                 "Hutchinson probes + top eigenvalue, 20 power iterations)")
+    sharp.add_argument("--runs", type=count_type("runs"), default=30)
+    sharp.add_argument("--json", action="store_true")
+    sharp.set_defaults(handler=bench_sharpness_command)
+
     startup = benches.add_parser("startup", help="seconds from launch to the window's first frame and first live "
                                                  "frame (fresh processes, headless)")
     startup.add_argument("--runs", type=count_type("runs"), default=5)
@@ -202,6 +208,30 @@ def _present_ms(size, surface) -> float | None:
         times.append((time.perf_counter() - started) * 1000)
     pygame.display.quit()
     return round(statistics.median(times), 3)
+
+
+def bench_sharpness_command(args) -> int:
+    """Time network/sharpness.measure on the default run's 240 training samples after 50 epochs."""
+    from data import make_dataset
+    from data.seeding import rng_for
+    from network.mlp import MLP
+    from network.sharpness import measure
+    from network.train import TrainConfig, Trainer
+    data = make_dataset(42)
+    trainer = Trainer(MLP.create(42), data, TrainConfig(max_epochs=50), seed=42)
+    trainer.train()
+    rng = rng_for(42, "sharpness")
+    measure(trainer.net, data.X_train, data.y_train, rng)           # warm-up: numba's kernels load
+    times, last = [], None
+    for _ in range(args.runs):
+        started = time.perf_counter()
+        last = measure(trainer.net, data.X_train, data.y_train, rng)
+        times.append((time.perf_counter() - started) * 1000)
+    return report({"samples": len(data.y_train), "parameters": trainer.net.n_parameters, "runs": args.runs,
+                   "probes": last.probes, "iterations": last.iterations,
+                   "ms_median": round(statistics.median(times), 2), "ms_max": round(max(times), 2),
+                   "hessian_trace": round(last.hessian_trace, 4),
+                   "hessian_top_eigenvalue": round(last.hessian_top_eigenvalue, 4)}, args.json)
 
 
 def bench_startup_command(args) -> int:

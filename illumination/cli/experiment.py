@@ -1,8 +1,10 @@
 """`illumination experiment escape`: does noise let descent escape local minima? Counted, not shown.
+`illumination experiment sweep`: train every seed × noise × optimizer, and say whether the predictions hold.
 
 Headless and pygame-free: the ensembles run in network/escape.py. One table row per noise level (or per
 cooling schedule with --schedule): the fraction of balls that end in the global minimum's basin and their
-mean final loss. The same arguments give a bit-identical table.
+mean final loss. The same arguments give a bit-identical table. The sweep runs in network/sweep.py (in parallel
+processes, or on a Dask cluster) and writes results.csv, results.png and summary.md (network/sweep_report.py).
 """
 from __future__ import annotations
 
@@ -11,9 +13,11 @@ import math
 import os
 import sys
 
-from illumination.cli.args import CleanParser, report, seed_type, whole
+from illumination.cli.args import CleanParser, fail, positive_float, report, seed_type, whole
 
 DEFAULT_NOISE = "0,0.5,1,2,4"
+SWEEP_NOISE = "none,input_jitter:0.1,input_jitter:0.3,sgld:1e-4,label_noise:0.1"
+SWEEP_OPTIMIZERS = "sgd,adamw"
 
 
 def _numbers(text: str) -> list[float]:
@@ -35,6 +39,29 @@ def _names(text: str) -> list[str]:
 
 def _count(name: str, low: int):
     return lambda text: whole(text, low, name)
+
+
+def _checked(parse):
+    """A network.sweep parser as an argparse type: its SweepError becomes argparse's one-line error."""
+    def convert(text: str):
+        from network.sweep import SweepError
+        try:
+            return parse(text)
+        except SweepError as error:
+            raise argparse.ArgumentTypeError(str(error)) from None
+    return convert
+
+
+def _seeds(text: str) -> str:
+    from network.sweep import parse_seeds
+    _checked(parse_seeds)(text)
+    return text
+
+
+def _executor(text: str) -> str:
+    from network.sweep import parse_executor
+    _checked(parse_executor)(text)
+    return text
 
 
 def register(commands, benches) -> None:
@@ -59,6 +86,29 @@ def register(commands, benches) -> None:
     escape.add_argument("--seed", type=seed_type, default=0, help="one seed for every stream (default 0)")
     escape.add_argument("--json", action="store_true", help="print one JSON object")
     escape.set_defaults(handler=escape_command)
+
+    sweep = experiments.add_parser("sweep", help="train every seed × noise × optimizer; results.csv, a plot and "
+                                                 "summary.md on whether the predictions hold")
+    sweep.add_argument("--seeds", type=_seeds, default="0-9",
+                       help="seeds: 0-9, 3, 0,2,5 or 0-4,10 (default 0-9)")
+    sweep.add_argument("--noise", default=SWEEP_NOISE,
+                       help=f"noise specs, comma separated: none or MODE:MAGNITUDE, MODE one of input_jitter, "
+                            f"gradient_gaussian, sgld, parameter_jitter, label_noise (default {SWEEP_NOISE})")
+    sweep.add_argument("--optimizer", default=SWEEP_OPTIMIZERS,
+                       help=f"optimizers, comma separated (default {SWEEP_OPTIMIZERS})")
+    sweep.add_argument("--epochs", type=_count("epochs", 1), default=200, help="epochs per run (default 200)")
+    sweep.add_argument("-o", "--output", default="results",
+                       help="directory for results.csv, results.png and summary.md (default results); "
+                            "a re-run skips the combinations already in its results.csv")
+    sweep.add_argument("--executor", type=_executor, default="process",
+                       help="process (default: local processes) or dask:tcp://HOST:PORT (an existing Dask "
+                            "cluster; needs the [cluster] extra)")
+    sweep.add_argument("--workers", type=_count("workers", 1),
+                       help="with --executor process: worker processes (default: one per CPU)")
+    sweep.add_argument("--timeout", type=positive_float("timeout"), default=10.0,
+                       help="with --executor dask: seconds to wait for the scheduler (default 10)")
+    sweep.add_argument("--json", action="store_true", help="print one JSON object")
+    sweep.set_defaults(handler=sweep_command)
 
 
 def escape_command(args) -> int:
@@ -99,3 +149,36 @@ def escape_command(args) -> int:
           f"the lowest minimum")
     print(format_table(rows))
     return 0
+
+
+def sweep_command(args) -> int:
+    from network import sweep
+    seeds = sweep.parse_seeds(args.seeds)   # checked by argparse already
+    try:
+        noises = sweep.parse_names(args.noise, "--noise")
+        optimizers = sweep.parse_names(args.optimizer, "--optimizer")
+        sweep.validate(noises, optimizers)          # every name known before the first job runs
+        result = sweep.run_sweep(seeds, noises, optimizers, args.epochs, args.output, executor=args.executor,
+                                 workers=args.workers, timeout=args.timeout, seeds_text=args.seeds)
+    except sweep.SweepError as error:
+        return fail(str(error))
+    except KeyboardInterrupt as interrupt:     # the finished rows are in results.csv; say what was written
+        if getattr(interrupt, "sweep_result", None):
+            _sweep_report(interrupt.sweep_result, args.json)
+        raise
+    except OSError as error:
+        return fail(f"cannot write the sweep's files in {args.output}: {error.strerror or error}", 1)
+    _sweep_report(result, args.json)
+    if result["failures"]:
+        return fail(f"{result['failed']} of {result['combinations'] - result['skipped']} runs failed (first: "
+                    f"{result['failures'][0]}); a re-run retries them", 1)
+    return 0
+
+
+def _sweep_report(result: dict, as_json: bool) -> None:
+    if as_json:
+        report({"experiment": "sweep", **result}, True)
+        return
+    report({key: value for key, value in result.items() if key not in ("notes", "failures")}, False)
+    for note in result["notes"]:
+        sys.stderr.write(f"illumination: note: {note}\n")

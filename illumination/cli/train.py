@@ -11,7 +11,8 @@ from pathlib import Path
 import numpy as np
 
 from illumination.cli.args import (add_log_flags, add_metric_flags, add_training_flags, bounded_float,
-                                   bounded_whole, fail, log_sink, open_metric_stream, report, settings_from)
+                                   bounded_whole, fail, log_sink, noise_type, open_metric_stream, report,
+                                   settings_from)
 
 
 def register(commands, benches) -> None:
@@ -34,6 +35,8 @@ def register(commands, benches) -> None:
                              help="1 to 1,000, as train allows (default 16)")
     bench_train.add_argument("--seconds", type=bounded_float("seconds", 0.01, 600.0), default=2.0,
                              help="time per path, 0.01 to 600 (default 2)")
+    bench_train.add_argument("--noise", type=noise_type, default=None,
+                             help="train under noise (e.g. input_jitter:0.1, sgld:1e-4): the noisy fast path's speed")
     bench_train.add_argument("--json", action="store_true")
     bench_train.set_defaults(handler=bench_train_command)
 
@@ -174,7 +177,12 @@ def bench_train_command(args) -> int:
     from illumination.exhibits.network.settings import NetworkSettings
     from illumination.exhibits.network.trainer import make_trainer
     from network.benchmark import epochs_per_second, torch_epochs_per_second
-    settings = NetworkSettings(batch_size=args.batch_size, max_epochs=10**9)
+    noise = {}
+    if args.noise is not None:
+        if isinstance(args.noise, float):
+            return fail(f"--noise is none or MODE:MAGNITUDE (e.g. input_jitter:0.1), got {args.noise:g}")
+        noise = {"noise_mode": args.noise.mode, "noise_magnitude": args.noise.magnitude}
+    settings = NetworkSettings(batch_size=args.batch_size, max_epochs=10**9, **noise)   # runs as long as timed
     rates = {}
     for backend in ("numba", "numpy"):
         trainer = make_trainer(settings, backend=backend)
@@ -183,10 +191,12 @@ def bench_train_command(args) -> int:
     result = {
         "batch_size": args.batch_size,
         "samples": settings.samples,
+        "noise": settings.noise,
         "numba_epochs_per_s": round(rates["numba"], 1),
         "numpy_epochs_per_s": round(rates["numpy"], 1),
         "torch_epochs_per_s": None if torch_rate is None else round(torch_rate, 1),
         "numba_over_numpy": round(rates["numba"] / rates["numpy"], 2),
+        "numba_over_torch": None if torch_rate is None else round(rates["numba"] / torch_rate, 2),
         "statistic": "median of timed chunks, exact train/test evaluation after every epoch included",
     }
     return report(result, args.json)

@@ -1,0 +1,216 @@
+"""A sweep: every (seed, noise, optimizer) combination trained by one job function, in parallel, headless.
+
+Jobs run on a concurrent.futures executor: local processes by default, or an existing Dask cluster
+(`dask:tcp://HOST:8786`, through distributed.Client's executor). Each finished row is appended to results.csv at
+once (one write, flushed and fsynced), so Ctrl-C or SIGTERM keeps every finished row; a re-run skips the
+combinations already there. The report (results.png, summary.md) comes from results.csv (network/sweep_report.py).
+Never imports pygame; the job imports network.sweep_job inside the worker, so it pickles by reference.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import os
+import signal
+import sys
+import time
+from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+
+from network.sweep_report import COLUMNS, read_results, write_report
+
+KEY = ("seed", "noise", "optimizer", "epochs")
+MAX_SEEDS = 10_000
+
+
+class SweepError(ValueError):
+    """A user mistake (a bad range, an unknown name, an unreachable scheduler): one line, exit 2."""
+
+
+def default_job(seed: int, noise: str, optimizer: str, epochs: int) -> dict:
+    """The real job, imported inside the worker (a process or a Dask worker) so this function pickles by name."""
+    from network.sweep_job import run_job
+    return run_job(seed, noise, optimizer, epochs)
+
+
+def parse_seeds(text: str) -> list[int]:
+    """"0-9", "3", "0,2,5", "0-4,10" → the seeds in order, each once."""
+    seeds: list[int] = []
+    for part in (p.strip() for p in text.split(",")):
+        low, dash, high = part.partition("-")
+        if not (low.isdigit() and (high.isdigit() if dash else True)):
+            raise SweepError(f"--seeds takes whole numbers and ranges like 0-9 or 0-4,10, got {text!r}")
+        first, last = int(low), int(high) if dash else int(low)
+        if last < first:
+            raise SweepError(f"--seeds range {part!r} runs backwards (write {last}-{first})")
+        if last >= 2**32:
+            raise SweepError(f"seeds must be from 0 to {2**32 - 1:,}, got {last}")
+        if len(seeds) + last - first + 1 > MAX_SEEDS:
+            raise SweepError(f"--seeds {text!r} is more than {MAX_SEEDS:,} seeds")
+        seeds += range(first, last + 1)
+    return list(dict.fromkeys(seeds))
+
+
+def parse_names(text: str, what: str) -> list[str]:
+    names = list(dict.fromkeys(part.strip() for part in text.split(",") if part.strip()))
+    if not names:
+        raise SweepError(f"{what} needs at least one name")
+    return names
+
+
+def validate(noises, optimizers, parse_noise=None, optimizer_names=None) -> None:
+    """Every noise spec and optimizer name is known (network.noise.parse_noise, network.optim.OPTIMIZERS)."""
+    if parse_noise is None:
+        from network.noise import parse_noise
+    if optimizer_names is None:
+        from network.optim import OPTIMIZERS as optimizer_names
+    for noise in noises:
+        try:
+            parse_noise(noise)
+        except ValueError as error:
+            raise SweepError(f"--noise {noise!r}: {error}") from None
+    for name in optimizers:
+        if name not in optimizer_names:
+            raise SweepError(f"unknown optimizer {name!r} (known: {', '.join(optimizer_names)})")
+
+
+def parse_executor(text: str) -> tuple[str, str | None]:
+    """"process" → ("process", None); "dask:tcp://HOST:PORT" → ("dask", "tcp://HOST:PORT")."""
+    if text == "process":
+        return "process", None
+    kind, _, address = text.partition(":")
+    if kind == "dask" and "://" in address and address.split("://", 1)[1]:
+        return "dask", address
+    raise SweepError(f"unknown executor {text!r}: use process or dask:tcp://HOST:PORT")
+
+
+def _quiet_worker() -> None:
+    """A worker process leaves Ctrl-C to the parent (which stops it), and dies on SIGTERM like any process."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def open_executor(spec: str, workers: int | None, timeout: float) -> tuple[Executor, callable]:
+    """(executor, close) for "process" or "dask:ADDRESS"; an unreachable scheduler is a SweepError."""
+    kind, address = parse_executor(spec)
+    if kind == "process":
+        pool = ProcessPoolExecutor(max_workers=workers or os.cpu_count(), initializer=_quiet_worker)
+        return pool, lambda: None
+    try:
+        import distributed
+    except ImportError:
+        raise SweepError("--executor dask needs the cluster extra: pip install 'neural-illumination[cluster]'") \
+            from None
+    try:
+        client = distributed.Client(address, timeout=timeout, set_as_default=False)
+    except (OSError, TimeoutError) as error:
+        raise SweepError(f"cannot reach the Dask scheduler at {address}: {str(error).splitlines()[0]}") from None
+    return client.get_executor(), client.close
+
+
+def _stop(executor: Executor, futures) -> None:
+    """Cancel what has not started, stop the local worker processes, don't wait for anything."""
+    for future in futures:
+        future.cancel()
+    for process in list((getattr(executor, "_processes", None) or {}).values()):
+        process.terminate()
+    try:
+        executor.shutdown(wait=False, cancel_futures=True)
+    except TypeError:         # distributed's ClientExecutor: shutdown(wait) alone, and it cancels when not waiting
+        executor.shutdown(wait=False)
+
+
+class Results:
+    """results.csv, appended one whole row per write() (header first in a new file), flushed and fsynced."""
+
+    def __init__(self, path: str):
+        self.path = path
+        self.rows, self.notes = read_results(path)   # ValueError for a file with other columns
+        size = os.path.getsize(path) if os.path.exists(path) else 0
+        self.prefix = "" if size else self._line(COLUMNS)
+        if size:
+            with open(path, "rb") as handle:
+                handle.seek(-1, os.SEEK_END)
+                self.prefix = "" if handle.read(1) == b"\n" else "\n"   # a torn last line stays a line of its own
+
+    @staticmethod
+    def _line(values) -> str:
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="\n").writerow(values)
+        return buffer.getvalue()
+
+    def append(self, row: dict) -> None:
+        data = (self.prefix + self._line(row[c] for c in COLUMNS)).encode("utf-8")
+        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            os.write(fd, data)    # one system call: an interrupt lands before or after the row, not inside it
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        self.prefix = ""
+        self.rows.append(row)
+
+
+def command_for(seeds_text: str, optimizer: str, epochs: int, out_dir: str) -> str:
+    from network.sweep_report import LABEL_LEVELS
+    return (f"illumination experiment sweep --seeds {seeds_text} --noise {LABEL_LEVELS} --optimizer {optimizer} "
+            f"--epochs {epochs} -o {out_dir}")
+
+
+def run_sweep(seeds, noises, optimizers, epochs: int, out_dir: str, *, job=None, executor="process",
+              workers: int | None = None, timeout: float = 10.0, progress: bool = True,
+              seeds_text: str | None = None) -> dict:
+    """Run every combination not yet in out_dir/results.csv, then write the report. `executor` is "process",
+    "dask:ADDRESS" or an Executor instance (shut down here). Returns counts, seconds, paths and notes. On
+    KeyboardInterrupt the report is written from the finished rows and the interrupt raised again, carrying
+    that result as its `sweep_result`."""
+    started = time.perf_counter()
+    os.makedirs(out_dir, exist_ok=True)
+    try:
+        results = Results(os.path.join(out_dir, "results.csv"))
+    except ValueError as error:
+        raise SweepError(str(error)) from None
+    done = {tuple(row[k] for k in KEY) for row in results.rows}
+    grid = [(s, n, o, epochs) for o in optimizers for n in noises for s in seeds]
+    todo = [combo for combo in grid if combo not in done]
+    failures: list[str] = []
+    text = seeds_text or ",".join(map(str, seeds))
+
+    def summary(ran: int, interrupted: bool) -> dict:
+        report = write_report(out_dir, seeds, noises, optimizers, epochs,
+                              lambda o: command_for(text, o, epochs, out_dir))
+        return {"combinations": len(grid), "run": ran, "skipped": len(grid) - len(todo), "failed": len(failures),
+                "interrupted": interrupted, "seconds": round(time.perf_counter() - started, 2),
+                "results": results.path, "plot": report["plot"], "summary": report["summary"],
+                "headline": report["headline"], "notes": report["notes"], "failures": failures}
+
+    ran = 0
+    if todo:
+        pool, close = (executor, lambda: None) if isinstance(executor, Executor) else \
+            open_executor(executor, min(workers or os.cpu_count() or 1, len(todo)), timeout)
+        futures = {}
+        try:
+            from tqdm import tqdm
+            with tqdm(total=len(todo), desc="sweep", unit="run", file=sys.stderr, leave=False,
+                      disable=True if os.environ.get("CI") or not progress else None) as bar:
+                futures = {pool.submit(job or default_job, *combo): combo for combo in todo}
+                for future in as_completed(futures):
+                    combo = futures.pop(future)
+                    try:
+                        row = {**future.result(), **dict(zip(KEY, combo))}
+                        missing = [c for c in COLUMNS if c not in row]
+                        if missing:
+                            raise ValueError(f"the job's row lacks {', '.join(missing)}")
+                    except Exception as error:   # reported, and retried by the next run (no row was written)
+                        failures.append(f"seed {combo[0]} {combo[1]} {combo[2]}: {type(error).__name__}: {error}")
+                    else:
+                        results.append(row)
+                        ran += 1
+                    bar.update()
+        except KeyboardInterrupt as interrupt:
+            _stop(pool, futures)
+            close()
+            interrupt.sweep_result = summary(ran, True)
+            raise
+        pool.shutdown(wait=True)
+        close()
+    return summary(ran, False)

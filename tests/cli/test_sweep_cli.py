@@ -1,0 +1,177 @@
+"""`illumination experiment sweep`: a run, resume, a real Dask cluster on loopback, an unreachable scheduler,
+SIGTERM mid-sweep, and every bad input as one line with exit 2."""
+import csv
+import importlib.util
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+import network.sweep
+from illumination.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+MODES = ("none", "input_jitter", "gradient_gaussian", "sgld", "parameter_jitter", "label_noise")
+OPTIMIZERS = ("sgd", "momentum", "rmsprop", "adam", "adamw", "normalized", "muon")
+REAL_JOB = importlib.util.find_spec("network.sweep_job") is not None
+
+
+def table_parse_noise(spec):
+    """Stands in for network.noise.parse_noise until it exists: "none" or MODE:MAGNITUDE."""
+    mode, colon, magnitude = spec.partition(":")
+    if mode not in MODES or (not colon and mode != "none"):
+        raise ValueError(f"unknown noise mode {mode!r} (known: {', '.join(MODES)})")
+    if colon:
+        float(magnitude)
+
+
+@pytest.fixture(autouse=True)
+def names(monkeypatch):
+    """The real name checks when network.noise and all seven optimizers exist; a small table until then."""
+    try:
+        from network.noise import parse_noise
+        from network.optim import OPTIMIZERS as known
+        real = set(OPTIMIZERS) <= set(known)
+    except ImportError:
+        real = False
+    if not real:
+        check = network.sweep.validate
+        monkeypatch.setattr(network.sweep, "validate", lambda noises, optimizers: check(
+            noises, optimizers, parse_noise=table_parse_noise, optimizer_names=OPTIMIZERS))
+
+
+def fake_job(seed, noise, optimizer, epochs):
+    magnitude = 0.0 if noise == "none" else float(noise.split(":")[1])
+    return {"seed": seed, "noise": noise, "noise_mode": noise.split(":")[0], "noise_magnitude": magnitude,
+            "optimizer": optimizer, "epochs": epochs, "train_loss": 0.1, "test_loss": 0.3, "train_accuracy": 0.99,
+            "test_accuracy": 0.8 + magnitude + seed / 100, "hessian_trace": 40.0 - seed, "hessian_top_eigenvalue":
+            9.0 - 10 * magnitude + seed / 10, "seconds": 0.001, "diverged": False}
+
+
+def run(capsys, *argv):
+    try:
+        code = main(["experiment", "sweep", *argv])
+    except SystemExit as stop:    # a flag argparse refuses ends the same way: one line, exit 2
+        code = stop.code
+    return code, capsys.readouterr()
+
+
+def rows(directory):
+    with open(Path(directory) / "results.csv", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_a_sweep_writes_its_files_and_a_rerun_skips_what_is_done(capsys, tmp_path, monkeypatch):
+    monkeypatch.setattr(network.sweep, "default_job", fake_job)
+    argv = ("--seeds", "0-2", "--noise", "none,input_jitter:0.1", "--optimizer", "sgd,adamw", "--epochs", "3",
+            "-o", str(tmp_path), "--workers", "2", "--json")
+    code, out = run(capsys, *argv)
+    result = json.loads(out.out)
+    assert code == 0 and (result["combinations"], result["run"], result["skipped"], result["failed"]) == (12, 12, 0, 0)
+    assert result["experiment"] == "sweep" and result["plot"] == str(tmp_path / "results.png")
+    assert len(rows(tmp_path)) == 12 and (tmp_path / "results.png").stat().st_size > 10_000
+    assert "supported in 2 of 2 comparisons" in (tmp_path / "summary.md").read_text()
+    code, out = run(capsys, *argv[:-1])                      # readable output this time
+    assert code == 0 and "  skipped: 12" in out.out and "      run: 0" in out.out and len(rows(tmp_path)) == 12
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_a_sweep_runs_on_a_real_dask_cluster(capsys, tmp_path, monkeypatch):
+    distributed = pytest.importorskip("distributed")
+    if not REAL_JOB:           # the real job (network/sweep_job.py) once it exists; the fake one until then
+        monkeypatch.setattr(network.sweep, "default_job", fake_job)
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False, host="127.0.0.1",
+                                  protocol="tcp://", dashboard_address=None) as cluster:
+        code, out = run(capsys, "--seeds", "0,1", "--noise", "none,input_jitter:0.1", "--optimizer", "sgd",
+                        "--epochs", "2", "-o", str(tmp_path), "--executor", f"dask:{cluster.scheduler_address}",
+                        "--json")
+    result = json.loads(out.out)
+    assert code == 0 and result["run"] == 4 and result["failed"] == 0, out.err
+    assert sorted((r["seed"], r["noise"]) for r in rows(tmp_path)) == [
+        ("0", "input_jitter:0.1"), ("0", "none"), ("1", "input_jitter:0.1"), ("1", "none")]
+    assert (tmp_path / "summary.md").exists() and (tmp_path / "results.png").exists()
+
+
+def test_an_unreachable_scheduler_is_one_line_and_exit_2(capsys, tmp_path):
+    pytest.importorskip("distributed")
+    started = time.perf_counter()
+    code, out = run(capsys, "--seeds", "0", "--noise", "none", "--optimizer", "sgd", "-o", str(tmp_path),
+                    "--executor", f"dask:tcp://127.0.0.1:{free_port()}", "--timeout", "0.5")
+    assert code == 2 and out.out == "" and out.err.count("\n") == 1
+    assert out.err.startswith("illumination: error: cannot reach the Dask scheduler at tcp://127.0.0.1:")
+    assert time.perf_counter() - started < 10
+
+
+@pytest.mark.parametrize("argv, fragment", [
+    (["--optimizer", "sgd,sgdd"], "unknown optimizer 'sgdd'"),
+    (["--noise", "none,wind:0.1"], "--noise 'wind:0.1'"),
+    (["--noise", ","], "--noise needs at least one name"),
+    (["--executor", "thread"], "unknown executor 'thread'"),
+    (["--executor", "dask:somewhere"], "unknown executor 'dask:somewhere'"),
+    (["--seeds", "9-0"], "runs backwards"),
+    (["--seeds", "0-x"], "--seeds takes whole numbers"),
+    (["--epochs", "0"], "epochs must be >= 1"),
+    (["--workers", "0"], "workers must be >= 1"),
+])
+def test_bad_input_is_one_line_and_exit_2(capsys, tmp_path, argv, fragment):
+    code, out = run(capsys, *argv, "-o", str(tmp_path / "out"))
+    assert code == 2 and fragment in out.err and out.err.count("\n") == 1 and out.out == ""
+    assert not (tmp_path / "out").exists()       # nothing ran, nothing written
+
+
+def test_an_unwritable_output_is_exit_1(capsys, tmp_path, monkeypatch):
+    monkeypatch.setattr(network.sweep, "default_job", fake_job)
+    (tmp_path / "file").write_text("")
+    code, out = run(capsys, "--seeds", "0", "--noise", "none", "--optimizer", "sgd", "-o", str(tmp_path / "file"))
+    assert code == 1 and out.err.startswith("illumination: error: cannot write the sweep's files in ")
+    assert out.err.count("\n") == 1
+
+
+SLOW_SWEEP = """
+import sys, time
+import network.sweep as sweep
+from illumination.cli import main
+
+def job(seed, noise, optimizer, epochs):      # seeds 0 and 1 finish at once, the rest would take a minute
+    if seed >= 2:
+        time.sleep(60)
+    return {"seed": seed, "noise": noise, "noise_mode": "none", "noise_magnitude": 0.0, "optimizer": optimizer,
+            "epochs": epochs, "train_loss": 0.1, "test_loss": 0.2, "train_accuracy": 1.0, "test_accuracy": 0.9,
+            "hessian_trace": 3.0, "hessian_top_eigenvalue": 1.0, "seconds": 0.0, "diverged": False}
+
+if __name__ == "__main__":
+    sweep.default_job, sweep.validate = job, lambda noises, optimizers: None
+    raise SystemExit(main(["experiment", "sweep", "--seeds", "0-5", "--noise", "none", "--optimizer", "sgd",
+                           "--epochs", "1", "-o", sys.argv[1], "--workers", "2"]))
+"""
+
+
+def test_sigterm_mid_sweep_keeps_every_finished_row(tmp_path):
+    script = tmp_path / "slow_sweep.py"
+    script.write_text(textwrap.dedent(SLOW_SWEEP))
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "CI": "1", "SDL_VIDEODRIVER": "dummy"}
+    process = subprocess.Popen([sys.executable, str(script), str(tmp_path / "out")], cwd=ROOT, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    results = tmp_path / "out" / "results.csv"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not (results.exists() and results.read_text().count("\n") == 3):
+        time.sleep(0.05)
+    time.sleep(0.3)                                  # the slow jobs are running now
+    process.send_signal(signal.SIGTERM)
+    out, err = process.communicate(timeout=30)
+    assert process.returncode == 143, err
+    assert err.strip().splitlines()[-1] == "illumination: interrupted (SIGTERM)"
+    assert sorted(r["seed"] for r in rows(tmp_path / "out")) == ["0", "1"]
+    assert "interrupted: True" in out and (tmp_path / "out" / "summary.md").exists()
