@@ -27,6 +27,10 @@ PER_STEP = ("gradient_gaussian", "sgld", "parameter_jitter")      # act on every
 MAX_MAGNITUDE = {"input_jitter": 10.0, "gradient_gaussian": 100.0, "sgld": 1.0, "parameter_jitter": 1.0,
                  "label_noise": 0.5, "none": 0.0}
 
+# A magnitude to start from, per mode (the window sets it when a mode is chosen with none set): mild, but visible.
+USUAL_MAGNITUDE = {"input_jitter": 0.1, "label_noise": 0.1, "gradient_gaussian": 0.1, "sgld": 1e-4,
+                   "parameter_jitter": 1e-3, "none": 0.0}
+
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _M1, _M2 = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)
 

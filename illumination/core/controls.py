@@ -103,6 +103,8 @@ class Choice:
     label: str
     options: tuple            # the values, as the settings hold them
     names: tuple = ()         # what a person reads for each option (default: the values themselves)
+    #: (settings, chosen value) -> {key: value}: settings that go with a choice (a noise mode's usual magnitude)
+    companions: Callable | None = field(default=None, compare=False)
 
     def __post_init__(self):
         object.__setattr__(self, "options", tuple(self.options))

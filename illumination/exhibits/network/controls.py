@@ -27,9 +27,28 @@ VISUAL_SLIDERS = (
     _slider("flow_speed", "Flow speed", 0.1, 3.0, 0.1),
     _slider("synapse_opacity", "Synapse visibility", 0.1, 1.0, 0.05),
 )
+def _usual_magnitude(settings, mode: str) -> dict:
+    """A newly chosen noise mode starts at its usual magnitude (σ 0.1 and T 1e-4 mean different things); the
+    Magnitude slider then tunes it."""
+    from network.noise import USUAL_MAGNITUDE
+    if mode == "none" or mode == settings.noise_mode:
+        return {}
+    return {"noise_magnitude": USUAL_MAGNITUDE[mode]}
+
+
+# The Noise page: training under noise (network/noise.py); each change restarts the run, reproducibly.
+OPTIMIZER = Choice("optimizer", "Optimizer", ("sgd", "momentum", "rmsprop", "adam", "adamw", "normalized", "muon"),
+                   ("SGD", "Momentum", "RMSprop", "Adam", "AdamW", "Normalized", "Muon"))
+NOISE_MODE = Choice("noise_mode", "Noise", ("none", "input_jitter", "label_noise", "gradient_gaussian", "sgld",
+                                            "parameter_jitter"),
+                    ("None", "Input jitter", "Label noise", "Gradient noise", "Langevin (SGLD)", "Weight jitter"),
+                    companions=lambda settings, mode: _usual_magnitude(settings, mode))
+SCHEDULE = Choice("schedule", "Schedule", ("constant", "cosine", "cyclical", "inverse_anneal", "exponential",
+                                           "polynomial", "linear"))
+NOISE_SLIDERS = (_slider("noise_magnitude", "Magnitude (σ, T or fraction)", 1e-5, 0.5, resets=True),)
 HIDDEN_LAYERS = Choice("hidden_layers", "Hidden layers", (1, 2), ("One · 64-H-2", "Two · 64-H-H-2"))  # restarts
 COMPOSITION = Choice("composition", "Composition", COMPOSITIONS, ("Explain (annotated)", "Gallery (for the wall)"))
-SLIDERS = TRAINING_SLIDERS + VISUAL_SLIDERS
+SLIDERS = TRAINING_SLIDERS + VISUAL_SLIDERS + NOISE_SLIDERS
 SLIDER_BY_KEY = {spec.key: spec for spec in SLIDERS}
 
 TOGGLES = (
@@ -53,6 +72,7 @@ def network_controls() -> Controls:
     from illumination.exhibits.network.drawpad import DrawPad
     return Controls(
         pages=(("Training", (*TRAINING_SLIDERS, HIDDEN_LAYERS), ("early_stop",)),
+               ("Noise", (OPTIMIZER, NOISE_MODE, *NOISE_SLIDERS, SCHEDULE), ()),
                ("Visuals", (COMPOSITION, *VISUAL_SLIDERS), ("show_synapses", "show_particles", "show_math", "decorations"))),
         toggles=TOGGLES, make_pad=DrawPad, pad_apply=_show_drawing, pad_verdict=_verdict,
         pad_title="Draw a filled circle or square:",

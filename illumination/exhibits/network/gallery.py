@@ -70,8 +70,12 @@ def draw(view, surface) -> None:
     x, bottom = L.px(60, L.design[1] - 28)
     rect = text.blit(surface, f"{t.test_accuracy * 100:.0f}% right on shapes it never saw", (x, bottom),
                      L.type(BODY), p.text.secondary, anchor="bottomleft")
-    text.blit(surface, f"epoch {t.epoch}", (x, rect.top - L.u(4)), L.type(HEADLINE), p.text.primary,
-              anchor="bottomleft", bold=True)
+    epoch = text.blit(surface, f"epoch {t.epoch}", (x, rect.top - L.u(4)), L.type(HEADLINE), p.text.primary,
+                      anchor="bottomleft", bold=True)
+    if scene.noisy:      # what it learns under, in a few words above the epoch
+        words, symbol = panels.NOISE_WORDS[t.noise.spec.mode]
+        text.blit(surface, f"learning under {words} · {symbol} {panels.fmt(t.noise_level)}",
+                  (x, epoch.top - L.u(4)), L.type(BODY), p.neuron.halo, anchor="bottomleft")
     text.blit(surface, "NEURAL ILLUMINATION", L.px(L.design[0] - 60, 48), L.type(LABEL), p.text.secondary,
               anchor="topright", bold=True)
     panels.draw_grid(view, surface, dim=0.55)

@@ -295,7 +295,44 @@ def draw_metrics(view, surface) -> None:
         text.blit(surface, CLASS_NAMES[k], (m.x, y + L.u(5)), L.type(LABEL), p.text.secondary, anchor="midleft")
         text.blit(surface, fmt(sample.probs[k]), (m.right, y + L.u(5)), L.type(LABEL), p.text.primary,
                   anchor="midright")
-    draw_proof(view, surface, first + row * 1.5 + L.u(8), row)
+    top = first + row * 1.5 + L.u(8)
+    if scene.noisy:
+        top = draw_noise(view, surface, top, row)
+    draw_proof(view, surface, top, row)
+
+
+NOISE_WORDS = {"input_jitter": ("input jitter", "σ"), "label_noise": ("label noise", "flipped"),
+               "gradient_gaussian": ("gradient noise", "σ"), "sgld": ("Langevin (SGLD)", "T"),
+               "parameter_jitter": ("weight jitter", "σ")}
+
+
+def draw_noise(view, surface, top: float, row: float) -> float:
+    """Training under noise: its mode, a gauge of its level now (the schedule at work: full = its magnitude), and
+    a sharpness meter, the Hessian's top eigenvalue on a log scale (0.1 … 100) with its trace. Returns the y below."""
+    scene, L, p, text, m = view.scene, view.layout, view.palette, view.text, view.layout.metrics_rect
+    if top + row * 3.6 > m.bottom:
+        return top
+    spec, t = scene.trainer.noise.spec, scene.trainer
+    words, symbol = NOISE_WORDS[spec.mode]
+    heading = text.blit(surface, f"NOISE · {words} · {spec.schedule}", (m.x, top), L.type(LABEL), p.text.secondary,
+                        bold=True)
+    y = heading.bottom + row / 2 - L.u(5)
+    level = t.noise_level
+    value = f"{symbol} {fmt(level)}"
+    _bar(view, surface, _bar_rect(view, y, value), level / spec.magnitude if spec.magnitude else 0.0, p.neuron.halo)
+    text.blit(surface, "level", (m.x, y + L.u(5)), L.type(LABEL), p.text.secondary, anchor="midleft")
+    text.blit(surface, value, (m.right, y + L.u(5)), L.type(LABEL), p.text.primary, anchor="midright")
+    y += row
+    sharp = scene.sharpness
+    if sharp is not None:
+        value = f"λ {fmt(sharp.hessian_top_eigenvalue)}"
+        fraction = min(max((math.log10(max(sharp.hessian_top_eigenvalue, 1e-3)) + 1.0) / 3.0, 0.0), 1.0)
+        _bar(view, surface, _bar_rect(view, y, value), fraction, p.chart.gradient)
+        text.blit(surface, "sharpness", (m.x, y + L.u(5)), L.type(LABEL), p.text.secondary, anchor="midleft")
+        text.blit(surface, value, (m.right, y + L.u(5)), L.type(LABEL), p.text.primary, anchor="midright")
+        text.blit(surface, f"tr H {fmt(sharp.hessian_trace)}", (m.x + L.u(90), y + row * 0.75), L.type(LABEL),
+                  p.text.secondary, anchor="midleft")
+    return y + row * 1.4
 
 
 def draw_proof(view, surface, top: float, row: float) -> None:

@@ -18,6 +18,7 @@ from illumination.exhibits.network.live_math import MATH_HOLD_SECONDS
 from illumination.exhibits.network.trainer import make_trainer
 
 GRID_SAMPLES = 20
+SHARPNESS_EVERY_S = 1.0      # under noise, the sharpness meter is measured this often (~10–16 ms each)
 SPARKLE_CAPACITY = 256
 RESTART_AFTER_DIVERGENCE_S = 4.0
 
@@ -51,6 +52,9 @@ class NetworkScene(Scene):
         self.diverged_for = None     # seconds since a divergence, or None
         self.message = ""
         # Live math: which step is up (of which phase's steps), paced to be read; its numbers are the shown sample's.
+        self.sharpness = None            # network/sharpness.Sharpness of recent weights, measured under noise
+        self._sharpness_rng = rng_for(s.seed, "sharpness")
+        self._sharpness_due = 0.0
         self.math_phase, self.math_index = "forward", 0
         self._math_next = {"forward": 1, "backward": 0}
         self._math_held = 0.0
@@ -175,6 +179,7 @@ class NetworkScene(Scene):
                 return
             self._advance_phase(dt)
             self._pace_math(dt)
+            self._measure_sharpness(dt)
             if self.settings.show_particles:
                 self._spawn_particles(dt)
         self.particles.advance(0.0 if self.paused else dt)
@@ -235,6 +240,22 @@ class NetworkScene(Scene):
         what = ("Every hidden neuron went silent" if self.trainer.dead
                 else f"The loss ran away at epoch {snapshot.epoch} ({snapshot.message})")
         self.message = f"{what}. Starting again with seed {(self.settings.seed + 1) % 2**32} …"
+
+    @property
+    def noisy(self) -> bool:
+        return self.trainer.noise.spec.active
+
+    def _measure_sharpness(self, dt: float) -> None:
+        """Under noise, the Hessian's trace and top eigenvalue of the current weights, about once a second."""
+        if not self.noisy or self.trainer.finished and self.sharpness is not None:
+            return
+        self._sharpness_due -= dt
+        if self._sharpness_due > 0.0:
+            return
+        from network.sharpness import measure
+        t = self.trainer
+        self.sharpness = measure(t.net, t.data.X_train[:t.n_train], t.data.y_train[:t.n_train], self._sharpness_rng)
+        self._sharpness_due = SHARPNESS_EVERY_S
 
     def _pace_math(self, dt: float) -> None:
         """The next step of the phase now running, once the one up has been shown MATH_HOLD_SECONDS."""

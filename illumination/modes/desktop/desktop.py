@@ -181,7 +181,11 @@ class Desktop:
                 return
             self.panel.pending.pop(key, None)
             before, run = self.scene.settings, self.scene.run
-            if not self.change(**{key: value}) or self.scene.settings == before:
+            changes = {key: value}
+            choice = self.panel.menus.get(key, (None,))[0]
+            if choice is not None and choice.companions is not None:
+                changes.update(choice.companions(before, value))
+            if not self.change(**changes) or self.scene.settings == before:
                 return
             if spec is not None and spec.resets:
                 self.say(f"{spec.label} {spec.text(value)}: the run restarts with seed {self.scene.settings.seed}.")

@@ -206,3 +206,27 @@ def test_the_proof_readout_shows_the_weight_that_moved_furthest():
     assert "PROOF · the weights move" in texts
     assert any(text.startswith(tracked.label + "  ") for text in texts)
     assert tracked.change > 0
+
+
+@pytest.mark.parametrize("composition", COMPOSITIONS)
+@pytest.mark.parametrize("size", [(1280, 720), (1920, 1080), (1080, 1920)])
+def test_training_under_noise_shows_its_mode_level_and_sharpness_legibly(composition, size):
+    show = make_show(size=size, composition=composition, noise_mode="sgld", noise_magnitude=1e-4,
+                     schedule="cosine", max_epochs=30)
+    scene, clock = show.scene, FixedClock(60)
+    for _ in range(90):                               # 1.5 s: the sharpness meter has been measured
+        scene.update(clock.tick())
+    assert scene.sharpness is not None and scene.sharpness.probes == 20
+    cache = show.view.text
+    cache.record = []
+    pixels(show)
+    texts = [text for text, _, _ in cache.record]
+    level = scene.trainer.noise_level
+    assert 0 < level <= 1e-4                          # the cosine schedule at work
+    if composition == "explain" and size[0] >= 1920:     # (a 720p or portrait column has no room for it)
+        assert "NOISE · Langevin (SGLD) · cosine" in texts
+        assert any(t.startswith("λ ") for t in texts)
+    if composition == "gallery":
+        assert any(t.startswith("learning under Langevin (SGLD)") for t in texts)
+    for (a, ra, _), (b, rb, _) in itertools.combinations(cache.record, 2):
+        assert not ra.colliderect(rb), f"{a!r} {ra} overlaps {b!r} {rb}"

@@ -489,7 +489,8 @@ def test_save_then_load_scene_round_trips_every_key(tmp_path):
     chosen = Settings(seed=7, learning_rate=0.02, batch_size=8, speed=2.5, max_epochs=120, samples=300,
                       hidden_size=12, hidden_layers=2, confidence_threshold=0.9, early_stop=True, glow=2.0, flow_speed=0.7,
                       synapse_opacity=0.65, show_synapses=False, show_particles=False, show_math=False, decorations=True,
-                      theme=other_theme, optimizer="momentum", composition="gallery")
+                      theme=other_theme, optimizer="momentum", composition="gallery", noise_mode="input_jitter",
+                      noise_magnitude=0.2, schedule="cosine")
     defaults = dataclasses.asdict(Settings())
     assert all(value != defaults[key] for key, value in dataclasses.asdict(chosen).items())  # every key is moved
     assert set(defaults) == set(RANGES)

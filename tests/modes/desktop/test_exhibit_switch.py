@@ -3,6 +3,7 @@ Landscape's menus and sliders), and every control changes the one Settings objec
 import io
 
 import pygame
+import pygame_gui
 import pytest
 
 from illumination.core.controls import Choice
@@ -155,3 +156,24 @@ def test_step_and_roll_in_the_valley(tmp_path):
     for _ in range(10):
         frame(desk)
     assert not desk.scene.paused and desk.scene.position() > start + 2
+
+
+def test_the_noise_page_sets_optimizer_noise_and_schedule_and_restarts_the_run(tmp_path):
+    desk = make_desktop(tmp_path=tmp_path)
+    tab(desk, "Noise")
+    run = desk.scene.run
+    choose(desk, desk.panel.menus["noise_mode"][1], "Langevin (SGLD)")
+    s = desk.scene.settings
+    assert (s.noise_mode, s.noise_magnitude) == ("sgld", 1e-4)          # the mode's usual magnitude comes with it
+    assert desk.scene.run == run + 1 and desk.scene.trainer.noise.spec.label == "sgld:0.0001"
+    choose(desk, desk.panel.menus["schedule"][1], "cosine")
+    choose(desk, desk.panel.menus["optimizer"][1], "Muon")
+    assert desk.scene.trainer.config.schedule == "cosine" and desk.scene.trainer.config.optimizer == "muon"
+    _, slider, _ = desk.panel.sliders["noise_magnitude"]
+    spec = desk.controls.slider("noise_magnitude")
+    desk.process_event(pygame.event.Event(pygame_gui.UI_HORIZONTAL_SLIDER_MOVED,
+                                          value=spec.position_of(1e-3), ui_element=slider))
+    pump(desk)
+    assert desk.scene.trainer.noise.spec.magnitude == pytest.approx(1e-3, rel=0.3)
+    choose(desk, desk.panel.menus["noise_mode"][1], "None")
+    assert not desk.scene.trainer.noise.spec.active
