@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import sys
 
-from illumination.cli.args import add_log_flags, add_training_flags, add_view_flags, log_sink, settings_from, size_type
+from illumination.cli.args import (add_log_flags, add_metric_flags, add_training_flags, add_view_flags, log_sink,
+                                   open_metric_stream, settings_from, size_type)
 
 
 def register(commands, benches) -> None:
@@ -15,10 +16,17 @@ def register(commands, benches) -> None:
     run.add_argument("--exhibit", help="which exhibit to show (default network, or the scene file's)")
     run.add_argument("--no-panel", action="store_true", help="start with the control panel hidden (Tab shows it)")
     add_log_flags(run, "on stdout, run after run")
+    add_metric_flags(run)
     run.set_defaults(handler=run_command)
 
 
 def run_command(args) -> int:
     from illumination.modes.desktop.window import run_window
     exhibit, settings = settings_from(args)
-    return run_window(exhibit, settings, args.size, panel=not args.no_panel, log=log_sink(args, sys.stdout))
+    stream = open_metric_stream(args)
+    try:
+        return run_window(exhibit, settings, args.size, panel=not args.no_panel, log=log_sink(args, sys.stdout),
+                          metrics=None if stream is None else stream.publish)
+    finally:
+        if stream is not None:
+            stream.close()

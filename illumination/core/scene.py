@@ -49,6 +49,13 @@ class Scene(ABC):
         """Send this exhibit's training reports (network/trainlog.py) to sink, run after run; most have none."""
         self.log_sink = sink
 
+    #: where the exhibit's step_metrics events go (--metrics-out / --serve-metrics in the window), or None
+    metrics_sink = None
+
+    def attach_metrics(self, publish) -> None:
+        """Send this exhibit's metric events to publish(event), run after run; most exhibits have none."""
+        self.metrics_sink = publish
+
     def step_once(self) -> str | None:
         """One step while paused (the Step action); returns a message when it cannot step, else None."""
         return "This exhibit has no single step."

@@ -75,3 +75,9 @@ def test_a_real_websocket_client_receives_a_runs_epochs():
             events = [json.loads(client.recv(timeout=5)) for _ in range(8)]
     assert [e["epoch"] for e in events] == list(range(1, 9))
     assert events[-1]["test_accuracy"] == trainer.test_accuracy and events[-1]["noise_level"] == 0.2
+
+
+def test_the_window_refuses_a_bad_metrics_file_before_opening(capsys):
+    code = main(["run", "--metrics-out", "/no/such/dir/m.jsonl"])
+    err = capsys.readouterr().err
+    assert code == 2 and "--metrics-out" in err and "does not exist" in err

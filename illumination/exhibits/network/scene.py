@@ -61,6 +61,8 @@ class NetworkScene(Scene):
         self.trainer.subscribe("diverged", self._on_diverged)
         if self.log_sink is not None:
             self._log_run()
+        if self.metrics_sink is not None:
+            self._stream_run()
         self._show(0)
         self.grid_probs = self.trainer.net.predict_proba(self.data.X_test[:GRID_SAMPLES])
 
@@ -68,6 +70,15 @@ class NetworkScene(Scene):
         super().attach_log(sink)
         if sink is not None:
             self._log_run()
+
+    def attach_metrics(self, publish) -> None:
+        super().attach_metrics(publish)
+        if publish is not None:
+            self._stream_run()
+
+    def _stream_run(self) -> None:
+        from network.epoch_metrics import EpochMetrics
+        EpochMetrics(self.trainer, self.metrics_sink, self.settings.seed)
 
     def _log_run(self) -> None:
         from network.trainlog import TrainingLog

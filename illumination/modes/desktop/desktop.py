@@ -99,9 +99,10 @@ class Desktop:
             else exhibit.settings()
         self.capture.stop()          # a recording is one exhibit at one size: finish it
         scene_path = self.panel.scene_entry.get_text()
-        sink = self.scene.log_sink
+        sink, metrics = self.scene.log_sink, self.scene.metrics_sink
         self._mount(make_show(exhibit, settings, self.exhibit_rect.size, theme=self.show.theme), scene_path)
-        self.scene.attach_log(sink)     # --log goes on with the new exhibit
+        self.scene.attach_log(sink)     # --log and the metric stream go on with the new exhibit
+        self.scene.attach_metrics(metrics)
         self.help_open, self.diagnostics_lines = False, None
         self._layout()
         self.say(f"{exhibit.title}: a new exhibit, from its own defaults (seed {settings.seed}).")

@@ -39,7 +39,7 @@ def warming_up(screen: pygame.Surface) -> None:
     pygame.display.flip()
 
 
-def run_window(exhibit, settings, size, fps: int = 60, panel: bool = True, log=None) -> int:
+def run_window(exhibit, settings, size, fps: int = 60, panel: bool = True, log=None, metrics=None) -> int:
     """The exhibit, the control panel (Tab hides it) and the keyboard map (keys.py; ? or H shows it)."""
     try:
         screen = open_window(size)
@@ -54,6 +54,7 @@ def run_window(exhibit, settings, size, fps: int = 60, panel: bool = True, log=N
     # was built measured no faster (both are Python work under one GIL) and delayed the first frame by 0.1 s.
     show = make_show(exhibit, settings, screen.get_size())
     show.scene.attach_log(log)     # --log / --json-log: the training reports, run after run
+    show.scene.attach_metrics(metrics)   # --metrics-out / --serve-metrics: step_metrics events, run after run
     from illumination.modes.desktop.desktop import Desktop
     desktop = Desktop(screen, show, fps)
     if not panel:

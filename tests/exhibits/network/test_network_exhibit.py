@@ -312,3 +312,17 @@ def test_the_pad_verdict_names_the_nearest_learned_shape():
     assert distance == min(brute) and brute[index] == distance
     label = ("circle", "square")[int(scene.data.y_train[index])]
     assert f"nearest learned shape: a {label}, {distance} pixel" in scene.drawing_verdict()[1]
+
+
+def test_the_window_streams_step_metrics_run_after_run():
+    show = make_show(noise_mode="input_jitter", noise_magnitude=0.1)
+    scene = show.scene
+    events = []
+    scene.attach_metrics(events.append)
+    advance_until(scene, 3)
+    assert [e["epoch"] for e in events][:3] == [1, 2, 3]
+    assert all(e["type"] == "step_metrics" and e["noise"] == "input_jitter:0.1" for e in events)
+    scene.apply_settings(scene.settings.replace(seed=7))        # a new run: its events follow
+    count = len(events)
+    advance_until(scene, 1)
+    assert events[count]["epoch"] == 1 and scene.trainer.epoch >= 1

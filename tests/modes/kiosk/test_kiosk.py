@@ -668,3 +668,13 @@ def test_ignored_keys_and_clicks_are_logged_without_flooding(log):
     ignored.note(pygame.event.Event(pygame.MOUSEBUTTONDOWN, button=1, pos=(1, 1)), 12.0)
     lines = [r.getMessage() for r in records]
     assert len(lines) == 2 and "key press" in lines[0] and "ignored 50 input(s), the latest a click" in lines[1]
+
+
+def test_a_playlist_item_can_train_under_noise(log):
+    kiosk = Kiosk(playlist_of('[[item]]\nexhibit = "network"\nseed = 3\nepochs = 20\n'
+                              'settings = { noise_mode = "label_noise", noise_magnitude = 0.1, schedule = "cosine", '
+                              'optimizer = "adamw", learning_rate = 0.003 }\n'), (160, 90), log=log)
+    run(kiosk, 1.0, fps=10)
+    trainer = kiosk.current.show.scene.trainer
+    assert trainer.noise.spec.label == "label_noise:0.1" and trainer.config.schedule == "cosine"
+    assert trainer.config.optimizer == "adamw"
