@@ -445,8 +445,11 @@ class Trainer:
         that layer again.
         A dead net predicts one class for everything, so the exact check (a forward pass) only runs when the
         training accuracy is exactly the majority class's share."""
-        share = float(np.mean(self.data.y_train[:self.n_train]))
-        majority = max(share, 1.0 - share)
+        cached = getattr(self, "_majority", None)      # (n_train, the majority class's share of those samples)
+        if cached is None or cached[0] != self.n_train:
+            share = float(np.mean(self.data.y_train[:self.n_train]))
+            cached = self._majority = (self.n_train, max(share, 1.0 - share))
+        majority = cached[1]
         if abs(self.train_accuracy - majority) > 1e-12:
             return False
         with np.errstate(over="ignore", invalid="ignore"):

@@ -1,6 +1,7 @@
 """The one `illumination` command: parsing and dispatch. One module per command group does the work:
 train.py (train, bench train) · window.py (run) · export.py (export, snapshot, bench export) · kiosk.py ·
-bench.py (bench render, bench ui) · experiment.py (experiment escape) · args.py (the leaf every one of them builds on).
+bench.py (bench render, bench ui, bench startup, bench sharpness) · experiment.py (experiment escape, experiment sweep) ·
+args.py (the leaf every one of them builds on).
 
 A user mistake (bad flag, bad file) prints one clear line and exits 2; an I/O failure exits 1. Never a traceback.
 """
