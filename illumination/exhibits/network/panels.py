@@ -296,9 +296,10 @@ def draw_metrics(view, surface) -> None:
         text.blit(surface, fmt(sample.probs[k]), (m.right, y + L.u(5)), L.type(LABEL), p.text.primary,
                   anchor="midright")
     top = first + row * 1.5 + L.u(8)
-    if scene.noisy:
-        top = draw_noise(view, surface, top, row)
-    draw_proof(view, surface, top, row)
+    if scene.noisy:       # under noise its gauges take the proof's place (a small column holds one of them)
+        draw_noise(view, surface, top, row)
+    else:
+        draw_proof(view, surface, top, row)
 
 
 NOISE_WORDS = {"input_jitter": ("input jitter", "σ"), "label_noise": ("label noise", "flipped"),
@@ -308,9 +309,10 @@ NOISE_WORDS = {"input_jitter": ("input jitter", "σ"), "label_noise": ("label no
 
 def draw_noise(view, surface, top: float, row: float) -> float:
     """Training under noise: its mode, a gauge of its level now (the schedule at work: full = its magnitude), and
-    a sharpness meter, the Hessian's top eigenvalue on a log scale (0.1 … 100) with its trace. Returns the y below."""
+    a sharpness meter, the Hessian's top eigenvalue λ on a log scale (0.1 … 100), with its trace. Returns the y
+    below (or top, when the column has no room)."""
     scene, L, p, text, m = view.scene, view.layout, view.palette, view.text, view.layout.metrics_rect
-    if top + row * 3.6 > m.bottom:
+    if top + row * 2.6 > m.bottom:
         return top
     spec, t = scene.trainer.noise.spec, scene.trainer
     words, symbol = NOISE_WORDS[spec.mode]
@@ -325,14 +327,12 @@ def draw_noise(view, surface, top: float, row: float) -> float:
     y += row
     sharp = scene.sharpness
     if sharp is not None:
-        value = f"λ {fmt(sharp.hessian_top_eigenvalue)}"
+        value = f"λ {fmt(sharp.hessian_top_eigenvalue)} · tr {fmt(sharp.hessian_trace)}"
         fraction = min(max((math.log10(max(sharp.hessian_top_eigenvalue, 1e-3)) + 1.0) / 3.0, 0.0), 1.0)
         _bar(view, surface, _bar_rect(view, y, value), fraction, p.chart.gradient)
-        text.blit(surface, "sharpness", (m.x, y + L.u(5)), L.type(LABEL), p.text.secondary, anchor="midleft")
+        text.blit(surface, "sharp", (m.x, y + L.u(5)), L.type(LABEL), p.text.secondary, anchor="midleft")
         text.blit(surface, value, (m.right, y + L.u(5)), L.type(LABEL), p.text.primary, anchor="midright")
-        text.blit(surface, f"tr H {fmt(sharp.hessian_trace)}", (m.x + L.u(90), y + row * 0.75), L.type(LABEL),
-                  p.text.secondary, anchor="midleft")
-    return y + row * 1.4
+    return y + row
 
 
 def draw_proof(view, surface, top: float, row: float) -> None:
