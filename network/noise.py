@@ -156,6 +156,22 @@ class NoiseInjector:
         """ξ of update number `step`, one per parameter in W1, b1, W2, b2 (, W3, b3) order, raveled."""
         return gaussians(self.key, step * self.n_parameters, self.n_parameters)
 
+    def before_update(self, grads: dict[str, np.ndarray], step: int, fused: bool) -> None:
+        """gradient_gaussian with an optimizer other than plain SGD: the noise goes into the gradient it reads."""
+        if self.spec.active and self.spec.mode == "gradient_gaussian" and not fused:
+            self.perturb_gradients(grads, step)
+
+    def after_update(self, params: dict[str, np.ndarray], step: int, lr: float, fused: bool) -> None:
+        """The per-step modes after the update: θ += scale·ξ (for plain SGD this is also how gradient noise lands,
+        as −η·σ·ξ; for other optimizers it went into the gradient)."""
+        if not self.spec.active or self.spec.mode not in PER_STEP:
+            return
+        if self.spec.mode == "gradient_gaussian" and not fused:
+            return
+        scale = self.step_scale(step, lr)
+        if scale:
+            self.perturb_parameters(params, scale, step)
+
     def perturb_gradients(self, grads: dict[str, np.ndarray], step: int) -> None:
         """gradient_gaussian, for optimizers other than plain SGD: g ← g + σ·ξ (in place)."""
         level = self.spec.level(step)

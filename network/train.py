@@ -290,16 +290,16 @@ class Trainer:
                 apply = kernels.sgd_apply_deep if ws.deep else kernels.sgd_apply
                 apply(self.optimizer.lr, *params, *ws.gradient_buffers())
             else:
-                self._noisy_gradients(grads)
+                self.noise.before_update(grads, self.step_count, fused=False)
                 self.optimizer.step(net.parameters(), grads)
         else:
             idx = self._order[start:stop]
             with np.errstate(over="ignore", invalid="ignore"):  # a blow-up is caught just below, as divergence
                 loss, grads = net.loss_and_grads(self._X[idx], self._y[idx])
             self._numpy_grads = grads
-            self._noisy_gradients(grads)
+            self.noise.before_update(grads, self.step_count, self.optimizer.fused)
             self.optimizer.step(net.parameters(), grads)
-        self._kick_parameters()
+        self.noise.after_update(net.parameters(), self.step_count, self.optimizer.lr, self.optimizer.fused)
         self.step_count += 1
         self.step_in_epoch += 1
         self._epoch_loss_sum += loss * (stop - start)
@@ -351,22 +351,6 @@ class Trainer:
             self._diverge(f"{problem} in epoch {self.epoch + 1}")
             return
         self._end_epoch(float(mean_loss))
-
-    def _noisy_gradients(self, grads: dict) -> None:
-        """gradient_gaussian with an optimizer other than plain SGD: the noise goes into the gradient it reads."""
-        if self.noise.spec.active and self.noise.spec.mode == "gradient_gaussian" and not self.optimizer.fused:
-            self.noise.perturb_gradients(grads, self.step_count)
-
-    def _kick_parameters(self) -> None:
-        """The per-step modes after the update: θ += scale·ξ (for SGD this is also how gradient noise lands)."""
-        spec = self.noise.spec
-        if not spec.active or spec.mode not in PER_STEP:
-            return
-        if spec.mode == "gradient_gaussian" and not self.optimizer.fused:
-            return        # already in the gradient
-        scale = self.noise.step_scale(self.step_count, self.optimizer.lr)
-        if scale:
-            self.noise.perturb_parameters(self.net.parameters(), scale, self.step_count)
 
     @property
     def noise_level(self) -> float:
