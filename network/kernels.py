@@ -319,22 +319,39 @@ def _splitmix(x):
 
 
 @njit(cache=True)
-def _gaussian(key, i):
-    """Standard normal number i of the stream `key` (noise.gaussians, one at a time)."""
-    a = _splitmix(key + np.uint64(2) * i)
-    b = _splitmix(key + np.uint64(2) * i + np.uint64(1))
+def _pair(key, p):
+    """Normals number 2p and 2p + 1 of the stream `key` (noise.gaussians): Box–Muller's cos and sin outputs."""
+    a = _splitmix(key + np.uint64(2) * p)
+    b = _splitmix(key + np.uint64(2) * p + np.uint64(1))
     u1 = np.float64(a >> np.uint64(11)) * (1.0 / 9007199254740992.0)
     u2 = np.float64(b >> np.uint64(11)) * (1.0 / 9007199254740992.0)
-    return math.sqrt(-2.0 * math.log1p(-u1)) * math.cos(2.0 * math.pi * u2)
+    r = math.sqrt(-2.0 * math.log1p(-u1))
+    theta = 2.0 * math.pi * u2
+    return r * math.cos(theta), r * math.sin(theta)
+
+
+@njit(cache=True)
+def _add_noise(flat, scale, key, first):
+    """flat[k] += scale · ξ[first + k] for every k, two normals per pair drawn."""
+    k = 0
+    while k < flat.size:
+        index = first + k
+        c, s = _pair(key, np.uint64(index // 2))
+        if index % 2 == 0:
+            flat[k] += scale * c
+            if k + 1 < flat.size:
+                flat[k + 1] += scale * s
+            k += 2
+        else:
+            flat[k] += scale * s
+            k += 1
 
 
 @njit(cache=True)
 def _kick(array, scale, key, first):
     """array (raveled, in place) += scale · ξ[first … first + size − 1]; returns the next index."""
-    flat = array.reshape(array.size)
-    for k in range(flat.size):
-        flat[k] += scale * _gaussian(key, np.uint64(first + k))
-    return first + flat.size
+    _add_noise(array.reshape(array.size), scale, key, first)
+    return first + array.size
 
 
 @njit(cache=True)
@@ -362,7 +379,6 @@ def sgd_epoch_noisy(X, y, order, batch_size, W1, b1, W2, b2, lr, z1, gW1, gb1, g
 @njit(cache=True)
 def jittered(X, level, key, first, out):
     """out = X + level · ξ[first …] (row-major): input_jitter's epoch, without NumPy's uint64 temporaries."""
-    n_rows, n_cols = X.shape
-    for r in range(n_rows):
-        for c in range(n_cols):
-            out[r, c] = X[r, c] + level * _gaussian(key, np.uint64(first + r * n_cols + c))
+    flat = out.reshape(out.size)
+    flat[:] = X.reshape(X.size)
+    _add_noise(flat, level, key, first)

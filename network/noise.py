@@ -82,14 +82,22 @@ def parse_noise(text: str, schedule: str = "constant") -> NoiseSpec:
 
 
 def gaussians(key: int, start: int, count: int) -> np.ndarray:
-    """Standard normals number start … start+count−1 of the stream `key` (the numba kernels draw the same)."""
-    i = np.arange(start, start + count, dtype=np.uint64)
+    """Standard normals number start … start+count−1 of the stream `key` (the numba kernels draw the same).
+    Pair p of uniforms gives numbers 2p (r·cos θ) and 2p + 1 (r·sin θ): Box–Muller's two outputs, both used."""
+    if count <= 0:
+        return np.zeros(0)
+    first, last = start // 2, (start + count - 1) // 2
+    p = np.arange(first, last + 1, dtype=np.uint64)
     with np.errstate(over="ignore"):
-        a = _splitmix(np.uint64(key) + np.uint64(2) * i)
-        b = _splitmix(np.uint64(key) + np.uint64(2) * i + np.uint64(1))
+        a = _splitmix(np.uint64(key) + np.uint64(2) * p)
+        b = _splitmix(np.uint64(key) + np.uint64(2) * p + np.uint64(1))
     u1 = (a >> np.uint64(11)).astype(np.float64) * (1.0 / 9007199254740992.0)
     u2 = (b >> np.uint64(11)).astype(np.float64) * (1.0 / 9007199254740992.0)
-    return np.sqrt(-2.0 * np.log1p(-u1)) * np.cos(2.0 * np.pi * u2)
+    r, theta = np.sqrt(-2.0 * np.log1p(-u1)), 2.0 * np.pi * u2
+    pairs = np.empty(2 * len(p))
+    pairs[0::2], pairs[1::2] = r * np.cos(theta), r * np.sin(theta)
+    offset = start - 2 * first
+    return pairs[offset:offset + count]
 
 
 def uniforms(key: int, start: int, count: int) -> np.ndarray:

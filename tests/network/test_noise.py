@@ -39,7 +39,13 @@ def test_the_counter_generator_is_standard_normal_and_addressable():
     g = gaussians(99, 0, 100_000)
     assert abs(g.mean()) < 0.02 and abs(g.std() - 1) < 0.02
     np.testing.assert_array_equal(gaussians(99, 500, 10), g[500:510])     # number i is a function of i alone
+    np.testing.assert_array_equal(gaussians(99, 501, 3), g[501:504])      # also from the middle of a pair
     assert not np.array_equal(gaussians(98, 0, 10), g[:10])
+    from network import kernels
+    for first in (0, 7, 1074):                                             # numba draws the same numbers
+        out = np.zeros(9)
+        kernels._add_noise(out, 1.0, np.uint64(99), first)
+        np.testing.assert_allclose(out, g[first:first + 9], rtol=1e-12, atol=1e-14)
 
 
 @pytest.mark.parametrize("noise", ["input_jitter:0.3", "label_noise:0.2", "gradient_gaussian:0.5", "sgld:1e-3",
