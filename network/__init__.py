@@ -7,7 +7,7 @@ from importlib import import_module
 _HOMES = {"MLP": "network.mlp", "ForwardTrace": "network.mlp", "cross_entropy": "network.mlp",
           "softmax": "network.mlp", "OPTIMIZERS": "network.optim", "Optimizer": "network.optim",
           "make_optimizer": "network.optim", "BACKENDS": "network.train", "EVENT_KINDS": "network.train",
-          "SampleView": "network.train", "Snapshot": "network.train", "TrainConfig": "network.train",
+          "SampleView": "network.snapshots", "Snapshot": "network.snapshots", "TrainConfig": "network.train",
           "Trainer": "network.train"}
 
 __all__ = sorted(_HOMES)

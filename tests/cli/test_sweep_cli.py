@@ -1,7 +1,6 @@
 """`illumination experiment sweep`: a run, resume, a real Dask cluster on loopback, an unreachable scheduler,
 SIGTERM mid-sweep, and every bad input as one line with exit 2."""
 import csv
-import importlib.util
 import json
 import os
 import signal
@@ -18,33 +17,6 @@ import network.sweep
 from illumination.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
-MODES = ("none", "input_jitter", "gradient_gaussian", "sgld", "parameter_jitter", "label_noise")
-OPTIMIZERS = ("sgd", "momentum", "rmsprop", "adam", "adamw", "normalized", "muon")
-REAL_JOB = importlib.util.find_spec("network.sweep_job") is not None
-
-
-def table_parse_noise(spec):
-    """Stands in for network.noise.parse_noise until it exists: "none" or MODE:MAGNITUDE."""
-    mode, colon, magnitude = spec.partition(":")
-    if mode not in MODES or (not colon and mode != "none"):
-        raise ValueError(f"unknown noise mode {mode!r} (known: {', '.join(MODES)})")
-    if colon:
-        float(magnitude)
-
-
-@pytest.fixture(autouse=True)
-def names(monkeypatch):
-    """The real name checks when network.noise and all seven optimizers exist; a small table until then."""
-    try:
-        from network.noise import parse_noise
-        from network.optim import OPTIMIZERS as known
-        real = set(OPTIMIZERS) <= set(known)
-    except ImportError:
-        real = False
-    if not real:
-        check = network.sweep.validate
-        monkeypatch.setattr(network.sweep, "validate", lambda noises, optimizers: check(
-            noises, optimizers, parse_noise=table_parse_noise, optimizer_names=OPTIMIZERS))
 
 
 def fake_job(seed, noise, optimizer, epochs):
@@ -88,10 +60,9 @@ def free_port():
         return probe.getsockname()[1]
 
 
-def test_a_sweep_runs_on_a_real_dask_cluster(capsys, tmp_path, monkeypatch):
-    distributed = pytest.importorskip("distributed")
-    if not REAL_JOB:           # the real job (network/sweep_job.py) once it exists; the fake one until then
-        monkeypatch.setattr(network.sweep, "default_job", fake_job)
+def test_a_sweep_runs_on_a_real_dask_cluster(capsys, tmp_path):
+    """The real job (network/sweep_job.py) on a real LocalCluster: [test] includes the [cluster] extra."""
+    import distributed
     with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False, host="127.0.0.1",
                                   protocol="tcp://", dashboard_address=None) as cluster:
         code, out = run(capsys, "--seeds", "0,1", "--noise", "none,input_jitter:0.1", "--optimizer", "sgd",
@@ -105,7 +76,6 @@ def test_a_sweep_runs_on_a_real_dask_cluster(capsys, tmp_path, monkeypatch):
 
 
 def test_an_unreachable_scheduler_is_one_line_and_exit_2(capsys, tmp_path):
-    pytest.importorskip("distributed")
     started = time.perf_counter()
     code, out = run(capsys, "--seeds", "0", "--noise", "none", "--optimizer", "sgd", "-o", str(tmp_path),
                     "--executor", f"dask:tcp://127.0.0.1:{free_port()}", "--timeout", "0.5")

@@ -80,46 +80,39 @@ def test_text_is_legible_and_never_overlaps(composition, size, hidden_layers):
             assert not ra.colliderect(rb), f"{moment}: {a!r} {ra} overlaps {b!r} {rb}"
 
 
-@pytest.mark.parametrize("composition", COMPOSITIONS)
-def test_one_weight_changes_its_synapse_in_both_compositions(composition):
-    show = make_show(composition=composition)
+def synapse_hits(show, name: str, index: tuple, value: float, start, end, span: tuple) -> int:
+    """Paused and settled, set one weight and let the synapse layers catch up: how many of 9 points along the
+    line between `start` and `end` (within `span` of it) changed pixels."""
     scene = show.scene
     advance_until(scene, 2)
     scene.paused = True
     scene.apply_settings(scene.settings.replace(show_particles=False))
     for _ in range(40):
         before = pixels(show)
-    i, j = 27, 5
-    scene.trainer.net.W1[i, j] = 2.5
+    getattr(scene.trainer.net, name)[index] = value
     scene._take(scene.trainer.snapshot())
     for _ in range(40):
         after = pixels(show)
     changed = np.abs(after - before).sum(axis=2) > 0
-    start, end = show.view.layout.inputs[i], show.view.layout.hiddens[j]
-    points = (start + (end - start) * np.linspace(0.3, 0.7, 9)[:, None]).astype(int)   # (9, 2) along the line
-    hits = sum(changed[x - 1:x + 2, y - 1:y + 2].any() for x, y in points)
-    assert hits >= 7
+    points = (start + (end - start) * np.linspace(*span, 9)[:, None]).astype(int)   # (9, 2) along the line
+    return sum(changed[x - 1:x + 2, y - 1:y + 2].any() for x, y in points)
+
+
+@pytest.mark.parametrize("composition", COMPOSITIONS)
+def test_one_weight_changes_its_synapse_in_both_compositions(composition):
+    show = make_show(composition=composition)
+    i, j = 27, 5
+    L = show.view.layout
+    assert synapse_hits(show, "W1", (i, j), 2.5, L.inputs[i], L.hiddens[j], (0.3, 0.7)) >= 7
 
 
 @pytest.mark.parametrize("composition", COMPOSITIONS)
 def test_one_hidden_to_hidden_weight_changes_its_synapse(composition):
     """64-16-16-2: W2[j, k] is the line from hidden 1's unit j to hidden 2's unit k."""
     show = make_show(composition=composition, hidden_layers=2)
-    scene = show.scene
-    advance_until(scene, 2)
-    scene.paused = True
-    scene.apply_settings(scene.settings.replace(show_particles=False))
-    for _ in range(40):
-        before = pixels(show)
     j, k = 2, 12
-    scene.trainer.net.W2[j, k] = 3.0
-    scene._take(scene.trainer.snapshot())
-    for _ in range(40):
-        after = pixels(show)
-    changed = np.abs(after - before).sum(axis=2) > 0
-    start, end = show.view.layout.hiddens[j], show.view.layout.hiddens2[k]
-    points = (start + (end - start) * np.linspace(0.35, 0.65, 9)[:, None]).astype(int)
-    assert sum(changed[x - 1:x + 2, y - 1:y + 2].any() for x, y in points) >= 7
+    L = show.view.layout
+    assert synapse_hits(show, "W2", (j, k), 3.0, L.hiddens[j], L.hiddens2[k], (0.35, 0.65)) >= 7
 
 
 @pytest.mark.parametrize("composition", COMPOSITIONS)
