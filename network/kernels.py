@@ -2,26 +2,128 @@
 
 The plain names are the default 64-H-2 network; the `*_deep` ones are 64-H-H-2 (a second hidden layer).
 
+Inputs arrive as sparse rows (`Rows`, from `sparse(X)`): each sample's nonzero inputs in column order. A shape
+lights about 18 of its 64 pixels, so the passes visit only those — the very sums, in the very order, of the
+dense rows with their zeros skipped, so the weights are the same to the bit, at half the cost.
+
 `sgd_batch` does one minibatch (forward, mean cross-entropy, backward, SGD update) in place;
 `sgd_epoch` loops it over a shuffled order, so the fused epoch and a step-by-step epoch run the very
-same compiled function and give bit-identical weights. Helpers live in this file on purpose: numba's
-cache is keyed by this file alone.
+same compiled function and give bit-identical weights. `report` scores the weights after an epoch in one call.
+Helpers live in this file on purpose: numba's cache is keyed by this file alone.
 """
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 import numpy as np
 from numba import njit
 
 
+class Rows(NamedTuple):
+    """The nonzero entries of X (n, d), row by row: row s is columns[starts[s]:starts[s + 1]] with its values."""
+    starts: np.ndarray    # (n + 1,) int64
+    columns: np.ndarray   # (nnz,) int64, ascending within a row
+    values: np.ndarray    # (nnz,) float64
+
+
+def sparse(X: np.ndarray) -> Rows:
+    return Rows(*_sparse_rows(np.ascontiguousarray(X, dtype=np.float64)))
+
+
+@njit(cache=True)
+def _sparse_rows(X):
+    n, d = X.shape
+    count = 0
+    for s in range(n):
+        for i in range(d):
+            if X[s, i] != 0.0:          # NaN is kept: it must poison the sums as it would densely
+                count += 1
+    starts = np.empty(n + 1, np.int64)
+    columns = np.empty(count, np.int64)
+    values = np.empty(count)
+    k = 0
+    for s in range(n):
+        starts[s] = k
+        for i in range(d):
+            if X[s, i] != 0.0:
+                columns[k] = i
+                values[k] = X[s, i]
+                k += 1
+    starts[n] = k
+    return starts, columns, values
+
+
+@njit(cache=True)
+def _into_hidden(starts, columns, values, s, W, b, z, r):
+    """z[r] (H,) = x_s @ W + b over sample s's nonzero inputs only."""
+    hidden = W.shape[1]
+    for j in range(hidden):
+        z[r, j] = b[j]
+    for k in range(starts[s], starts[s + 1]):
+        xi = values[k]
+        i = columns[k]
+        for j in range(hidden):
+            z[r, j] += xi * W[i, j]
+
+
+@njit(cache=True)
+def _logits(z, r, W, b):
+    """The two logits of ReLU(z[r]) @ W (H, 2) + b."""
+    o0 = b[0]
+    o1 = b[1]
+    for j in range(z.shape[1]):
+        h = z[r, j] if z[r, j] > 0.0 else 0.0
+        o0 += h * W[j, 0]
+        o1 += h * W[j, 1]
+    return o0, o1
+
+
+@njit(cache=True)
+def _probabilities(o0, o1):
+    """Softmax of two logits, shifted by the max as in mlp.softmax."""
+    m = o0 if o0 > o1 else o1
+    e0 = math.exp(o0 - m)
+    e1 = math.exp(o1 - m)
+    total = e0 + e1
+    return e0 / total, e1 / total
+
+
+@njit(cache=True)
+def _input_gradient(starts, columns, values, s, dz, r, gW):
+    """gW (64, H) += x_s ⊗ dz[r] over sample s's nonzero inputs only."""
+    for k in range(starts[s], starts[s + 1]):
+        xi = values[k]
+        i = columns[k]
+        for j in range(dz.shape[1]):
+            gW[i, j] += xi * dz[r, j]
+
+
+@njit(cache=True)
+def _descend(lr, param, grad):
+    """param -= lr · grad, element by element (no temporary array)."""
+    flat = param.reshape(param.size)
+    step = grad.reshape(grad.size)
+    for k in range(flat.size):
+        flat[k] -= lr * step[k]
+
+
+@njit(cache=True)
+def _finite(param):
+    flat = param.reshape(param.size)
+    for k in range(flat.size):
+        if not math.isfinite(flat[k]):
+            return False
+    return True
+
+
 @njit(cache=True, fastmath=False)
-def batch_gradients(X, y, order, start, stop, W1, b1, W2, b2, z1, gW1, gb1, gW2, gb2, dz1):
+def batch_gradients(starts, columns, values, y, order, start, stop, W1, b1, W2, b2, z1, gW1, gb1, gW2, gb2, dz1):
     """Loss of samples order[start:stop] and the mean-loss gradients, written into gW1 (64,H), gb1 (H,), gW2 (H,2), gb2 (2,).
 
     Buffers: z1 (B, H) pre-activations, dz1 (B, H) hidden deltas; B >= stop - start.
     """
-    n_in, hidden = W1.shape
+    hidden = W1.shape[1]
     n = stop - start
     inv_n = 1.0 / n
     gW1[:, :] = 0.0
@@ -31,30 +133,10 @@ def batch_gradients(X, y, order, start, stop, W1, b1, W2, b2, z1, gW1, gb1, gW2,
     loss = 0.0
     for r in range(n):
         s = order[start + r]
-        # Forward: z1 = x @ W1 + b1. Inputs are mostly 0/1 pixels, so skipping zeros halves the work.
-        for j in range(hidden):
-            z1[r, j] = b1[j]
-        for i in range(n_in):
-            xi = X[s, i]
-            if xi != 0.0:
-                for j in range(hidden):
-                    z1[r, j] += xi * W1[i, j]
-        o0 = b2[0]
-        o1 = b2[1]
-        for j in range(hidden):
-            h = z1[r, j] if z1[r, j] > 0.0 else 0.0
-            o0 += h * W2[j, 0]
-            o1 += h * W2[j, 1]
-        # Softmax of two logits, shifted by the max as in mlp.softmax.
-        m = o0 if o0 > o1 else o1
-        e0 = math.exp(o0 - m)
-        e1 = math.exp(o1 - m)
-        total = e0 + e1
-        p0 = e0 / total
-        p1 = e1 / total
+        _into_hidden(starts, columns, values, s, W1, b1, z1, r)
+        p0, p1 = _probabilities(*_logits(z1, r, W2, b2))
         label = y[s]
-        picked = p0 if label == 0 else p1
-        loss -= math.log(max(picked, 1e-300))
+        loss -= math.log(max(p0 if label == 0 else p1, 1e-300))
         # Backward: dz2 = (p - onehot) / n; dh1 = dz2 @ W2.T; dz1 = dh1 * ReLU'(z1).
         d0 = (p0 - (1.0 if label == 0 else 0.0)) * inv_n
         d1 = (p1 - (1.0 if label == 1 else 0.0)) * inv_n
@@ -69,38 +151,36 @@ def batch_gradients(X, y, order, start, stop, W1, b1, W2, b2, z1, gW1, gb1, gW2,
             else:
                 dz1[r, j] = 0.0
             gb1[j] += dz1[r, j]
-        for i in range(n_in):
-            xi = X[s, i]
-            if xi != 0.0:
-                for j in range(hidden):
-                    gW1[i, j] += xi * dz1[r, j]
+        _input_gradient(starts, columns, values, s, dz1, r, gW1)
     return loss * inv_n
 
 
 @njit(cache=True)
 def sgd_apply(lr, W1, b1, W2, b2, gW1, gb1, gW2, gb2):
-    W1 -= lr * gW1
-    b1 -= lr * gb1
-    W2 -= lr * gW2
-    b2 -= lr * gb2
+    _descend(lr, W1, gW1)
+    _descend(lr, b1, gb1)
+    _descend(lr, W2, gW2)
+    _descend(lr, b2, gb2)
 
 
 @njit(cache=True)
-def sgd_batch(X, y, order, start, stop, W1, b1, W2, b2, lr, z1, gW1, gb1, gW2, gb2, dz1):
+def sgd_batch(starts, columns, values, y, order, start, stop, W1, b1, W2, b2, lr, z1, gW1, gb1, gW2, gb2, dz1):
     """One SGD step on samples order[start:stop]; returns the batch's loss before the update."""
-    loss = batch_gradients(X, y, order, start, stop, W1, b1, W2, b2, z1, gW1, gb1, gW2, gb2, dz1)
+    loss = batch_gradients(starts, columns, values, y, order, start, stop, W1, b1, W2, b2, z1, gW1, gb1, gW2, gb2,
+                           dz1)
     sgd_apply(lr, W1, b1, W2, b2, gW1, gb1, gW2, gb2)
     return loss
 
 
 @njit(cache=True)
-def sgd_epoch(X, y, order, batch_size, W1, b1, W2, b2, lr, z1, gW1, gb1, gW2, gb2, dz1):
-    """ceil(n / batch_size) SGD steps over X[order]; returns the sample-weighted mean pre-update loss."""
+def sgd_epoch(starts, columns, values, y, order, batch_size, W1, b1, W2, b2, lr, z1, gW1, gb1, gW2, gb2, dz1):
+    """ceil(n / batch_size) SGD steps over the rows in `order`; returns the sample-weighted mean pre-update loss."""
     n = order.shape[0]
     total = 0.0
     for start in range(0, n, batch_size):
         stop = min(start + batch_size, n)
-        total += sgd_batch(X, y, order, start, stop, W1, b1, W2, b2, lr, z1, gW1, gb1, gW2, gb2, dz1) * (stop - start)
+        total += sgd_batch(starts, columns, values, y, order, start, stop, W1, b1, W2, b2, lr,
+                           z1, gW1, gb1, gW2, gb2, dz1) * (stop - start)
     return total / n
 
 
@@ -123,14 +203,17 @@ class Workspace:
         else:
             self.gW2 = np.zeros((hidden, 2))
             self.gb2 = np.zeros(2)
-        self.row = np.zeros(hidden)   # scratch for evaluate()
-        self.row2 = np.zeros(hidden)
+        self.scores = np.zeros((3, 2))   # report(): (accuracy, loss) of each part
 
     def buffers(self):
         """The kernels' trailing arguments: activations, gradients, deltas."""
         if self.deep:
             return self.z1, self.z2, self.gW1, self.gb1, self.gW2, self.gb2, self.gW3, self.gb3, self.dz1, self.dz2
         return self.z1, self.gW1, self.gb1, self.gW2, self.gb2, self.dz1
+
+    def activations(self):
+        """report()'s scratch rows."""
+        return (self.z1, self.z2) if self.deep else (self.z1,)
 
     def gradient_buffers(self):
         return tuple(self.grads().values())
@@ -141,72 +224,58 @@ class Workspace:
 
 
 @njit(cache=True)
-def evaluate(X, y, W1, b1, W2, b2, z1_row):
-    """(accuracy, mean cross-entropy) of the whole set X (n, 64); z1_row is a (H,) scratch buffer."""
-    n_samples, n_in = X.shape
-    hidden = W1.shape[1]
-    correct = 0
-    loss = 0.0
-    for s in range(n_samples):
-        for j in range(hidden):
-            z1_row[j] = b1[j]
-        for i in range(n_in):
-            xi = X[s, i]
-            if xi != 0.0:
-                for j in range(hidden):
-                    z1_row[j] += xi * W1[i, j]
-        o0 = b2[0]
-        o1 = b2[1]
-        for j in range(hidden):
-            if z1_row[j] > 0.0:
-                o0 += z1_row[j] * W2[j, 0]
-                o1 += z1_row[j] * W2[j, 1]
-        m = o0 if o0 > o1 else o1
-        e0 = math.exp(o0 - m)
-        e1 = math.exp(o1 - m)
-        picked = (e0 if y[s] == 0 else e1) / (e0 + e1)
-        loss -= math.log(max(picked, 1e-300))
-        predicted = 1 if o1 > o0 else 0  # argmax; a tie goes to class 0, as numpy's argmax does
-        if predicted == y[s]:
-            correct += 1
-    return correct / n_samples, loss / n_samples
+def _score(o0, o1, label, part, out):
+    """Adds one sample's (correct?, cross-entropy) to out[part]."""
+    p0, p1 = _probabilities(o0, o1)
+    out[part, 1] -= math.log(max(p0 if label == 0 else p1, 1e-300))
+    if (1 if o1 > o0 else 0) == label:   # argmax; a tie goes to class 0, as numpy's argmax does
+        out[part, 0] += 1.0
+
+
+@njit(cache=True)
+def _means(bounds, out):
+    for part in range(bounds.shape[0] - 1):
+        size = bounds[part + 1] - bounds[part]
+        for column in range(2):
+            out[part, column] = out[part, column] / size if size > 0 else math.nan
+
+
+@njit(cache=True)
+def report(starts, columns, values, y, bounds, W1, b1, W2, b2, z1, out):
+    """The weights after an epoch: (accuracy, mean cross-entropy) of each part rows[bounds[p]:bounds[p + 1]] into
+    out[p] (NaN for an empty part); returns whether every weight is finite."""
+    out[:, :] = 0.0
+    for part in range(bounds.shape[0] - 1):
+        for s in range(bounds[part], bounds[part + 1]):
+            _into_hidden(starts, columns, values, s, W1, b1, z1, 0)
+            o0, o1 = _logits(z1, 0, W2, b2)
+            _score(o0, o1, y[s], part, out)
+    _means(bounds, out)
+    return _finite(W1) and _finite(b1) and _finite(W2) and _finite(b2)
 
 
 # -- 64-H-H-2: a second hidden layer ------------------------------------------------------------------------------
 
 @njit(cache=True, fastmath=False)
-def _forward_deep(X, s, W1, b1, W2, b2, W3, b3, z1, z2, r):
+def _forward_deep(starts, columns, values, s, W1, b1, W2, b2, W3, b3, z1, z2, r):
     """One sample's forward pass into rows r of z1, z2 (both (B, H)); returns the two logits."""
-    n_in, hidden = W1.shape
-    for j in range(hidden):
-        z1[r, j] = b1[j]
-    for i in range(n_in):
-        xi = X[s, i]
-        if xi != 0.0:
-            for j in range(hidden):
-                z1[r, j] += xi * W1[i, j]
+    hidden = W1.shape[1]
+    _into_hidden(starts, columns, values, s, W1, b1, z1, r)
     for k in range(hidden):
         z2[r, k] = b2[k]
     for j in range(hidden):
         h = z1[r, j]
-        if h > 0.0:
+        if h > 0.0:                     # a silent unit adds nothing: skip its row of W2
             for k in range(hidden):
                 z2[r, k] += h * W2[j, k]
-    o0 = b3[0]
-    o1 = b3[1]
-    for k in range(hidden):
-        h = z2[r, k]
-        if h > 0.0:
-            o0 += h * W3[k, 0]
-            o1 += h * W3[k, 1]
-    return o0, o1
+    return _logits(z2, r, W3, b3)
 
 
 @njit(cache=True, fastmath=False)
-def batch_gradients_deep(X, y, order, start, stop, W1, b1, W2, b2, W3, b3,
+def batch_gradients_deep(starts, columns, values, y, order, start, stop, W1, b1, W2, b2, W3, b3,
                          z1, z2, gW1, gb1, gW2, gb2, gW3, gb3, dz1, dz2):
     """As batch_gradients, for 64-H-H-2: the mean-loss gradients into gW1 (64,H) … gb3 (2,); returns the loss."""
-    n_in, hidden = W1.shape
+    hidden = W1.shape[1]
     n = stop - start
     inv_n = 1.0 / n
     gW1[:, :] = 0.0
@@ -218,16 +287,9 @@ def batch_gradients_deep(X, y, order, start, stop, W1, b1, W2, b2, W3, b3,
     loss = 0.0
     for r in range(n):
         s = order[start + r]
-        o0, o1 = _forward_deep(X, s, W1, b1, W2, b2, W3, b3, z1, z2, r)
-        m = o0 if o0 > o1 else o1
-        e0 = math.exp(o0 - m)
-        e1 = math.exp(o1 - m)
-        total = e0 + e1
-        p0 = e0 / total
-        p1 = e1 / total
+        p0, p1 = _probabilities(*_forward_deep(starts, columns, values, s, W1, b1, W2, b2, W3, b3, z1, z2, r))
         label = y[s]
-        picked = p0 if label == 0 else p1
-        loss -= math.log(max(picked, 1e-300))
+        loss -= math.log(max(p0 if label == 0 else p1, 1e-300))
         d0 = (p0 - (1.0 if label == 0 else 0.0)) * inv_n
         d1 = (p1 - (1.0 if label == 1 else 0.0)) * inv_n
         gb3[0] += d0
@@ -254,33 +316,27 @@ def batch_gradients_deep(X, y, order, start, stop, W1, b1, W2, b2, W3, b3,
             else:
                 dz1[r, j] = 0.0
             gb1[j] += dz1[r, j]
-        for i in range(n_in):
-            xi = X[s, i]
-            if xi != 0.0:
-                for j in range(hidden):
-                    gW1[i, j] += xi * dz1[r, j]
+        _input_gradient(starts, columns, values, s, dz1, r, gW1)
     return loss * inv_n
 
 
 @njit(cache=True)
 def sgd_apply_deep(lr, W1, b1, W2, b2, W3, b3, gW1, gb1, gW2, gb2, gW3, gb3):
-    W1 -= lr * gW1
-    b1 -= lr * gb1
-    W2 -= lr * gW2
-    b2 -= lr * gb2
-    W3 -= lr * gW3
-    b3 -= lr * gb3
+    sgd_apply(lr, W1, b1, W2, b2, gW1, gb1, gW2, gb2)
+    _descend(lr, W3, gW3)
+    _descend(lr, b3, gb3)
 
 
 @njit(cache=True)
-def sgd_epoch_deep(X, y, order, batch_size, W1, b1, W2, b2, W3, b3, lr, z1, z2, gW1, gb1, gW2, gb2, gW3, gb3,
-                   dz1, dz2):
-    """ceil(n / batch_size) SGD steps over X[order] (the same step as the trainer's); the mean pre-update loss."""
+def sgd_epoch_deep(starts, columns, values, y, order, batch_size, W1, b1, W2, b2, W3, b3, lr,
+                   z1, z2, gW1, gb1, gW2, gb2, gW3, gb3, dz1, dz2):
+    """ceil(n / batch_size) SGD steps over the rows in `order` (the same step as the trainer's); the mean
+    pre-update loss."""
     n = order.shape[0]
     total = 0.0
     for start in range(0, n, batch_size):
         stop = min(start + batch_size, n)
-        loss = batch_gradients_deep(X, y, order, start, stop, W1, b1, W2, b2, W3, b3,
+        loss = batch_gradients_deep(starts, columns, values, y, order, start, stop, W1, b1, W2, b2, W3, b3,
                                     z1, z2, gW1, gb1, gW2, gb2, gW3, gb3, dz1, dz2)
         sgd_apply_deep(lr, W1, b1, W2, b2, W3, b3, gW1, gb1, gW2, gb2, gW3, gb3)
         total += loss * (stop - start)
@@ -288,24 +344,15 @@ def sgd_epoch_deep(X, y, order, batch_size, W1, b1, W2, b2, W3, b3, lr, z1, z2, 
 
 
 @njit(cache=True)
-def evaluate_deep(X, y, W1, b1, W2, b2, W3, b3, z1_row, z2_row):
-    """(accuracy, mean cross-entropy) of the whole set X for 64-H-H-2; z1_row, z2_row are (H,) scratch."""
-    n_samples = X.shape[0]
-    z1 = z1_row.reshape((1, z1_row.shape[0]))
-    z2 = z2_row.reshape((1, z2_row.shape[0]))
-    correct = 0
-    loss = 0.0
-    for s in range(n_samples):
-        o0, o1 = _forward_deep(X, s, W1, b1, W2, b2, W3, b3, z1, z2, 0)
-        m = o0 if o0 > o1 else o1
-        e0 = math.exp(o0 - m)
-        e1 = math.exp(o1 - m)
-        picked = (e0 if y[s] == 0 else e1) / (e0 + e1)
-        loss -= math.log(max(picked, 1e-300))
-        predicted = 1 if o1 > o0 else 0
-        if predicted == y[s]:
-            correct += 1
-    return correct / n_samples, loss / n_samples
+def report_deep(starts, columns, values, y, bounds, W1, b1, W2, b2, W3, b3, z1, z2, out):
+    """report() for 64-H-H-2."""
+    out[:, :] = 0.0
+    for part in range(bounds.shape[0] - 1):
+        for s in range(bounds[part], bounds[part + 1]):
+            o0, o1 = _forward_deep(starts, columns, values, s, W1, b1, W2, b2, W3, b3, z1, z2, 0)
+            _score(o0, o1, y[s], part, out)
+    _means(bounds, out)
+    return _finite(W1) and _finite(b1) and _finite(W2) and _finite(b2) and _finite(W3) and _finite(b3)
 
 
 # -- training under noise (noise.py): the same counter-based normals as NumPy draws ---------------------------
@@ -355,7 +402,8 @@ def _kick(array, scale, key, first):
 
 
 @njit(cache=True)
-def sgd_epoch_noisy(X, y, order, batch_size, W1, b1, W2, b2, lr, z1, gW1, gb1, gW2, gb2, dz1, key, step0, scales):
+def sgd_epoch_noisy(starts, columns, values, y, order, batch_size, W1, b1, W2, b2, lr, z1, gW1, gb1, gW2, gb2, dz1,
+                    key, step0, scales):
     """sgd_epoch with a per-step kick: after update s, θ += scales[s]·ξ, ξ numbered (step0 + s)·P + k over
     W1, b1, W2, b2 raveled (P parameters) — exactly NoiseInjector.perturb_parameters on the stepped path."""
     n = order.shape[0]
@@ -364,7 +412,8 @@ def sgd_epoch_noisy(X, y, order, batch_size, W1, b1, W2, b2, lr, z1, gW1, gb1, g
     s = 0
     for start in range(0, n, batch_size):
         stop = min(start + batch_size, n)
-        total += sgd_batch(X, y, order, start, stop, W1, b1, W2, b2, lr, z1, gW1, gb1, gW2, gb2, dz1) * (stop - start)
+        total += sgd_batch(starts, columns, values, y, order, start, stop, W1, b1, W2, b2, lr,
+                           z1, gW1, gb1, gW2, gb2, dz1) * (stop - start)
         scale = scales[s]
         if scale != 0.0:
             first = (step0 + s) * n_params

@@ -26,7 +26,7 @@ class FlatGradient:
         self.shapes = [p.shape for p in net.parameters().values()]
         self.sizes = [int(np.prod(s)) for s in self.shapes]
         self.theta = np.concatenate([p.ravel() for p in net.parameters().values()])
-        self.X, self.y = np.ascontiguousarray(X, dtype=np.float64), np.ascontiguousarray(y, dtype=np.int64)
+        self.rows, self.y = kernels.sparse(X), np.ascontiguousarray(y, dtype=np.int64)
         self.order = np.arange(len(self.y), dtype=np.int64)
         self.deep = net.hidden_layers == 2
         self._ws = kernels.Workspace(net.hidden, max(len(self.y), 1), hidden_layers=net.hidden_layers)
@@ -48,7 +48,7 @@ class FlatGradient:
     def __call__(self, theta: np.ndarray) -> np.ndarray:
         self._point[:] = theta
         gradients = kernels.batch_gradients_deep if self.deep else kernels.batch_gradients
-        gradients(self.X, self.y, self.order, 0, len(self.y), *self._params, *self._ws.buffers())
+        gradients(*self.rows, self.y, self.order, 0, len(self.y), *self._params, *self._ws.buffers())
         return self._out.copy()
 
     def hvp(self, v: np.ndarray) -> np.ndarray:

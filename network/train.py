@@ -76,6 +76,11 @@ class Trainer:
         key = int(rng_for(seed, "noise").integers(2**62))
         self.noise = NoiseInjector(parse_noise(config.noise, config.schedule), key, net.n_parameters)
         self._X, self._y = data.X_train, data.y_train      # this epoch's training inputs and labels
+        # The numba kernels read inputs as sparse rows (kernels.Rows): the data set's are built once, here.
+        self._clean_rows = kernels.sparse(data.X_train)
+        self._rows = self._clean_rows                       # this epoch's inputs, as sparse rows
+        self._scored_rows = kernels.sparse(np.concatenate((data.X_train, data.X_test)))   # for report()
+        self._scored_y = np.concatenate((data.y_train, data.y_test)).astype(np.int64)
         self._subscribers: dict[str, list[Callable[[Snapshot], None]]] = {k: [] for k in EVENT_KINDS}
         self.epoch = 0
         self.step_count = 0
@@ -183,7 +188,8 @@ class Trainer:
         self._pending_batch_size = None
         self._training_count = self._count_for(self.config.early_stop)
         self._X, self._y = self.noise.epoch_data(self.data.X_train, self.data.y_train, self.epoch, self.step_count)
-        self._order = self._rng.permutation(self.n_train).astype(np.int64)
+        self._rows = self._clean_rows if self._X is self.data.X_train else kernels.sparse(self._X)
+        self._order = self._rng.permutation(self.n_train).astype(np.int64, copy=False)
         self.step_in_epoch = 0
         self._epoch_loss_sum = 0.0
 
@@ -204,7 +210,7 @@ class Trainer:
             ws = self._workspace
             params = tuple(net.parameters().values())
             gradients = kernels.batch_gradients_deep if ws.deep else kernels.batch_gradients
-            loss = gradients(self._X, self._y, self._order, start, stop, *params, *ws.buffers())
+            loss = gradients(*self._rows, self._y, self._order, start, stop, *params, *ws.buffers())
             grads = ws.grads()
             if self.optimizer.fused:
                 apply = kernels.sgd_apply_deep if ws.deep else kernels.sgd_apply
@@ -255,22 +261,23 @@ class Trainer:
         lr = self.optimizer.lr
         if self.noise.spec.active and self.noise.spec.mode in PER_STEP:    # one hidden layer (see fusable)
             scales = self.noise.step_scales(self.step_count, self.steps_per_epoch, lr)
-            mean_loss = kernels.sgd_epoch_noisy(self._X, self._y, self._order, self.batch_size,
+            mean_loss = kernels.sgd_epoch_noisy(*self._rows, self._y, self._order, self.batch_size,
                                                 *net.parameters().values(), lr, *ws.buffers(),
                                                 np.uint64(self.noise.key), self.step_count, scales)
         else:
             epoch = kernels.sgd_epoch_deep if ws.deep else kernels.sgd_epoch
-            mean_loss = epoch(self._X, self._y, self._order, self.batch_size, *net.parameters().values(), lr,
+            mean_loss = epoch(*self._rows, self._y, self._order, self.batch_size, *net.parameters().values(), lr,
                               *ws.buffers())
         self.step_count += self.steps_per_epoch
         self.step_in_epoch = self.steps_per_epoch
         self.last_loss = float(mean_loss)
         self._grads_dirty = True
-        problem = self._divergence(mean_loss)
+        problem = self._divergence(mean_loss, self._score())
         if problem:
             self._diverge(f"{problem} in epoch {self.epoch + 1}")
             return
-        self._end_epoch(float(mean_loss))
+        self._take_scores()
+        self._end_epoch(float(mean_loss), evaluated=True)
 
     @property
     def noise_level(self) -> float:
@@ -285,23 +292,28 @@ class Trainer:
             if on_epoch:
                 on_epoch(self.epoch)
 
+    def _score(self) -> bool:
+        """numba: scores the current weights into the workspace (see _take_scores); returns whether every weight is
+        finite (the kernel reads them all anyway)."""
+        ws, data = self._workspace, self.data
+        n, n_all = self.n_train, len(data.y_train)
+        # Three parts of the scored rows: the training samples, the validation split, the test set.
+        bounds = np.array((0, n, n_all, n_all + len(data.y_test)), dtype=np.int64)
+        score = kernels.report_deep if ws.deep else kernels.report
+        return bool(score(*self._scored_rows, self._scored_y, bounds, *self.net.parameters().values(),
+                          *ws.activations(), ws.scores))
+
+    def _take_scores(self) -> None:
+        (self.train_accuracy, _), validation, (self.test_accuracy, self.test_loss) = self._workspace.scores.tolist()
+        if self.holding_out:
+            self.validation_accuracy, self.validation_loss = validation
+
     def evaluate(self) -> None:
         """Exact train and test accuracy (and test loss) of the current weights."""
         net, data = self.net, self.data
         if self.config.backend == "numba":
-            ws = self._workspace
-            params = tuple(net.parameters().values())
-            if ws.deep:
-                def evaluate(X, y):
-                    return kernels.evaluate_deep(X, y, *params, ws.row, ws.row2)
-            else:
-                def evaluate(X, y):
-                    return kernels.evaluate(X, y, *params, ws.row)
-            n = self.n_train
-            self.train_accuracy, _ = evaluate(data.X_train[:n], data.y_train[:n])
-            self.test_accuracy, self.test_loss = evaluate(data.X_test, data.y_test)
-            if self.holding_out:
-                self.validation_accuracy, self.validation_loss = evaluate(data.X_train[n:], data.y_train[n:])
+            self._score()
+            self._take_scores()
             return
         with np.errstate(over="ignore", invalid="ignore"):  # non-finite weights are reported as divergence
             test_probs = net.predict_proba(data.X_test)
@@ -314,10 +326,11 @@ class Trainer:
                 self.validation_accuracy = float(np.mean(probs.argmax(axis=1) == data.y_train[n:]))
                 self.validation_loss = cross_entropy(probs, data.y_train[n:])
 
-    def _end_epoch(self, mean_loss: float) -> None:
+    def _end_epoch(self, mean_loss: float, evaluated: bool = False) -> None:
         self.epoch += 1
         self.step_in_epoch = 0
-        self.evaluate()
+        if not evaluated:
+            self.evaluate()
         self.history.append(mean_loss, self.train_accuracy, self.test_accuracy)
         if self._is_dead():
             self.dead = True
@@ -335,10 +348,11 @@ class Trainer:
             reason = "early stop: validation loss stopped improving" if self.stopped_early else "max epochs reached"
             self._emit(self.snapshot("finished", mean_loss, reason))
 
-    def _divergence(self, loss: float) -> str | None:
+    def _divergence(self, loss: float, finite: bool | None = None) -> str | None:
+        """What ran away, if anything; `finite` is the weights' finiteness when already known."""
         if not math.isfinite(loss):
             return "non-finite loss"
-        if not self.net.is_finite():
+        if not (self.net.is_finite() if finite is None else finite):
             return "non-finite weights"
         if loss > self.config.max_loss:
             return f"exploding loss ({loss:.3g})"
