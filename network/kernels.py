@@ -19,11 +19,15 @@ from typing import NamedTuple
 import numpy as np
 from numba import njit
 
+# Cached per file; numpy's error model drops the zero checks numba puts before every division (none here can see
+# a zero: a batch has >= 1 sample, and a softmax total is >= 1).
+kernel = njit(cache=True, error_model="numpy")
+
 
 class Rows(NamedTuple):
     """The nonzero entries of X (n, d), row by row: row s is columns[starts[s]:starts[s + 1]] with its values."""
-    starts: np.ndarray    # (n + 1,) int64
-    columns: np.ndarray   # (nnz,) int64, ascending within a row
+    starts: np.ndarray    # (n + 1,) uint64
+    columns: np.ndarray   # (nnz,) uint64, ascending within a row
     values: np.ndarray    # (nnz,) float64
 
 
@@ -31,7 +35,7 @@ def sparse(X: np.ndarray) -> Rows:
     return Rows(*_sparse_rows(np.ascontiguousarray(X, dtype=np.float64)))
 
 
-@njit(cache=True)
+@kernel
 def _sparse_rows(X):
     n, d = X.shape
     count = 0
@@ -39,8 +43,9 @@ def _sparse_rows(X):
         for i in range(d):
             if X[s, i] != 0.0:          # NaN is kept: it must poison the sums as it would densely
                 count += 1
-    starts = np.empty(n + 1, np.int64)
-    columns = np.empty(count, np.int64)
+    # Unsigned, so numba indexes with them without its negative-index wraparound (measured ~15% faster).
+    starts = np.empty(n + 1, np.uint64)
+    columns = np.empty(count, np.uint64)
     values = np.empty(count)
     k = 0
     for s in range(n):
@@ -54,7 +59,7 @@ def _sparse_rows(X):
     return starts, columns, values
 
 
-@njit(cache=True)
+@kernel
 def _into_hidden(starts, columns, values, s, W, b, z, r):
     """z[r] (H,) = x_s @ W + b over sample s's nonzero inputs only."""
     hidden = W.shape[1]
@@ -67,7 +72,7 @@ def _into_hidden(starts, columns, values, s, W, b, z, r):
             z[r, j] += xi * W[i, j]
 
 
-@njit(cache=True)
+@kernel
 def _logits(z, r, W, b):
     """The two logits of ReLU(z[r]) @ W (H, 2) + b."""
     o0 = b[0]
@@ -79,7 +84,7 @@ def _logits(z, r, W, b):
     return o0, o1
 
 
-@njit(cache=True)
+@kernel
 def _probabilities(o0, o1):
     """Softmax of two logits, shifted by the max as in mlp.softmax."""
     m = o0 if o0 > o1 else o1
@@ -89,7 +94,7 @@ def _probabilities(o0, o1):
     return e0 / total, e1 / total
 
 
-@njit(cache=True)
+@kernel
 def _input_gradient(starts, columns, values, s, dz, r, gW):
     """gW (64, H) += x_s ⊗ dz[r] over sample s's nonzero inputs only."""
     for k in range(starts[s], starts[s + 1]):
@@ -99,7 +104,7 @@ def _input_gradient(starts, columns, values, s, dz, r, gW):
             gW[i, j] += xi * dz[r, j]
 
 
-@njit(cache=True)
+@kernel
 def _descend(lr, param, grad):
     """param -= lr · grad, element by element (no temporary array)."""
     flat = param.reshape(param.size)
@@ -108,7 +113,7 @@ def _descend(lr, param, grad):
         flat[k] -= lr * step[k]
 
 
-@njit(cache=True)
+@kernel
 def _finite(param):
     flat = param.reshape(param.size)
     for k in range(flat.size):
@@ -117,7 +122,7 @@ def _finite(param):
     return True
 
 
-@njit(cache=True, fastmath=False)
+@kernel
 def batch_gradients(starts, columns, values, y, order, start, stop, W1, b1, W2, b2, z1, gW1, gb1, gW2, gb2, dz1):
     """Loss of samples order[start:stop] and the mean-loss gradients, written into gW1 (64,H), gb1 (H,), gW2 (H,2), gb2 (2,).
 
@@ -142,20 +147,19 @@ def batch_gradients(starts, columns, values, y, order, start, stop, W1, b1, W2, 
         d1 = (p1 - (1.0 if label == 1 else 0.0)) * inv_n
         gb2[0] += d0
         gb2[1] += d1
+        # Branch-free on purpose (a silent unit adds h = 0 exactly): the units' on/off pattern is unpredictable.
         for j in range(hidden):
-            if z1[r, j] > 0.0:
-                h = z1[r, j]
-                gW2[j, 0] += h * d0
-                gW2[j, 1] += h * d1
-                dz1[r, j] = d0 * W2[j, 0] + d1 * W2[j, 1]
-            else:
-                dz1[r, j] = 0.0
+            on = z1[r, j] > 0.0
+            h = z1[r, j] if on else 0.0
+            gW2[j, 0] += h * d0
+            gW2[j, 1] += h * d1
+            dz1[r, j] = d0 * W2[j, 0] + d1 * W2[j, 1] if on else 0.0
             gb1[j] += dz1[r, j]
         _input_gradient(starts, columns, values, s, dz1, r, gW1)
     return loss * inv_n
 
 
-@njit(cache=True)
+@kernel
 def sgd_apply(lr, W1, b1, W2, b2, gW1, gb1, gW2, gb2):
     _descend(lr, W1, gW1)
     _descend(lr, b1, gb1)
@@ -163,7 +167,7 @@ def sgd_apply(lr, W1, b1, W2, b2, gW1, gb1, gW2, gb2):
     _descend(lr, b2, gb2)
 
 
-@njit(cache=True)
+@kernel
 def sgd_batch(starts, columns, values, y, order, start, stop, W1, b1, W2, b2, lr, z1, gW1, gb1, gW2, gb2, dz1):
     """One SGD step on samples order[start:stop]; returns the batch's loss before the update."""
     loss = batch_gradients(starts, columns, values, y, order, start, stop, W1, b1, W2, b2, z1, gW1, gb1, gW2, gb2,
@@ -172,7 +176,7 @@ def sgd_batch(starts, columns, values, y, order, start, stop, W1, b1, W2, b2, lr
     return loss
 
 
-@njit(cache=True)
+@kernel
 def sgd_epoch(starts, columns, values, y, order, batch_size, W1, b1, W2, b2, lr, z1, gW1, gb1, gW2, gb2, dz1):
     """ceil(n / batch_size) SGD steps over the rows in `order`; returns the sample-weighted mean pre-update loss."""
     n = order.shape[0]
@@ -223,40 +227,42 @@ class Workspace:
         return {name: getattr(self, "g" + name) for name in names}
 
 
-@njit(cache=True)
-def _score(o0, o1, label, part, out):
-    """Adds one sample's (correct?, cross-entropy) to out[part]."""
-    p0, p1 = _probabilities(o0, o1)
-    out[part, 1] -= math.log(max(p0 if label == 0 else p1, 1e-300))
-    if (1 if o1 > o0 else 0) == label:   # argmax; a tie goes to class 0, as numpy's argmax does
-        out[part, 0] += 1.0
+@kernel
+def _score(o0, o1, label, part, out, with_loss):
+    """Adds one sample's (correct?, cross-entropy) to out[part]; the loss only if asked (an exp and a log)."""
+    if with_loss:
+        p0, p1 = _probabilities(o0, o1)
+        out[part, 1] -= math.log(max(p0 if label == 0 else p1, 1e-300))
+    # argmax (a tie goes to class 0, as numpy's argmax does), counted without a branch
+    out[part, 0] += 1.0 if (1 if o1 > o0 else 0) == label else 0.0
 
 
-@njit(cache=True)
-def _means(bounds, out):
+@kernel
+def _means(bounds, losses_from, out):
     for part in range(bounds.shape[0] - 1):
         size = bounds[part + 1] - bounds[part]
-        for column in range(2):
-            out[part, column] = out[part, column] / size if size > 0 else math.nan
+        out[part, 0] = out[part, 0] / size if size > 0 else math.nan
+        out[part, 1] = out[part, 1] / size if size > 0 and part >= losses_from else math.nan
 
 
-@njit(cache=True)
-def report(starts, columns, values, y, bounds, W1, b1, W2, b2, z1, out):
+@kernel
+def report(starts, columns, values, y, bounds, losses_from, W1, b1, W2, b2, z1, out):
     """The weights after an epoch: (accuracy, mean cross-entropy) of each part rows[bounds[p]:bounds[p + 1]] into
-    out[p] (NaN for an empty part); returns whether every weight is finite."""
+    out[p] — NaN for an empty part, and for the loss of the parts before `losses_from` (not wanted, so not
+    computed); returns whether every weight is finite."""
     out[:, :] = 0.0
     for part in range(bounds.shape[0] - 1):
         for s in range(bounds[part], bounds[part + 1]):
             _into_hidden(starts, columns, values, s, W1, b1, z1, 0)
             o0, o1 = _logits(z1, 0, W2, b2)
-            _score(o0, o1, y[s], part, out)
-    _means(bounds, out)
+            _score(o0, o1, y[s], part, out, part >= losses_from)
+    _means(bounds, losses_from, out)
     return _finite(W1) and _finite(b1) and _finite(W2) and _finite(b2)
 
 
 # -- 64-H-H-2: a second hidden layer ------------------------------------------------------------------------------
 
-@njit(cache=True, fastmath=False)
+@kernel
 def _forward_deep(starts, columns, values, s, W1, b1, W2, b2, W3, b3, z1, z2, r):
     """One sample's forward pass into rows r of z1, z2 (both (B, H)); returns the two logits."""
     hidden = W1.shape[1]
@@ -271,7 +277,7 @@ def _forward_deep(starts, columns, values, s, W1, b1, W2, b2, W3, b3, z1, z2, r)
     return _logits(z2, r, W3, b3)
 
 
-@njit(cache=True, fastmath=False)
+@kernel
 def batch_gradients_deep(starts, columns, values, y, order, start, stop, W1, b1, W2, b2, W3, b3,
                          z1, z2, gW1, gb1, gW2, gb2, gW3, gb3, dz1, dz2):
     """As batch_gradients, for 64-H-H-2: the mean-loss gradients into gW1 (64,H) … gb3 (2,); returns the loss."""
@@ -320,14 +326,14 @@ def batch_gradients_deep(starts, columns, values, y, order, start, stop, W1, b1,
     return loss * inv_n
 
 
-@njit(cache=True)
+@kernel
 def sgd_apply_deep(lr, W1, b1, W2, b2, W3, b3, gW1, gb1, gW2, gb2, gW3, gb3):
     sgd_apply(lr, W1, b1, W2, b2, gW1, gb1, gW2, gb2)
     _descend(lr, W3, gW3)
     _descend(lr, b3, gb3)
 
 
-@njit(cache=True)
+@kernel
 def sgd_epoch_deep(starts, columns, values, y, order, batch_size, W1, b1, W2, b2, W3, b3, lr,
                    z1, z2, gW1, gb1, gW2, gb2, gW3, gb3, dz1, dz2):
     """ceil(n / batch_size) SGD steps over the rows in `order` (the same step as the trainer's); the mean
@@ -343,21 +349,21 @@ def sgd_epoch_deep(starts, columns, values, y, order, batch_size, W1, b1, W2, b2
     return total / n
 
 
-@njit(cache=True)
-def report_deep(starts, columns, values, y, bounds, W1, b1, W2, b2, W3, b3, z1, z2, out):
+@kernel
+def report_deep(starts, columns, values, y, bounds, losses_from, W1, b1, W2, b2, W3, b3, z1, z2, out):
     """report() for 64-H-H-2."""
     out[:, :] = 0.0
     for part in range(bounds.shape[0] - 1):
         for s in range(bounds[part], bounds[part + 1]):
             o0, o1 = _forward_deep(starts, columns, values, s, W1, b1, W2, b2, W3, b3, z1, z2, 0)
-            _score(o0, o1, y[s], part, out)
-    _means(bounds, out)
+            _score(o0, o1, y[s], part, out, part >= losses_from)
+    _means(bounds, losses_from, out)
     return _finite(W1) and _finite(b1) and _finite(W2) and _finite(b2) and _finite(W3) and _finite(b3)
 
 
 # -- training under noise (noise.py): the same counter-based normals as NumPy draws ---------------------------
 
-@njit(cache=True)
+@kernel
 def _splitmix(x):
     z = x + np.uint64(0x9E3779B97F4A7C15)
     z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
@@ -365,7 +371,7 @@ def _splitmix(x):
     return z ^ (z >> np.uint64(31))
 
 
-@njit(cache=True)
+@kernel
 def _pair(key, p):
     """Normals number 2p and 2p + 1 of the stream `key` (noise.gaussians): Box–Muller's cos and sin outputs."""
     a = _splitmix(key + np.uint64(2) * p)
@@ -377,7 +383,7 @@ def _pair(key, p):
     return r * math.cos(theta), r * math.sin(theta)
 
 
-@njit(cache=True)
+@kernel
 def _add_noise(flat, scale, key, first):
     """flat[k] += scale · ξ[first + k] for every k, two normals per pair drawn."""
     k = 0
@@ -394,14 +400,14 @@ def _add_noise(flat, scale, key, first):
             k += 1
 
 
-@njit(cache=True)
+@kernel
 def _kick(array, scale, key, first):
     """array (raveled, in place) += scale · ξ[first … first + size − 1]; returns the next index."""
     _add_noise(array.reshape(array.size), scale, key, first)
     return first + array.size
 
 
-@njit(cache=True)
+@kernel
 def sgd_epoch_noisy(starts, columns, values, y, order, batch_size, W1, b1, W2, b2, lr, z1, gW1, gb1, gW2, gb2, dz1,
                     key, step0, scales):
     """sgd_epoch with a per-step kick: after update s, θ += scales[s]·ξ, ξ numbered (step0 + s)·P + k over
@@ -425,7 +431,7 @@ def sgd_epoch_noisy(starts, columns, values, y, order, batch_size, W1, b1, W2, b
     return total / n
 
 
-@njit(cache=True)
+@kernel
 def jittered(X, level, key, first, out):
     """out = X + level · ξ[first …] (row-major): input_jitter's epoch, without NumPy's uint64 temporaries."""
     flat = out.reshape(out.size)

@@ -85,7 +85,9 @@ class History:
     test_accuracy: list = field(default_factory=list)
 
     def append(self, loss: float, train_acc: float, test_acc: float) -> None:
-        for series, value in ((self.loss, loss), (self.train_accuracy, train_acc), (self.test_accuracy, test_acc)):
-            series.append(value)
-            if len(series) > self.limit:
+        self.loss.append(loss)
+        self.train_accuracy.append(train_acc)
+        self.test_accuracy.append(test_acc)
+        if len(self.loss) > self.limit:
+            for series in (self.loss, self.train_accuracy, self.test_accuracy):
                 del series[: len(series) - self.limit]

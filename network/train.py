@@ -81,6 +81,7 @@ class Trainer:
         self._rows = self._clean_rows                       # this epoch's inputs, as sparse rows
         self._scored_rows = kernels.sparse(np.concatenate((data.X_train, data.X_test)))   # for report()
         self._scored_y = np.concatenate((data.y_train, data.y_test)).astype(np.int64)
+        self._score_bounds = np.full(4, -1, dtype=np.int64)  # set on first use, and when the training count changes
         self._subscribers: dict[str, list[Callable[[Snapshot], None]]] = {k: [] for k in EVENT_KINDS}
         self.epoch = 0
         self.step_count = 0
@@ -257,27 +258,25 @@ class Trainer:
                 self.step()
             return
         self._begin_epoch()
-        net, ws = self.net, self._workspace
-        lr = self.optimizer.lr
+        ws, lr, steps = self._workspace, self.optimizer.lr, self.steps_per_epoch
+        params = tuple(self.net.parameters().values())
         if self.noise.spec.active and self.noise.spec.mode in PER_STEP:    # one hidden layer (see fusable)
-            scales = self.noise.step_scales(self.step_count, self.steps_per_epoch, lr)
-            mean_loss = kernels.sgd_epoch_noisy(*self._rows, self._y, self._order, self.batch_size,
-                                                *net.parameters().values(), lr, *ws.buffers(),
-                                                np.uint64(self.noise.key), self.step_count, scales)
+            scales = self.noise.step_scales(self.step_count, steps, lr)
+            mean_loss = kernels.sgd_epoch_noisy(*self._rows, self._y, self._order, self.batch_size, *params, lr,
+                                                *ws.buffers(), np.uint64(self.noise.key), self.step_count, scales)
         else:
             epoch = kernels.sgd_epoch_deep if ws.deep else kernels.sgd_epoch
-            mean_loss = epoch(*self._rows, self._y, self._order, self.batch_size, *net.parameters().values(), lr,
-                              *ws.buffers())
-        self.step_count += self.steps_per_epoch
-        self.step_in_epoch = self.steps_per_epoch
-        self.last_loss = float(mean_loss)
+            mean_loss = epoch(*self._rows, self._y, self._order, self.batch_size, *params, lr, *ws.buffers())
+        self.step_count += steps
+        self.step_in_epoch = steps
+        self.last_loss = mean_loss = float(mean_loss)
         self._grads_dirty = True
-        problem = self._divergence(mean_loss, self._score())
+        problem = self._divergence(mean_loss, self._score(params))
         if problem:
             self._diverge(f"{problem} in epoch {self.epoch + 1}")
             return
         self._take_scores()
-        self._end_epoch(float(mean_loss), evaluated=True)
+        self._end_epoch(mean_loss, evaluated=True)
 
     @property
     def noise_level(self) -> float:
@@ -292,16 +291,18 @@ class Trainer:
             if on_epoch:
                 on_epoch(self.epoch)
 
-    def _score(self) -> bool:
+    def _score(self, params: tuple | None = None) -> bool:
         """numba: scores the current weights into the workspace (see _take_scores); returns whether every weight is
         finite (the kernel reads them all anyway)."""
-        ws, data = self._workspace, self.data
-        n, n_all = self.n_train, len(data.y_train)
-        # Three parts of the scored rows: the training samples, the validation split, the test set.
-        bounds = np.array((0, n, n_all, n_all + len(data.y_test)), dtype=np.int64)
+        ws, n = self._workspace, self.n_train
+        if self._score_bounds[1] != n:
+            # Three parts of the scored rows: the training samples, the validation split, the test set.
+            n_all = len(self.data.y_train)
+            self._score_bounds = np.array((0, n, n_all, n_all + len(self.data.y_test)), dtype=np.int64)
         score = kernels.report_deep if ws.deep else kernels.report
-        return bool(score(*self._scored_rows, self._scored_y, bounds, *self.net.parameters().values(),
-                          *ws.activations(), ws.scores))
+        # The training part's loss is never shown (the epoch's mean loss is), so it is not computed: losses_from=1.
+        return bool(score(*self._scored_rows, self._scored_y, self._score_bounds, 1,
+                          *(params or self.net.parameters().values()), *ws.activations(), ws.scores))
 
     def _take_scores(self) -> None:
         (self.train_accuracy, _), validation, (self.test_accuracy, self.test_loss) = self._workspace.scores.tolist()
