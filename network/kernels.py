@@ -19,6 +19,8 @@ from typing import NamedTuple
 import numpy as np
 from numba import njit
 
+from network.ziggurat import HEIGHT, INSIDE, LAYERS, TAIL, WORDS, X   # constants: numba bakes them in
+
 # Cached per file; numpy's error model drops the zero checks numba puts before every division (none here can see
 # a zero: a batch has >= 1 sample, and a softmax total is >= 1).
 kernel = njit(cache=True, error_model="numpy")
@@ -361,7 +363,7 @@ def report_deep(starts, columns, values, y, bounds, losses_from, W1, b1, W2, b2,
     return _finite(W1) and _finite(b1) and _finite(W2) and _finite(b2) and _finite(W3) and _finite(b3)
 
 
-# -- training under noise (noise.py): the same counter-based normals as NumPy draws ---------------------------
+# -- training under noise (noise.py): the same counter-based normals as NumPy draws (ziggurat.py) ---------------------------
 
 @kernel
 def _splitmix(x):
@@ -372,32 +374,48 @@ def _splitmix(x):
 
 
 @kernel
-def _pair(key, p):
-    """Normals number 2p and 2p + 1 of the stream `key` (noise.gaussians): Box–Muller's cos and sin outputs."""
-    a = _splitmix(key + np.uint64(2) * p)
-    b = _splitmix(key + np.uint64(2) * p + np.uint64(1))
-    u1 = np.float64(a >> np.uint64(11)) * (1.0 / 9007199254740992.0)
-    u2 = np.float64(b >> np.uint64(11)) * (1.0 / 9007199254740992.0)
-    r = math.sqrt(-2.0 * math.log1p(-u1))
-    theta = 2.0 * math.pi * u2
-    return r * math.cos(theta), r * math.sin(theta)
+def _unit(word):
+    return np.float64(word >> np.uint64(11)) * (1.0 / 9007199254740992.0)
+
+
+@kernel
+def _normal(key, n):
+    """Normal number n of the stream `key`: ziggurat.gaussians, one number at a time (see ziggurat.py)."""
+    words, one = np.uint64(WORDS), np.uint64(1)
+    base = key + n * words
+    used = np.uint64(0)
+    z = 0.0
+    while used < words:
+        w = _splitmix(base + used)
+        used += one
+        layer = w & np.uint64(LAYERS - 1)
+        u = _unit(w)
+        sign = 1.0 - 2.0 * np.float64((w >> np.uint64(8)) & one)    # ±1 without a (coin-flip) branch
+        z = sign * (u * X[layer])
+        if u < INSIDE[layer]:
+            return z
+        if layer == 0:                  # Marsaglia's tail beyond TAIL
+            while used + one < words:
+                a = -math.log1p(-_unit(_splitmix(base + used))) / TAIL
+                b = -math.log1p(-_unit(_splitmix(base + used + one)))
+                used += one + one
+                if 2.0 * b > a * a:
+                    return sign * (TAIL + a)
+            return z
+        if used >= words:
+            return z
+        height = HEIGHT[layer] + _unit(_splitmix(base + used)) * (HEIGHT[layer + one] - HEIGHT[layer])
+        used += one
+        if height < math.exp(-0.5 * z * z):
+            return z
+    return z
 
 
 @kernel
 def _add_noise(flat, scale, key, first):
-    """flat[k] += scale · ξ[first + k] for every k, two normals per pair drawn."""
-    k = 0
-    while k < flat.size:
-        index = first + k
-        c, s = _pair(key, np.uint64(index // 2))
-        if index % 2 == 0:
-            flat[k] += scale * c
-            if k + 1 < flat.size:
-                flat[k + 1] += scale * s
-            k += 2
-        else:
-            flat[k] += scale * s
-            k += 1
+    """flat[k] += scale · ξ[first + k] for every k."""
+    for k in range(flat.size):
+        flat[k] += scale * _normal(key, np.uint64(first + k))
 
 
 @kernel

@@ -8,9 +8,9 @@
     sgld               Langevin dynamics: θ ← θ − η·g + √(2·η·T)·ξ, T = level (a temperature)
     parameter_jitter   θ ← θ + level·ξ after every update
 
-ξ are standard normal numbers from a counter-based generator (splitmix64 + Box–Muller): number i of a run is a
-pure function of the run's noise key (from its seed's "noise" stream) and i, the same in NumPy and in numba, so
-the fast path and the reference draw the very same noise and a run is reproducible bit for bit.
+ξ are standard normal numbers from a counter-based generator (splitmix64 + a ziggurat, ziggurat.py): number i
+of a run is a pure function of the run's noise key (from its seed's "noise" stream) and i, the same in NumPy and
+in numba, so the fast path and the reference draw the very same noise and a run is reproducible bit for bit.
 """
 from __future__ import annotations
 
@@ -20,6 +20,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from network.schedules import SCHEDULES, schedule_value
+from network.ziggurat import gaussians, splitmix, unit
+
+__all__ = ["MAX_MAGNITUDE", "NOISE_MODES", "PER_EPOCH", "PER_STEP", "USUAL_MAGNITUDE", "NoiseInjector", "NoiseSpec",
+           "check_noise", "gaussians", "parse_noise", "uniforms"]   # gaussians: ziggurat.py's, used from here
 
 NOISE_MODES = ("none", "input_jitter", "gradient_gaussian", "sgld", "parameter_jitter", "label_noise")
 PER_EPOCH = ("input_jitter", "label_noise")                       # act on the epoch's data
@@ -30,10 +34,6 @@ MAX_MAGNITUDE = {"input_jitter": 10.0, "gradient_gaussian": 100.0, "sgld": 1.0, 
 # A magnitude to start from, per mode (the window sets it when a mode is chosen with none set): mild, but visible.
 USUAL_MAGNITUDE = {"input_jitter": 0.1, "label_noise": 0.1, "gradient_gaussian": 0.1, "sgld": 1e-4,
                    "parameter_jitter": 1e-3, "none": 0.0}
-
-_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
-_M1, _M2 = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)
-
 
 @dataclass(frozen=True)
 class NoiseSpec:
@@ -81,37 +81,11 @@ def parse_noise(text: str, schedule: str = "constant") -> NoiseSpec:
     return check_noise(mode.strip(), magnitude, schedule)
 
 
-def gaussians(key: int, start: int, count: int) -> np.ndarray:
-    """Standard normals number start … start+count−1 of the stream `key` (the numba kernels draw the same).
-    Pair p of uniforms gives numbers 2p (r·cos θ) and 2p + 1 (r·sin θ): Box–Muller's two outputs, both used."""
-    if count <= 0:
-        return np.zeros(0)
-    first, last = start // 2, (start + count - 1) // 2
-    p = np.arange(first, last + 1, dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        a = _splitmix(np.uint64(key) + np.uint64(2) * p)
-        b = _splitmix(np.uint64(key) + np.uint64(2) * p + np.uint64(1))
-    u1 = (a >> np.uint64(11)).astype(np.float64) * (1.0 / 9007199254740992.0)
-    u2 = (b >> np.uint64(11)).astype(np.float64) * (1.0 / 9007199254740992.0)
-    r, theta = np.sqrt(-2.0 * np.log1p(-u1)), 2.0 * np.pi * u2
-    pairs = np.empty(2 * len(p))
-    pairs[0::2], pairs[1::2] = r * np.cos(theta), r * np.sin(theta)
-    offset = start - 2 * first
-    return pairs[offset:offset + count]
-
-
 def uniforms(key: int, start: int, count: int) -> np.ndarray:
+    """Uniforms in [0, 1) number start … start + count − 1 of the stream `key` (label noise's coin flips)."""
     i = np.arange(start, start + count, dtype=np.uint64)
     with np.errstate(over="ignore"):
-        a = _splitmix(np.uint64(key) + np.uint64(2) * i)
-    return (a >> np.uint64(11)).astype(np.float64) * (1.0 / 9007199254740992.0)
-
-
-def _splitmix(x: np.ndarray) -> np.ndarray:
-    z = x + _GOLDEN
-    z = (z ^ (z >> np.uint64(30))) * _M1
-    z = (z ^ (z >> np.uint64(27))) * _M2
-    return z ^ (z >> np.uint64(31))
+        return unit(splitmix(np.uint64(key) + np.uint64(2) * i))
 
 
 class NoiseInjector:
