@@ -9,6 +9,7 @@ compare it with the full Hessian built column by column. Probes and start vector
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -62,19 +63,29 @@ class FlatGradient:
 
 def hutchinson_trace(gradient: FlatGradient, probes: int, rng: np.random.Generator) -> float:
     """tr(H) ≈ mean of vᵀHv over Rademacher vectors v (unbiased; its spread shrinks as 1/√probes)."""
+    return finish(_trace_steps(gradient, probes, rng))
+
+
+def top_eigenvalue(gradient: FlatGradient, iterations: int, rng: np.random.Generator) -> float:
+    """The eigenvalue of largest magnitude by power iteration (the sharpest direction); its Rayleigh quotient."""
+    return finish(_eigenvalue_steps(gradient, iterations, rng))
+
+
+def _trace_steps(gradient: FlatGradient, probes: int, rng: np.random.Generator) -> Iterator[None]:
     total = 0.0
     for _ in range(probes):
+        yield None                   # before each product: a stepped measurement pauses here
         v = rng.choice((-1.0, 1.0), size=gradient.theta.size)
         total += float(v @ gradient.hvp(v))
     return total / probes
 
 
-def top_eigenvalue(gradient: FlatGradient, iterations: int, rng: np.random.Generator) -> float:
-    """The eigenvalue of largest magnitude by power iteration (the sharpest direction); its Rayleigh quotient."""
+def _eigenvalue_steps(gradient: FlatGradient, iterations: int, rng: np.random.Generator) -> Iterator[None]:
     v = rng.standard_normal(gradient.theta.size)
     v /= np.linalg.norm(v)
     value = 0.0
     for _ in range(iterations):
+        yield None
         w = gradient.hvp(v)
         value = float(v @ w)
         norm = float(np.linalg.norm(w))
@@ -92,8 +103,59 @@ class Sharpness:
     iterations: int
 
 
+def measuring(net, X: np.ndarray, y: np.ndarray, rng: np.random.Generator, probes: int = DEFAULT_PROBES,
+              iterations: int = DEFAULT_ITERATIONS) -> Iterator[None]:
+    """measure() in steps: the first next() prepares, each next() after it takes one Hessian-vector product, and
+    the one that takes the last returns the Sharpness (StopIteration.value). The weights are copied when it
+    begins, so training may go on between steps: the window spreads a measurement over a few frames instead of
+    stopping one frame for all of it."""
+    gradient = FlatGradient(net, X, y)
+    trace = yield from _trace_steps(gradient, probes, rng)
+    top = yield from _eigenvalue_steps(gradient, iterations, rng)
+    return Sharpness(trace, top, probes, iterations)
+
+
 def measure(net, X: np.ndarray, y: np.ndarray, rng: np.random.Generator, probes: int = DEFAULT_PROBES,
             iterations: int = DEFAULT_ITERATIONS) -> Sharpness:
-    gradient = FlatGradient(net, X, y)
-    return Sharpness(hutchinson_trace(gradient, probes, rng), top_eigenvalue(gradient, iterations, rng),
-                     probes, iterations)
+    return finish(measuring(net, X, y, rng, probes, iterations))
+
+
+class SharpnessMeter:
+    """A live meter: every `every` seconds of updates, one measurement of the trainer's weights, taken
+    `steps_per_update` Hessian-vector products per update (on a copy of the weights made when it began), so no
+    update stalls for all of it. `value` is the latest Sharpness, None before the first."""
+
+    def __init__(self, rng: np.random.Generator, every: float = 1.0, steps_per_update: int = 8):
+        self.rng, self.every, self.steps_per_update = rng, float(every), int(steps_per_update)
+        self.value: Sharpness | None = None
+        self._due = 0.0
+        self._steps: Iterator | None = None
+
+    def update(self, dt: float, trainer) -> None:
+        if self._steps is None:
+            self._due -= dt
+            if self._due > 0.0:
+                return
+            n = trainer.n_train
+            self._steps = measuring(trainer.net, trainer.data.X_train[:n], trainer.data.y_train[:n], self.rng)
+            next(self._steps)                # copies the weights; no product yet
+            self._due = self.every
+        for _ in range(self.steps_per_update):
+            try:
+                next(self._steps)
+            except StopIteration as done:
+                self.value, self._steps = done.value, None
+                return
+
+    def pause(self) -> None:
+        """Drop a measurement under way (the noise was switched off, or training finished)."""
+        self._steps = None
+
+
+def finish(steps: Iterator):
+    """Run a stepped measurement to its end; its return value."""
+    while True:
+        try:
+            next(steps)
+        except StopIteration as done:
+            return done.value

@@ -5,7 +5,7 @@ import pytest
 
 from data import make_dataset
 from network import MLP, TrainConfig, Trainer
-from network.sharpness import FlatGradient, hutchinson_trace, measure, top_eigenvalue
+from network.sharpness import FlatGradient, SharpnessMeter, hutchinson_trace, measure, top_eigenvalue
 
 
 @pytest.fixture(scope="module")
@@ -67,3 +67,22 @@ def test_measure_is_reproducible_and_works_with_two_hidden_layers():
         b = measure(trainer.net, data.X_train, data.y_train, np.random.default_rng(7))
         assert a == b and a.probes == 20 and a.iterations == 20
         assert a.hessian_top_eigenvalue > 0 and np.isfinite(a.hessian_trace)
+
+
+def test_the_live_meter_spreads_a_measurement_over_updates_and_measures_the_weights_it_began_with():
+    data = make_dataset(5)
+    trainer = Trainer(MLP.create(5), data, TrainConfig(max_epochs=40), seed=5)
+    trainer.train(10)
+    expected = measure(trainer.net, data.X_train, data.y_train, np.random.default_rng(7))   # the weights now
+    meter = SharpnessMeter(np.random.default_rng(7), every=1.0, steps_per_update=8)
+    for update in range(5):                      # 20 probes + 20 iterations = 40 products, 8 an update
+        assert meter.value is None
+        meter.update(1 / 60, trainer)
+        trainer.train(1)                         # training goes on between the steps
+    assert meter.value == expected               # ...but the measurement is of the weights it began with
+    meter.update(0.5, trainer)                   # the next one is due a second after the last began
+    assert meter._steps is None
+    meter.update(0.5, trainer)
+    assert meter._steps is not None
+    meter.pause()
+    assert meter._steps is None and meter.value == expected

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections import OrderedDict
+from functools import lru_cache
 
 import pygame
 
@@ -42,7 +43,8 @@ def _missing(char: str) -> bool:
     return known
 
 
-def runs(text: str) -> list[tuple[str, bool]]:
+@lru_cache(maxsize=4096)      # the panels ask for the same strings every frame
+def runs(text: str) -> tuple[tuple[str, bool], ...]:
     """text split into (run, needs the fallback face) pieces."""
     pieces: list[tuple[str, bool]] = []
     for char in text:
@@ -51,7 +53,7 @@ def runs(text: str) -> list[tuple[str, bool]]:
             pieces[-1] = (pieces[-1][0] + char, missing)
         else:
             pieces.append((char, missing))
-    return pieces
+    return tuple(pieces)
 ALPHA_LEVELS = 32          # fading text is cached at this many opacities
 
 
@@ -62,6 +64,7 @@ class TextCache:
             pygame.font.init()
         self._fonts: dict = {}
         self._cache: OrderedDict = OrderedDict()
+        self._sizes: dict = {}     # (text, em, bold) -> (w, h)
         self.max_entries = max_entries
         self.em_per_size = em_per_size
         self.record: list | None = None    # tests set a list: every blit appends (text, ink rect, em px)
@@ -79,12 +82,19 @@ class TextCache:
         return font
 
     def size(self, text: str, size: float, bold: bool = False) -> tuple[int, int]:
-        """The pixel size text would take, without drawing it."""
-        widths, height = 0, 0
-        for run, fallback in runs(text):
-            w, h = self.font(size, bold, fallback).size(run)
-            widths, height = widths + w, max(height, h)
-        return math.ceil(widths / SUPERSAMPLE), math.ceil(height / SUPERSAMPLE)
+        """The pixel size text would take, without drawing it (remembered: layouts ask every frame)."""
+        key = (text, self.em(size), bold)
+        known = self._sizes.get(key)
+        if known is None:
+            widths, height = 0, 0
+            for run, fallback in runs(text):
+                w, h = self.font(size, bold, fallback).size(run)
+                widths, height = widths + w, max(height, h)
+            known = math.ceil(widths / SUPERSAMPLE), math.ceil(height / SUPERSAMPLE)
+            if len(self._sizes) >= 4 * self.max_entries:
+                self._sizes.clear()
+            self._sizes[key] = known
+        return known
 
     def _render_big(self, text: str, size: float, colour, bold: bool) -> pygame.Surface:
         """The text at SUPERSAMPLE times its size, runs of missing symbols in the fallback face, on one baseline."""

@@ -173,6 +173,31 @@ def _render_tiles(view, surface, offset, looks, highlighted, dim) -> None:
                              max(1, int(L.u(1.6))))
 
 
+def _legend(view) -> list[tuple]:
+    """The grid legend's (colour, words): what each border colour means."""
+    p, threshold = view.palette, view.scene.settings.confidence_threshold
+    return [(p.grid.correct, f"sure (≥{threshold * 100:.0f}%)"), (p.grid.uncertain, "unsure"), (p.grid.incorrect, "wrong")]
+
+
+def grid_panel(view, looks) -> tuple[pygame.Rect, tuple]:
+    """The explain grid's area (its title, tiles, percentages and legend) and the key of everything drawn in it."""
+    L, text = view.layout, view.text
+    x0, y0 = L.grid_origin
+    last = tile_position(L, len(looks) - 1)
+    rows = (len(looks) + L.grid_columns - 1) // L.grid_columns
+    size = L.type(LABEL)
+    title = text.size("TEST SAMPLES · never trained on", size, bold=True)
+    legend_width = sum(L.u(18) + text.size(words, size)[0] + L.u(16) for _, words in _legend(view))
+    right = max(last[0] + L.grid_tile + L.u(14) + text.size("100%", size)[0] - L.u(14), x0 + title[0],
+                x0 + legend_width)
+    margin = L.u(8)
+    top = y0 - L.u(12) - title[1] - margin / 2
+    bottom = y0 + rows * L.grid_pitch[1] + L.u(10) + text.size("W", size)[1] + margin
+    area = pygame.Rect(int(x0 - margin), int(top), int(right - x0 + 2 * margin), int(bottom - top))
+    highlighted = view.scene.shown_index if view.scene.drawing is None else -1
+    return area, (tuple(looks), highlighted, view.scene.settings.confidence_threshold)
+
+
 def draw_grid_text(view, surface, looks) -> None:
     """The explain grid's words: its title, each tile's confidence and the border legend."""
     L, p, text = view.layout, view.palette, view.text
@@ -186,9 +211,7 @@ def draw_grid_text(view, surface, looks) -> None:
     rows = (len(looks) + L.grid_columns - 1) // L.grid_columns
     y = y0 + rows * L.grid_pitch[1] - L.u(4)
     x = x0
-    threshold = view.scene.settings.confidence_threshold
-    for colour, word in ((p.grid.correct, f"sure (≥{threshold * 100:.0f}%)"), (p.grid.uncertain, "unsure"),
-                         (p.grid.incorrect, "wrong")):
+    for colour, word in _legend(view):
         pygame.draw.rect(surface, colour, pygame.Rect(int(x), int(y + L.u(4)), int(L.u(12)), int(L.u(12))),
                          max(1, int(L.u(2))), border_radius=int(L.u(3)))
         rect = text.blit(surface, word, (x + L.u(18), y + L.u(10)), L.type(LABEL), p.text.secondary, anchor="midleft")
@@ -239,21 +262,38 @@ def _chart(view, surface, rect, title, series, low, high, log=False, legend=()):
                 epochs = (edges[:-1] + edges[1:] - 1) / 2.0
             xs = plot.x + plot.width * epochs / (total - 1)
             points = np.column_stack([xs, to_y(finite)]).tolist()
-            pygame.draw.aalines(surface, colour, False, points)
+            if len(points) == 2:
+                # pygame-ce's aalines reads past its buffer for exactly two points (src_c/draw.c, 2.5.x), so the
+                # same chart could differ by a pixel from frame to frame; aaline draws that one segment exactly.
+                pygame.draw.aaline(surface, colour, points[0], points[1])
+            else:
+                pygame.draw.aalines(surface, colour, False, points)
             pygame.draw.lines(surface, colour, False, points, max(1, int(L.u(1.5))))
     return plot, to_y
 
 
-def draw_metrics(view, surface) -> None:
+def chart_rects(view) -> tuple[pygame.Rect, pygame.Rect]:
+    """The loss and the accuracy charts, at the top of the metrics column."""
+    L, m = view.layout, view.layout.metrics_rect
+    loss_rect = pygame.Rect(m.x, m.y, m.width, int(L.u(150)))
+    return loss_rect, pygame.Rect(m.x, loss_rect.bottom + L.u(14), m.width, int(L.u(190)))
+
+
+def charts_key(view) -> tuple[tuple, tuple]:
+    """(objects compared by identity, values) that draw_charts reads: they change once an epoch."""
+    t = view.scene.trainer
+    return ((t, t.history), (len(t.history.loss), t.last_loss if not t.history.loss else None, t.train_accuracy,
+                             t.test_accuracy, t.config.max_epochs))
+
+
+def draw_charts(view, surface) -> None:
+    """The loss (log scale) and the accuracies over the run's epochs, with their latest values and chance."""
     scene, L, p, text = view.scene, view.layout, view.palette, view.text
     history, t = scene.trainer.history, scene.trainer
-    m = L.metrics_rect
-    gap = L.u(14)
-    loss_rect = pygame.Rect(m.x, m.y, m.width, int(L.u(150)))
+    loss_rect, acc_rect = chart_rects(view)
     latest_loss = history.loss[-1] if history.loss else t.last_loss
     _chart(view, surface, loss_rect, "LOSS · log", [(history.loss, p.chart.loss)], 0.003, 2.0, log=True,
            legend=[("—" if not math.isfinite(latest_loss) else fmt(latest_loss), p.text.primary)])
-    acc_rect = pygame.Rect(m.x, loss_rect.bottom + gap, m.width, int(L.u(190)))
     plot, to_y = _chart(view, surface, acc_rect, "ACCURACY",
                         [(history.train_accuracy, p.chart.train_accuracy), (history.test_accuracy, p.chart.test_accuracy)],
                         0.4, 1.0, legend=[(f"train {t.train_accuracy * 100:.1f}%", p.chart.train_accuracy),
@@ -264,6 +304,13 @@ def draw_metrics(view, surface) -> None:
     text.blit(surface, "50% = chance", (plot.right, chance - L.u(3)), L.type(LABEL), p.text.secondary,
               anchor="bottomright")
 
+
+def draw_metrics(view, surface) -> None:
+    """The metrics column below the charts: gradient norms, the shown sample's probabilities, and the proof that
+    the weights move (or, under noise, the noise gauges). They change with every step."""
+    scene, L, p, text = view.scene, view.layout, view.palette, view.text
+    m, gap = L.metrics_rect, L.u(14)
+    acc_rect = chart_rects(view)[1]
     # Rows flow from the text's own height, so the type floor on a small stage never stacks words on each other.
     line = text.size("Wg", L.type(LABEL))[1]
     row = max(L.u(30), line + L.u(4))

@@ -18,7 +18,8 @@ from illumination.exhibits.network.live_math import MATH_HOLD_SECONDS
 from illumination.exhibits.network.trainer import make_trainer
 
 GRID_SAMPLES = 20
-SHARPNESS_EVERY_S = 1.0      # under noise, the sharpness meter is measured this often (~10–16 ms each)
+SHARPNESS_EVERY_S = 1.0      # under noise, the sharpness meter is measured this often (~10 ms of work each)
+SHARPNESS_STEPS_PER_UPDATE = 8   # Hessian-vector products per update (~2 ms): a measurement spans 5 updates
 SPARKLE_CAPACITY = 256
 RESTART_AFTER_DIVERGENCE_S = 4.0
 
@@ -52,9 +53,9 @@ class NetworkScene(Scene):
         self.diverged_for = None     # seconds since a divergence, or None
         self.message = ""
         # Live math: which step is up (of which phase's steps), paced to be read; its numbers are the shown sample's.
-        self.sharpness = None            # network/sharpness.Sharpness of recent weights, measured under noise
-        self._sharpness_rng = rng_for(s.seed, "sharpness")
-        self._sharpness_due = 0.0
+        from network.sharpness import SharpnessMeter
+        self.sharpness_meter = SharpnessMeter(rng_for(s.seed, "sharpness"), SHARPNESS_EVERY_S,
+                                              SHARPNESS_STEPS_PER_UPDATE)
         self.math_phase, self.math_index = "forward", 0
         self._math_next = {"forward": 1, "backward": 0}
         self._math_held = 0.0
@@ -256,17 +257,16 @@ class NetworkScene(Scene):
     def noisy(self) -> bool:
         return self.trainer.noise.spec.active
 
+    @property
+    def sharpness(self):
+        """network/sharpness.Sharpness of recent weights, measured under noise (None before the first)."""
+        return self.sharpness_meter.value
+
     def _measure_sharpness(self, dt: float) -> None:
-        """Under noise, the Hessian's trace and top eigenvalue of the current weights, about once a second."""
         if not self.noisy or self.trainer.finished and self.sharpness is not None:
+            self.sharpness_meter.pause()
             return
-        self._sharpness_due -= dt
-        if self._sharpness_due > 0.0:
-            return
-        from network.sharpness import measure
-        t = self.trainer
-        self.sharpness = measure(t.net, t.data.X_train[:t.n_train], t.data.y_train[:t.n_train], self._sharpness_rng)
-        self._sharpness_due = SHARPNESS_EVERY_S
+        self.sharpness_meter.update(dt, self.trainer)
 
     def _pace_math(self, dt: float) -> None:
         """The next step of the phase now running, once the one up has been shown MATH_HOLD_SECONDS."""

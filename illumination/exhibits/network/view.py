@@ -23,6 +23,7 @@ from illumination.core.draw.text import TextCache
 from illumination.core.scene import View
 from illumination.exhibits.network import decorations, gallery, panels
 from illumination.exhibits.network.layout import network_layout
+from illumination.exhibits.network.panel_cache import PanelCache
 from illumination.exhibits.network.stage import StageCache
 from illumination.exhibits.network.synapses import SynapseLayer
 
@@ -92,6 +93,7 @@ class NetworkView(View):
         self.first_layer = self.synapse_layers[0]
         self.second_layer = self.synapse_layers[-1]      # the output layer's synapses
         self.stage = StageCache(self.background, self.first_layer)
+        self.panel_cache = PanelCache(self.background, L.network_rect)
         self.grid_tiles = panels.sample_tiles(scene.data.X_test[:20], int(L.grid_tile), p.grid.pixel)
         self._dark = scaled(p.background.bottom, 0.6)
         self._body_colours = [self.body_colour(k / 64) for k in range(65)]
@@ -110,6 +112,7 @@ class NetworkView(View):
         for layer in self.synapse_layers:
             layer.forget()
         self.bulb_sprites.clear()   # the glow setting is part of every bulb's light
+        self.panel_cache.forget()
         self.stage.ready = False
 
     # -- the frame ---------------------------------------------------------------------------------
@@ -133,17 +136,27 @@ class NetworkView(View):
         else:
             self._draw_fields(surface)
             panels.draw_header(self, surface)
-            looks = panels.grid_looks(self)
-            panels.draw_grid(self, surface, looks)
-            panels.draw_grid_text(self, surface, looks)
-            panels.draw_metrics(self, surface)
-            if s.show_math:
-                panels.draw_math(self, surface)
+            self._draw_panels(surface)
             panels.draw_caption(self, surface)
         if self._inverter is not None:
             self._inverter.fill((255, 255, 255))
             self._inverter.blit(surface, (0, 0), special_flags=pygame.BLEND_RGB_SUB)
             surface.blit(self._inverter, (0, 0))
+
+    def _draw_panels(self, surface) -> None:
+        """The test-sample grid and the charts are painted when what they show changes (panel_cache.py); the
+        metrics rows and the live math show the current step, so they are drawn every frame."""
+        cache = self.panel_cache
+        looks = panels.grid_looks(self)
+        area, values = panels.grid_panel(self, looks)
+        cache.draw(surface, "grid", area, (), values,
+                   lambda target: (panels.draw_grid(self, target, looks), panels.draw_grid_text(self, target, looks)))
+        loss_rect, acc_rect = panels.chart_rects(self)
+        cache.draw(surface, "charts", loss_rect.union(acc_rect), *panels.charts_key(self),
+                   lambda target: panels.draw_charts(self, target))
+        panels.draw_metrics(self, surface)
+        if self.scene.settings.show_math:
+            panels.draw_math(self, surface)
 
     def _draw_synapses(self, surface, snapshot) -> None:
         scene, s, p = self.scene, self.scene.settings, self.palette
