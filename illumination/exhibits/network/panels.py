@@ -273,10 +273,12 @@ def _chart(view, surface, rect, title, series, low, high, log=False, legend=()):
 
 
 def chart_rects(view) -> tuple[pygame.Rect, pygame.Rect]:
-    """The loss and the accuracy charts, at the top of the metrics column."""
+    """The loss and the accuracy charts, at the top of the metrics column (shorter on a portrait screen, whose
+    column must also hold the noise gauges or the proof below the bars)."""
     L, m = view.layout, view.layout.metrics_rect
-    loss_rect = pygame.Rect(m.x, m.y, m.width, int(L.u(150)))
-    return loss_rect, pygame.Rect(m.x, loss_rect.bottom + L.u(14), m.width, int(L.u(190)))
+    loss_height, accuracy_height = (110, 150) if L.portrait else (150, 190)
+    loss_rect = pygame.Rect(m.x, m.y, m.width, int(L.u(loss_height)))
+    return loss_rect, pygame.Rect(m.x, loss_rect.bottom + L.u(14), m.width, int(L.u(accuracy_height)))
 
 
 def charts_key(view) -> tuple[tuple, tuple]:

@@ -188,8 +188,9 @@ def test_golden_frame(request, composition):
     assert (difference.max(axis=2) > 48).mean() < 0.01
 
 
-def test_the_proof_readout_shows_the_weight_that_moved_furthest():
-    show = make_show(size=(1920, 1080), composition="explain")
+@pytest.mark.parametrize("size", [(1920, 1080), (1080, 1920)])
+def test_the_proof_readout_shows_the_weight_that_moved_furthest(size):
+    show = make_show(size=size, composition="explain")
     advance_until(show.scene, 5)
     from network.proof import tracked_weight
     tracked = tracked_weight(show.scene.snapshot.weights, show.scene.trainer.initial_weights)
@@ -216,7 +217,7 @@ def test_training_under_noise_shows_its_mode_level_and_sharpness_legibly(composi
     texts = [text for text, _, _ in cache.record]
     level = scene.trainer.noise_level
     assert 0 < level <= 1e-4                          # the cosine schedule at work
-    if composition == "explain" and size[1] < size[0]:     # (a portrait column has no room for it)
+    if composition == "explain":                       # a portrait column too (its charts are shorter)
         assert "NOISE · Langevin (SGLD) · cosine" in texts
         assert any(t.startswith("λ ") and " · tr " in t for t in texts)
     if composition == "gallery":
