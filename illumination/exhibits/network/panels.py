@@ -15,7 +15,7 @@ from data.shapes import CLASS_NAMES
 from illumination.core.draw.colour import scaled as _scaled
 from illumination.exhibits.network.layout import BODY, LABEL, SUBTITLE, TITLE
 from illumination.exhibits.network.live_math import current_step, fmt
-from illumination.exhibits.network.readouts import bar, bar_rect, draw_noise, draw_proof
+from illumination.exhibits.network.readouts import bar, bar_rect, draw_noise, draw_proof, fit
 
 
 def sample_tiles(X: np.ndarray, tile: int, pixel_colour) -> list[pygame.Surface]:
@@ -44,17 +44,6 @@ def field_tiles(W1: np.ndarray, tile: int, positive, negative) -> list[pygame.Su
         small = pygame.surfarray.make_surface(np.ascontiguousarray(image))
         tiles.append(pygame.transform.scale(small, (tile, tile)))
     return tiles
-
-
-def fit(view, text: str, step: int, width: float, bold: bool = False) -> tuple[str, int]:
-    """(text, em px) that fits width: the step's size, else smaller sizes down to the type floor, else the text cut."""
-    L, cache = view.layout, view.text
-    size = L.type(step)
-    while cache.size(text, size, bold)[0] > width and size > L.type(-99):
-        size = max(L.type(-99), int(size * 0.92))
-    while cache.size(text, size, bold)[0] > width and len(text) > 1:
-        text = text[:-2].rstrip() + "…"
-    return text, size
 
 
 def phase_words(scene) -> tuple[str, str, str]:
@@ -204,10 +193,12 @@ def draw_grid_text(view, surface, looks) -> None:
     x0, y0 = L.grid_origin
     text.blit(surface, "TEST SAMPLES · never trained on", (x0, y0 - L.u(12)), L.type(LABEL), p.text.secondary,
               anchor="bottomleft", bold=True)
-    tile = L.grid_tile
+    tile, size = L.grid_tile, L.type(LABEL)
+    room = L.grid_pitch[0] - L.u(14) - L.u(1) - 2     # up to the next tile's class mark
+    sign = "%" if text.size("100%", size)[0] <= room else ""      # a tight grid (small stage): numbers alone
     for n, (colour, _, percent) in enumerate(looks):
         x, y = tile_position(L, n)
-        text.blit(surface, f"{percent}%", (x + L.u(14), y + tile + L.u(14)), L.type(LABEL), colour, anchor="midleft")
+        text.blit(surface, f"{percent}{sign}", (x + L.u(14), y + tile + L.u(14)), size, colour, anchor="midleft")
     rows = (len(looks) + L.grid_columns - 1) // L.grid_columns
     y = y0 + rows * L.grid_pitch[1] - L.u(4)
     x = x0
@@ -381,7 +372,7 @@ def draw_math(view, surface) -> None:
         ((p.particle.backward,), "gradient, flowing back"),
         ((p.neuron.glow, p.neuron.halo), "glow = activation · halo = |grad|"),
     ]
-    row = L.u(24)
+    row = max(L.u(24), text.size("Wg", L.type(LABEL))[1] + L.u(3))   # the type floor may be taller than 24 units
     for n, (colours, label) in enumerate(legend):
         cy = y + row * n + L.u(8)
         if cy + L.u(8) > r.bottom:

@@ -25,8 +25,8 @@ def draw_noise(view, surface, top: float, row: float) -> float:
         return top
     spec, t = scene.trainer.noise.spec, scene.trainer
     words, symbol = NOISE_WORDS[spec.mode]
-    heading = text.blit(surface, f"NOISE · {words} · {spec.schedule}", (m.x, top), L.type(LABEL), p.text.secondary,
-                        bold=True)
+    line, size = fit(view, f"NOISE · {words} · {spec.schedule}", LABEL, m.width, bold=True)
+    heading = text.blit(surface, line, (m.x, top), size, p.text.secondary, bold=True)
     y = heading.bottom + row / 2 - L.u(5)
     level = t.noise_level
     value = f"{symbol} {fmt(level)}"
@@ -52,14 +52,31 @@ def draw_proof(view, surface, top: float, row: float) -> None:
         return
     weights, initial = scene.snapshot.weights, scene.trainer.initial_weights
     tracked = tracked_weight(weights, initial)
-    heading = text.blit(surface, "PROOF · the weights move", (m.x, top), L.type(LABEL), p.text.secondary, bold=True)
+    line, size = fit(view, "PROOF · the weights move", LABEL, m.width, bold=True)
+    heading = text.blit(surface, line, (m.x, top), size, p.text.secondary, bold=True)
     y = heading.bottom + row / 2
-    text.blit(surface, f"{tracked.label}  {fmt(tracked.now)}", (m.x, y), L.type(LABEL), p.text.primary,
-              anchor="midleft")
-    text.blit(surface, f"was {fmt(tracked.initial)}", (m.right, y), L.type(LABEL), p.text.secondary,
-              anchor="midright")
-    text.blit(surface, f"|Δ| {fmt(tracked.change)}   ·   Σ|Δθ| {fmt(total_change(weights, initial))}",
-              (m.x, y + row), L.type(LABEL), p.chart.gradient, anchor="midleft")
+    size = L.type(LABEL)
+    now, was = f"{tracked.label}  {fmt(tracked.now)}", f"was {fmt(tracked.initial)}"
+    text.blit(surface, now, (m.x, y), size, p.text.primary, anchor="midleft")
+    if text.size(now, size)[0] + L.u(12) + text.size(was, size)[0] <= m.width:
+        text.blit(surface, was, (m.right, y), size, p.text.secondary, anchor="midright")
+    elif heading.bottom + row * 3.1 <= m.bottom:      # a narrow column: the initial value on a row of its own
+        y += row
+        text.blit(surface, was, (m.x, y), size, p.text.secondary, anchor="midleft")
+    line, size = fit(view, f"|Δ| {fmt(tracked.change)}   ·   Σ|Δθ| {fmt(total_change(weights, initial))}", LABEL,
+                     m.width)
+    text.blit(surface, line, (m.x, y + row), size, p.chart.gradient, anchor="midleft")
+
+
+def fit(view, text: str, step: int, width: float, bold: bool = False) -> tuple[str, int]:
+    """(text, em px) that fits width: the step's size, else smaller sizes down to the type floor, else the text cut."""
+    L, cache = view.layout, view.text
+    size = L.type(step)
+    while cache.size(text, size, bold)[0] > width and size > L.type(-99):
+        size = max(L.type(-99), int(size * 0.92))
+    while cache.size(text, size, bold)[0] > width and len(text) > 1:
+        text = text[:-2].rstrip() + "…"
+    return text, size
 
 
 def bar_rect(view, y: float, value_text: str) -> pygame.Rect:

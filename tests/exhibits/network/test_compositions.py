@@ -56,7 +56,8 @@ def moments(show):
 
 # Whole stages (the kiosk, export) at 720p, 1080p, 4K and a portrait screen, and the exhibit's share of the window
 # (the window minus its 340 px panel) at 800x1000, 1280x720, 1366x768, 1920x1080, 2560x1440 and 3840x2160.
-WINDOWS = [(800, 1000), (1280, 720), (1366, 768), (1920, 1080), (2560, 1440), (3840, 2160)]
+WINDOWS = [(800, 1000), (1280, 720), (1366, 768), (1920, 1080), (2560, 1440), (3840, 2160),
+           (1152, 648), (1229, 691)]     # the default window (90% of the screen) on 1280x720 and 1366x768 screens
 STAGES = [(1280, 720), (1920, 1080), (3840, 2160), (1080, 1920)] + [(w - 340, h) for w, h in WINDOWS]
 
 
@@ -224,3 +225,22 @@ def test_training_under_noise_shows_its_mode_level_and_sharpness_legibly(composi
         assert any(t.startswith("learning under Langevin (SGLD)") for t in texts)
     for (a, ra, _), (b, rb, _) in itertools.combinations(cache.record, 2):
         assert not ra.colliderect(rb), f"{a!r} {ra} overlaps {b!r} {rb}"
+
+
+@pytest.mark.parametrize("size", [(889, 691), (1580, 900), (812, 648)])
+def test_the_grid_percentages_stay_clear_of_the_next_tiles_class_mark(size):
+    """Even the widest label, 100 (with its % where there is room), leaves a gap before the next tile's mark."""
+    from illumination.exhibits.network.layout import LABEL
+    from illumination.exhibits.network.panels import tile_position
+    show = make_show(size=size, composition="explain")
+    advance_until(show.scene, 2)
+    cache, L = show.view.text, show.view.layout
+    cache.record = []
+    pixels(show)
+    labels = [(text, ink) for text, ink, _ in cache.record if text.rstrip("%").isdigit()]
+    assert len(labels) == 20
+    widest = "100%" if labels[0][0].endswith("%") else "100"
+    width = cache.size(widest, L.type(LABEL))[0]
+    for n, (_, ink) in enumerate(labels[:L.grid_columns - 1]):          # each tile with a neighbour on its right
+        mark_left = tile_position(L, n + 1)[0] + L.u(6) - L.u(5)
+        assert ink.x + width + 2 <= mark_left, (n, ink, width, mark_left)
