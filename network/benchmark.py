@@ -20,8 +20,21 @@ def epochs_per_second(run_epochs, seconds: float) -> float:
     return statistics.median(rates)
 
 
-def torch_epochs_per_second(batch_size: int, seconds: float) -> float | None:
-    """The same net and SGD in PyTorch on the CPU, if it happens to be installed (a reference, never required)."""
+def _torch_optimizer(torch, name: str, parameters, lr: float):
+    """PyTorch's own optimizer doing what ours named `name` does, or None (normalized and muon have none)."""
+    optim = torch.optim
+    makers = {"sgd": lambda: optim.SGD(parameters, lr=lr),
+              "momentum": lambda: optim.SGD(parameters, lr=lr, momentum=0.9),
+              "rmsprop": lambda: optim.RMSprop(parameters, lr=lr, alpha=0.9, eps=1e-8),
+              "adam": lambda: optim.Adam(parameters, lr=lr),
+              "adamw": lambda: optim.AdamW(parameters, lr=lr, weight_decay=0.01)}
+    return makers[name]() if name in makers else None
+
+
+def torch_epochs_per_second(batch_size: int, seconds: float, optimizer: str = "sgd",
+                            lr: float = 0.05) -> float | None:
+    """The same net and optimizer in PyTorch on the CPU, if it happens to be installed (a reference, never
+    required); None without PyTorch, or for an optimizer it lacks."""
     try:
         import torch
     except ImportError:
@@ -30,7 +43,9 @@ def torch_epochs_per_second(batch_size: int, seconds: float) -> float | None:
     data = make_dataset(42)
     X, y = torch.tensor(data.X_train), torch.tensor(data.y_train)
     model = torch.nn.Sequential(torch.nn.Linear(64, 16), torch.nn.ReLU(), torch.nn.Linear(16, 2)).double()
-    opt = torch.optim.SGD(model.parameters(), lr=0.05)
+    opt = _torch_optimizer(torch, optimizer, model.parameters(), lr)
+    if opt is None:
+        return None
     generator = torch.Generator().manual_seed(0)
 
     def run(epochs: int) -> None:

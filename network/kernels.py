@@ -190,6 +190,55 @@ def sgd_epoch(starts, columns, values, y, order, batch_size, W1, b1, W2, b2, lr,
     return total / n
 
 
+# -- other optimizers, fused: optim.py's step() element for element ------------------------------------------------
+# An epoch with momentum or Adam(W) updates in numba too. The optimizer's buffers arrive flat, `state` (2, P) over
+# W1, b1, W2, b2 raveled (momentum: row 0 is v; Adam: rows m, v), and go back to it after the epoch.
+MOMENTUM, ADAM = 1, 2
+RULES = {"momentum": MOMENTUM, "adam": ADAM}
+
+
+@kernel
+def _rule_step(rule, lr, param, grad, state, at, beta1, beta2, eps, c1, c2, decay):
+    """One optimizer update of one array (raveled), its buffers at state[:, at:at + size]."""
+    flat = param.reshape(param.size)
+    g = grad.reshape(grad.size)
+    if rule == MOMENTUM:        # v ← βv + g; w ← w − lr·v
+        for k in range(flat.size):
+            state[0, at + k] = state[0, at + k] * beta1 + g[k]
+            flat[k] -= lr * state[0, at + k]
+        return
+    for k in range(flat.size):  # Adam: moments, the decoupled decay (weights only), the bias-corrected step
+        state[0, at + k] = state[0, at + k] * beta1 + (1.0 - beta1) * g[k]
+        state[1, at + k] = state[1, at + k] * beta2 + (1.0 - beta2) * g[k] * g[k]
+        if decay != 0.0:
+            flat[k] -= lr * decay * flat[k]
+        flat[k] -= lr * (state[0, at + k] / c1) / (math.sqrt(state[1, at + k] / c2) + eps)
+
+
+@kernel
+def rule_epoch(starts, columns, values, y, order, batch_size, W1, b1, W2, b2, lr, z1, gW1, gb1, gW2, gb2, dz1,
+               rule, state, beta1, beta2, eps, c1s, c2s, decay):
+    """sgd_epoch with momentum or Adam(W) (rule) as the update; c1s, c2s: Adam's bias corrections, one per step
+    (computed by the optimizer, as its own step() would). Returns the mean pre-update loss."""
+    n = order.shape[0]
+    total = 0.0
+    s = 0
+    for start in range(0, n, batch_size):
+        stop = min(start + batch_size, n)
+        total += batch_gradients(starts, columns, values, y, order, start, stop, W1, b1, W2, b2, z1,
+                                 gW1, gb1, gW2, gb2, dz1) * (stop - start)
+        at = 0
+        _rule_step(rule, lr, W1, gW1, state, at, beta1, beta2, eps, c1s[s], c2s[s], decay)
+        at += W1.size
+        _rule_step(rule, lr, b1, gb1, state, at, beta1, beta2, eps, c1s[s], c2s[s], 0.0)
+        at += b1.size
+        _rule_step(rule, lr, W2, gW2, state, at, beta1, beta2, eps, c1s[s], c2s[s], decay)
+        at += W2.size
+        _rule_step(rule, lr, b2, gb2, state, at, beta1, beta2, eps, c1s[s], c2s[s], 0.0)
+        s += 1
+    return total / n
+
+
 class Workspace:
     """Preallocated buffers for one network shape and batch size, so the hot loop never allocates."""
 

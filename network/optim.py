@@ -22,7 +22,8 @@ def register(cls):
 
 class Optimizer(ABC):
     name = "base"
-    #: True when the numba kernels implement this optimizer's whole epoch (the fast path).
+    #: True for plain SGD, whose update every numba kernel has built in (under noise, with two hidden layers).
+    #: Momentum and Adam(W) have a fused epoch of their own (kernel_rule); the rest step in NumPy.
     fused = False
 
     def __init__(self, lr: float):
@@ -40,6 +41,10 @@ class Optimizer(ABC):
 
 class _Stateful(Optimizer):
     """An optimizer with per-array buffers (created on first use, zero)."""
+    #: The numba update of a fused epoch (a key of kernels.RULES), if this optimizer has one, and the buffers it
+    #: reads and writes, in its order.
+    kernel_rule: str | None = None
+    moments: tuple[str, ...] = ()
 
     def __init__(self, lr: float):
         super().__init__(lr)
@@ -48,6 +53,30 @@ class _Stateful(Optimizer):
 
     def buffer(self, key: str, name: str, like: np.ndarray) -> np.ndarray:
         return self.state.setdefault(key, {}).setdefault(name, np.zeros_like(like))
+
+    # -- the fused epoch's side (network/train.py, kernels.rule_epoch) --------------------------------------------
+    def gather(self, params: dict[str, np.ndarray]) -> np.ndarray:
+        """The buffers as one (2, P) array, each row the arrays raveled in order (zeros where not used yet)."""
+        flat = np.zeros((2, sum(p.size for p in params.values())))
+        for row, name in enumerate(self.moments):
+            flat[row] = np.concatenate([self.buffer(key, name, p).ravel() for key, p in params.items()])
+        return flat
+
+    def scatter(self, params: dict[str, np.ndarray], flat: np.ndarray, steps: int) -> None:
+        """Take the buffers back from a fused epoch of `steps` updates."""
+        for row, name in enumerate(self.moments):
+            at = 0
+            for key, p in params.items():
+                self.buffer(key, name, p)[...] = flat[row, at:at + p.size].reshape(p.shape)
+                at += p.size
+
+    def kernel_hyper(self) -> tuple[float, float, float, float]:
+        """(β1, β2, ε, weight decay) as the kernel reads them."""
+        return 0.0, 0.0, 0.0, 0.0
+
+    def corrections(self, steps: int) -> tuple[np.ndarray, np.ndarray]:
+        """Adam's bias corrections for the next `steps` updates (ones for the others)."""
+        return np.ones(steps), np.ones(steps)
 
     def reset(self) -> None:
         self.state.clear()
@@ -70,6 +99,10 @@ class Momentum(_Stateful):
     """Heavy-ball momentum: v ← βv + g; w ← w − lr·v."""
     name = "momentum"
     beta = 0.9
+    kernel_rule, moments = "momentum", ("v",)
+
+    def kernel_hyper(self):
+        return self.beta, 0.0, 0.0, 0.0
 
     def step(self, params, grads):
         for key, grad in grads.items():
@@ -99,6 +132,18 @@ class Adam(_Stateful):
     name = "adam"
     beta1, beta2, eps = 0.9, 0.999, 1e-8
     weight_decay = 0.0
+    kernel_rule, moments = "adam", ("m", "v")
+
+    def kernel_hyper(self):
+        return self.beta1, self.beta2, self.eps, self.weight_decay
+
+    def scatter(self, params, flat, steps):
+        super().scatter(params, flat, steps)
+        self.t += steps                                  # as `steps` calls of step() would have counted
+
+    def corrections(self, steps):
+        ts = range(self.t + 1, self.t + steps + 1)       # as step() computes them, one update at a time
+        return (np.array([1.0 - self.beta1 ** t for t in ts]), np.array([1.0 - self.beta2 ** t for t in ts]))
 
     def step(self, params, grads):
         self.t += 1

@@ -249,18 +249,28 @@ class Trainer:
         """Finish the current epoch (or run a whole one), fused in numba when nothing listens to steps."""
         if self.finished:
             return
-        fusable = (self.config.backend == "numba" and self.optimizer.fused and self.step_in_epoch == 0
-                   and not self._subscribers["step"]
-                   and not (self.noise.spec.mode in PER_STEP and self.net.hidden_layers == 2))
+        opt, deep = self.optimizer, self.net.hidden_layers == 2
+        per_step_noise = self.noise.spec.active and self.noise.spec.mode in PER_STEP
+        # SGD fuses everything (a second layer but for per-step noise); momentum and Adam(W) a plain 64-H-2 epoch.
+        rule = getattr(opt, "kernel_rule", None) if not (deep or per_step_noise) else None
+        fusable = (self.config.backend == "numba" and (opt.fused or rule is not None) and self.step_in_epoch == 0
+                   and not self._subscribers["step"] and not (self.noise.spec.mode in PER_STEP and deep))
         if not fusable:
             target = self.epoch + 1
             while self.epoch < target and not self.finished:
-                self.step()
+                self.step(want_snapshot=False)   # nobody reads it: a snapshot costs a forward pass
             return
         self._begin_epoch()
         ws, lr, steps = self._workspace, self.optimizer.lr, self.steps_per_epoch
         params = tuple(self.net.parameters().values())
-        if self.noise.spec.active and self.noise.spec.mode in PER_STEP:    # one hidden layer (see fusable)
+        if rule is not None and not opt.fused:
+            state, (c1s, c2s) = opt.gather(self.net.parameters()), opt.corrections(steps)
+            beta1, beta2, eps, decay = opt.kernel_hyper()
+            mean_loss = kernels.rule_epoch(*self._rows, self._y, self._order, self.batch_size, *params, lr,
+                                           *ws.buffers(), kernels.RULES[rule], state, beta1, beta2, eps, c1s, c2s,
+                                           decay)
+            opt.scatter(self.net.parameters(), state, steps)
+        elif self.noise.spec.active and self.noise.spec.mode in PER_STEP:    # one hidden layer (see fusable)
             scales = self.noise.step_scales(self.step_count, steps, lr)
             mean_loss = kernels.sgd_epoch_noisy(*self._rows, self._y, self._order, self.batch_size, *params, lr,
                                                 *ws.buffers(), np.uint64(self.noise.key), self.step_count, scales)

@@ -1,6 +1,7 @@
 """`illumination train` (headless training, with a progress bar) and `illumination bench train`."""
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import sys
@@ -37,8 +38,18 @@ def register(commands, benches) -> None:
                              help="time per path, 0.01 to 600 (default 2)")
     bench_train.add_argument("--noise", type=noise_type, default=None,
                              help="train under noise (e.g. input_jitter:0.1, sgld:1e-4): the noisy fast path's speed")
+    bench_train.add_argument("--optimizer", type=optimizer_type, default="sgd",
+                             help="sgd (default), momentum, rmsprop, adam, adamw, normalized or muon, each at its "
+                                  "usual learning rate (PyTorch runs its own, where it has one)")
     bench_train.add_argument("--json", action="store_true")
     bench_train.set_defaults(handler=bench_train_command)
+
+
+def optimizer_type(name: str) -> str:
+    from network.optim import OPTIMIZERS
+    if name not in OPTIMIZERS:
+        raise argparse.ArgumentTypeError(f"unknown optimizer {name!r}; choose one of: {', '.join(sorted(OPTIMIZERS))}")
+    return name
 
 
 def check_weights_target(path: str, overwrite: bool) -> Path:
@@ -182,16 +193,20 @@ def bench_train_command(args) -> int:
         if isinstance(args.noise, float):
             return fail(f"--noise is none or MODE:MAGNITUDE (e.g. input_jitter:0.1), got {args.noise:g}")
         noise = {"noise_mode": args.noise.mode, "noise_magnitude": args.noise.magnitude}
-    settings = NetworkSettings(batch_size=args.batch_size, max_epochs=10**9, **noise)   # runs as long as timed
+    from network.optim import DEFAULT_LEARNING_RATES
+    lr = DEFAULT_LEARNING_RATES.get(args.optimizer, 0.05)
+    settings = NetworkSettings(batch_size=args.batch_size, max_epochs=10**9, optimizer=args.optimizer,
+                               learning_rate=lr, **noise)                               # runs as long as timed
     rates = {}
     for backend in ("numba", "numpy"):
         trainer = make_trainer(settings, backend=backend)
         rates[backend] = epochs_per_second(lambda n: trainer.train(n), args.seconds)
-    torch_rate = torch_epochs_per_second(args.batch_size, args.seconds)
+    torch_rate = torch_epochs_per_second(args.batch_size, args.seconds, args.optimizer, lr)
     result = {
         "batch_size": args.batch_size,
         "samples": settings.samples,
         "noise": settings.noise,
+        "optimizer": args.optimizer,
         "numba_epochs_per_s": round(rates["numba"], 1),
         "numpy_epochs_per_s": round(rates["numpy"], 1),
         "torch_epochs_per_s": None if torch_rate is None else round(torch_rate, 1),

@@ -60,6 +60,12 @@ def test_bench_train_json(capsys):
     assert "torch_epochs_per_s" in result
 
 
+def test_bench_train_times_the_optimizer_asked_for(capsys):
+    code, out, _ = run(capsys, "bench", "train", "--seconds", "0.1", "--optimizer", "adamw", "--json")
+    result = json.loads(out)
+    assert code == 0 and result["optimizer"] == "adamw" and result["numba_epochs_per_s"] > 0
+
+
 @pytest.mark.parametrize("command", [["snapshot", "-o", "{tmp}/f.png"], ["export", "-o", "{tmp}/f.mp4", "--frames", "2"]])
 def test_unknown_exhibit_or_theme_is_one_line_exit_2(tmp_path, capsys, command):
     argv = [a.replace("{tmp}", str(tmp_path)) for a in command]

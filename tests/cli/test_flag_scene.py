@@ -72,6 +72,7 @@ def test_a_single_png_export_says_it_kept_the_last_frame(tmp_path, capsys):
     (["train", "--samples", "100000"], "--samples: must be between 10 and 5,000"),
     (["bench", "train", "--batch-size", "100000"], "batch size must be from 1 to 1,000"),
     (["bench", "train", "--seconds", "1e300"], "seconds must be a number from 0.01 to 600"),
+    (["bench", "train", "--optimizer", "lion"], "unknown optimizer 'lion'; choose one of: adam, adamw"),
     (["kiosk", "--log-file", "", "--headless", "--simulate-hours", "0.001"], "--log-file needs a file name"),
     (["snapshot", "--fps", "1e9", "-o", "x.png"], "fps must be a number from 1 to 240"),
 ])

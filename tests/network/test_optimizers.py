@@ -107,3 +107,40 @@ def test_each_optimizer_trains_the_network(name):
     trainer.train()
     assert trainer.net.loss(data.X_train, data.y_train) < 0.7 * before
     assert trainer.train_accuracy > 0.75
+
+
+def _trained(name, backend="numba", listen_during=(), epochs=6):
+    """A run with optimizer `name`; listen_during: epochs during which a step listener forces the per-batch path."""
+    from network.optim import DEFAULT_LEARNING_RATES
+    data = make_dataset(4)
+    trainer = Trainer(MLP.create(4), data, TrainConfig(max_epochs=epochs, optimizer=name, backend=backend,
+                                                      lr=DEFAULT_LEARNING_RATES[name]), seed=4)
+    listening: list = []
+    for epoch in range(epochs):
+        if (epoch in listen_during) != bool(listening):
+            if listening:
+                trainer._subscribers["step"].remove(listening.pop())
+            else:
+                listening.append(lambda snapshot: None)
+                trainer.subscribe("step", listening[0])
+        trainer.train(1)
+    return trainer
+
+
+@pytest.mark.parametrize("name", ["momentum", "adam", "adamw"])
+def test_momentum_and_adam_run_fused_in_numba_bit_for_bit_as_stepped_and_close_to_numpy(name, monkeypatch):
+    from network import kernels
+    epochs, fused_epoch = [], kernels.rule_epoch
+    monkeypatch.setattr(kernels, "rule_epoch", lambda *args: epochs.append(1) or fused_epoch(*args))
+    fused = _trained(name)
+    assert len(epochs) == 6                                 # every epoch ran in the fused kernel
+    stepped = _trained(name, listen_during=range(6))
+    assert len(epochs) == 6
+    mixed = _trained(name, listen_during=(2, 3))           # fused, then per batch, then fused: one shared state
+    reference = _trained(name, backend="numpy")
+    for key in fused.net.names:
+        assert fused.net.parameters()[key].tobytes() == stepped.net.parameters()[key].tobytes()
+        assert fused.net.parameters()[key].tobytes() == mixed.net.parameters()[key].tobytes()
+        np.testing.assert_allclose(fused.net.parameters()[key], reference.net.parameters()[key], rtol=1e-7, atol=1e-9)
+    assert fused.optimizer.t == stepped.optimizer.t == mixed.optimizer.t
+    assert fused.test_accuracy > 0.6
