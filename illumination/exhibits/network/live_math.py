@@ -104,13 +104,33 @@ def _chain_step(v, w, j: int) -> MathStep:
         f"= {fmt(v.dz1[j])}"), {"j": j, "dz1": v.dz1[j], "m": m, "dz2": v.dz2[m]})
 
 
-def backward_steps(snapshot, batch_size: int, lr: float) -> list[MathStep]:
+# How each optimizer turns the batch gradient g into a step (optim.py); plain SGD's is spelled out with numbers.
+UPDATE_RULES = {"momentum": "v ← 0.9·v + g;  w ← w − η·v", "rmsprop": "s ← 0.9·s + 0.1·g²;  w ← w − η·g/(√s + ε)",
+                "adam": "w ← w − η·m̂/(√v̂ + ε)  (moments of g)", "adamw": "w ← w − η·m̂/(√v̂ + ε) − η·0.01·w",
+                "normalized": "w ← w − η·g/‖g‖", "muon": "W ← W − η·orthogonalised momentum of g"}
+
+
+def _update_step(w, i: int, j: int, grad_w: float, batch_size: int, lr: float, optimizer: str) -> MathStep:
+    weight = w["W1"][i, j]
+    if optimizer not in UPDATE_RULES:        # plain SGD: this sample's share of the step, exactly
+        share = -lr * grad_w / batch_size
+        return MathStep("4 · update", (
+            f"W1[{i},{j}] −= η · mean over the batch of {batch_size}",
+            f"this sample's share: −{fmt(lr)}·{fmt(grad_w)}/{batch_size}",
+            f"= {fmt(share)}   (W1[{i},{j}] = {fmt(weight)})"), {"share": share, "w": weight})
+    share = grad_w / batch_size               # its share of g; what the step makes of g is the optimizer's
+    return MathStep(f"4 · update · {optimizer}", (
+        f"sample's share of g: {fmt(grad_w)}/{batch_size}",        # g: the batch's mean gradient
+        f"= {fmt(share)}   (W1[{i},{j}] = {fmt(weight)})",
+        UPDATE_RULES[optimizer]), {"share": share, "w": weight})
+
+
+def backward_steps(snapshot, batch_size: int, lr: float, optimizer: str = "sgd") -> list[MathStep]:
     v, w = snapshot.sample, snapshot.weights
     j = focus_neuron(snapshot)
     lit = np.flatnonzero(v.x)
     i = int(lit[0]) if len(lit) else 0
     grad_w = float(v.x[i] * v.dz1[j])
-    share = -lr * grad_w / batch_size
     norms = snapshot.grad_norms
     return [
         MathStep("1 · output error", (
@@ -123,10 +143,7 @@ def backward_steps(snapshot, batch_size: int, lr: float) -> list[MathStep]:
             f"∂L/∂W1[{i},{j}] = x[{i}] · ∂L/∂z1[{j}]",
             f"= {fmt(v.x[i])} · {fmt(v.dz1[j])}",
             f"= {fmt(grad_w)}"), {"i": i, "j": j, "grad": grad_w}),
-        MathStep("4 · update", (
-            f"W1[{i},{j}] −= η · mean over the batch of {batch_size}",
-            f"this sample's share: −{fmt(lr)}·{fmt(grad_w)}/{batch_size}",
-            f"= {fmt(share)}   (W1[{i},{j}] = {fmt(w['W1'][i, j])})"), {"share": share, "w": w["W1"][i, j]}),
+        _update_step(w, i, j, grad_w, batch_size, lr, optimizer),
         MathStep("5 · gradient norms", (
             "last batch, per layer:",
             f"|grad hidden| = {fmt(norms['hidden'])}",
@@ -134,7 +151,9 @@ def backward_steps(snapshot, batch_size: int, lr: float) -> list[MathStep]:
     ]
 
 
-def current_step(snapshot, phase: str, index: int, batch_size: int, lr: float, drawing: bool = False) -> MathStep:
+def current_step(snapshot, phase: str, index: int, batch_size: int, lr: float, drawing: bool = False,
+                 optimizer: str = "sgd") -> MathStep:
     """Step `index` (the scene paces it) of the phase's steps, with this snapshot's numbers."""
-    steps = forward_steps(snapshot, drawing) if phase == "forward" else backward_steps(snapshot, batch_size, lr)
+    steps = (forward_steps(snapshot, drawing) if phase == "forward"
+             else backward_steps(snapshot, batch_size, lr, optimizer))
     return steps[index % len(steps)]

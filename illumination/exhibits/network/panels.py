@@ -350,7 +350,7 @@ def draw_math(view, surface) -> None:
     forward = scene.math_phase == "forward"
     drawing = scene.drawing is not None
     step = current_step(scene.snapshot, scene.math_phase, scene.math_index, scene.trainer.batch_size,
-                        scene.trainer.lr, drawing)
+                        scene.trainer.lr, drawing, scene.trainer.optimizer.name)
     colour = p.neuron.glow if forward else p.neuron.halo
     inner = r.width - L.u(28)
     x = r.x + L.u(14)

@@ -153,6 +153,10 @@ def test_live_math_numbers_are_the_networks_own(hidden_layers):
     assert close4(numbers(bwd[2].lines[2:])[0], grads["W1"][i, j])
     norms = numbers(bwd[4].lines[1:])
     assert close4(norms[0], snapshot.grad_norms["hidden"]) and close4(norms[1], snapshot.grad_norms["output"])
+    # Another optimizer's update is not SGD's: the step shows this sample's share of g and that optimizer's rule.
+    adamw = backward_steps(snapshot, batch_size=16, lr=0.003, optimizer="adamw")[3]
+    assert adamw.title == "4 · update · adamw" and "m̂" in adamw.lines[2]
+    assert close4(float(adamw.lines[1].split()[1]), grads["W1"][i, j] / 16)
 
 
 def test_live_math_steps_are_paced_to_be_read():
