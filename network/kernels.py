@@ -130,7 +130,6 @@ def batch_gradients(starts, columns, values, y, order, start, stop, W1, b1, W2, 
 
     Buffers: z1 (B, H) pre-activations, dz1 (B, H) hidden deltas; B >= stop - start.
     """
-    hidden = W1.shape[1]
     n = stop - start
     inv_n = 1.0 / n
     gW1[:, :] = 0.0
@@ -141,24 +140,36 @@ def batch_gradients(starts, columns, values, y, order, start, stop, W1, b1, W2, 
     for r in range(n):
         s = order[start + r]
         _into_hidden(starts, columns, values, s, W1, b1, z1, r)
-        p0, p1 = _probabilities(*_logits(z1, r, W2, b2))
-        label = y[s]
-        loss -= math.log(max(p0 if label == 0 else p1, 1e-300))
         # Backward: dz2 = (p - onehot) / n; dh1 = dz2 @ W2.T; dz1 = dh1 * ReLU'(z1).
-        d0 = (p0 - (1.0 if label == 0 else 0.0)) * inv_n
-        d1 = (p1 - (1.0 if label == 1 else 0.0)) * inv_n
-        gb2[0] += d0
-        gb2[1] += d1
-        # Branch-free on purpose (a silent unit adds h = 0 exactly): the units' on/off pattern is unpredictable.
-        for j in range(hidden):
-            on = z1[r, j] > 0.0
-            h = z1[r, j] if on else 0.0
-            gW2[j, 0] += h * d0
-            gW2[j, 1] += h * d1
-            dz1[r, j] = d0 * W2[j, 0] + d1 * W2[j, 1] if on else 0.0
-            gb1[j] += dz1[r, j]
+        cross_entropy, d0, d1 = _output_error(*_probabilities(*_logits(z1, r, W2, b2)), y[s], inv_n)
+        loss += cross_entropy
+        _last_hidden_backward(z1, r, W2, d0, d1, gW2, gb2, gb1, dz1)
         _input_gradient(starts, columns, values, s, dz1, r, gW1)
     return loss * inv_n
+
+
+@kernel
+def _output_error(p0, p1, label, inv_n):
+    """(the sample's cross-entropy, ∂L/∂logit 0 and 1 of the batch-mean loss) from its probabilities."""
+    d0 = (p0 - (1.0 if label == 0 else 0.0)) * inv_n
+    d1 = (p1 - (1.0 if label == 1 else 0.0)) * inv_n
+    return -math.log(max(p0 if label == 0 else p1, 1e-300)), d0, d1
+
+
+@kernel
+def _last_hidden_backward(z, r, W, d0, d1, gW, gb_out, gb, dz):
+    """The output layer's gradients gW (H, 2), gb_out (2,), and the last hidden layer's deltas dz[r] (its gb too),
+    from the logits' deltas d0, d1. Branch-free on purpose: a silent unit adds h = 0 exactly, and the units'
+    on/off pattern is unpredictable."""
+    gb_out[0] += d0
+    gb_out[1] += d1
+    for j in range(z.shape[1]):
+        on = z[r, j] > 0.0
+        h = z[r, j] if on else 0.0
+        gW[j, 0] += h * d0
+        gW[j, 1] += h * d1
+        dz[r, j] = d0 * W[j, 0] + d1 * W[j, 1] if on else 0.0
+        gb[j] += dz[r, j]
 
 
 @kernel
@@ -344,23 +355,11 @@ def batch_gradients_deep(starts, columns, values, y, order, start, stop, W1, b1,
     loss = 0.0
     for r in range(n):
         s = order[start + r]
-        p0, p1 = _probabilities(*_forward_deep(starts, columns, values, s, W1, b1, W2, b2, W3, b3, z1, z2, r))
-        label = y[s]
-        loss -= math.log(max(p0 if label == 0 else p1, 1e-300))
-        d0 = (p0 - (1.0 if label == 0 else 0.0)) * inv_n
-        d1 = (p1 - (1.0 if label == 1 else 0.0)) * inv_n
-        gb3[0] += d0
-        gb3[1] += d1
+        probabilities = _probabilities(*_forward_deep(starts, columns, values, s, W1, b1, W2, b2, W3, b3, z1, z2, r))
+        cross_entropy, d0, d1 = _output_error(*probabilities, y[s], inv_n)
+        loss += cross_entropy
         # Output layer, then hidden 2: dz2 = (dlogits @ W3.T) * ReLU'(z2).
-        for k in range(hidden):
-            if z2[r, k] > 0.0:
-                h = z2[r, k]
-                gW3[k, 0] += h * d0
-                gW3[k, 1] += h * d1
-                dz2[r, k] = d0 * W3[k, 0] + d1 * W3[k, 1]
-            else:
-                dz2[r, k] = 0.0
-            gb2[k] += dz2[r, k]
+        _last_hidden_backward(z2, r, W3, d0, d1, gW3, gb3, gb2, dz2)
         # Hidden 1: dz1 = (dz2 @ W2.T) * ReLU'(z1); gW2 += h1 ⊗ dz2.
         for j in range(hidden):
             if z1[r, j] > 0.0:
