@@ -132,10 +132,7 @@ def batch_gradients(starts, columns, values, y, order, start, stop, W1, b1, W2, 
     """
     n = stop - start
     inv_n = 1.0 / n
-    gW1[:, :] = 0.0
-    gb1[:] = 0.0
-    gW2[:, :] = 0.0
-    gb2[:] = 0.0
+    _clear(gW1, gb1, gW2, gb2)
     loss = 0.0
     for r in range(n):
         s = order[start + r]
@@ -146,6 +143,15 @@ def batch_gradients(starts, columns, values, y, order, start, stop, W1, b1, W2, 
         _last_hidden_backward(z1, r, W2, d0, d1, gW2, gb2, gb1, dz1)
         _input_gradient(starts, columns, values, s, dz1, r, gW1)
     return loss * inv_n
+
+
+@kernel
+def _clear(gW, gb, gW_next, gb_next):
+    """Zero two layers' gradient buffers (a matrix and a bias each) before a batch accumulates into them."""
+    gW[:, :] = 0.0
+    gb[:] = 0.0
+    gW_next[:, :] = 0.0
+    gb_next[:] = 0.0
 
 
 @kernel
@@ -346,10 +352,7 @@ def batch_gradients_deep(starts, columns, values, y, order, start, stop, W1, b1,
     hidden = W1.shape[1]
     n = stop - start
     inv_n = 1.0 / n
-    gW1[:, :] = 0.0
-    gb1[:] = 0.0
-    gW2[:, :] = 0.0
-    gb2[:] = 0.0
+    _clear(gW1, gb1, gW2, gb2)
     gW3[:, :] = 0.0
     gb3[:] = 0.0
     loss = 0.0

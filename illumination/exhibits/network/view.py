@@ -21,7 +21,7 @@ from illumination.core.draw.colour import mix, scaled, smoothstep
 from illumination.core.draw.sprites import INTENSITY_LEVELS, SpriteCache, quantise_colour, quantise_radius
 from illumination.core.draw.text import TextCache
 from illumination.core.scene import View
-from illumination.exhibits.network import decorations, gallery, panels
+from illumination.exhibits.network import charts, decorations, gallery, panels
 from illumination.exhibits.network.layout import network_layout
 from illumination.exhibits.network.panel_cache import PanelCache
 from illumination.exhibits.network.stage import StageCache
@@ -151,9 +151,9 @@ class NetworkView(View):
         area, values = panels.grid_panel(self, looks)
         cache.draw(surface, "grid", area, (), values,
                    lambda target: (panels.draw_grid(self, target, looks), panels.draw_grid_text(self, target, looks)))
-        loss_rect, acc_rect = panels.chart_rects(self)
-        cache.draw(surface, "charts", loss_rect.union(acc_rect), *panels.charts_key(self),
-                   lambda target: panels.draw_charts(self, target))
+        loss_rect, acc_rect = charts.chart_rects(self)
+        cache.draw(surface, "charts", loss_rect.union(acc_rect), *charts.charts_key(self),
+                   lambda target: charts.draw_charts(self, target))
         panels.draw_metrics(self, surface)
         if self.scene.settings.show_math:
             panels.draw_math(self, surface)
