@@ -2,7 +2,8 @@
 
     {"type": "step_metrics", "step", "epoch", "train_loss", "test_loss", "train_accuracy", "test_accuracy",
      "grad_norm", "learning_rate", "optimizer", "noise", "schedule", "noise_level",
-     ["hessian_trace", "hessian_top_eigenvalue" every `sharpness_every` epochs]}
+     ["hessian_trace", "hessian_trace_se", "hessian_top_eigenvalue", "hessian_min_eigenvalue" every `sharpness_every`
+     epochs]}
 
 train_loss is the epoch's mean minibatch loss (before each update), grad_norm the last minibatch's gradient norm
 over all parameters, noise_level the noise's magnitude under its schedule at that update. Headless.
@@ -34,7 +35,7 @@ class EpochMetrics:
         if self.sharpness_every and snapshot.epoch % self.sharpness_every == 0:
             from network.sharpness import measure
             sharp = measure(t.net, t.data.X_train[:t.n_train], t.data.y_train[:t.n_train], self._rng)
-            values.update(hessian_trace=sharp.hessian_trace, hessian_top_eigenvalue=sharp.hessian_top_eigenvalue)
+            values.update(sharp.fields())
         return step_metrics(snapshot.step, snapshot.epoch, **values)
 
     def _on_epoch(self, snapshot) -> None:

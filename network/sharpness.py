@@ -1,10 +1,9 @@
-"""Sharpness of the loss at the current weights: the Hessian's trace (Hutchinson) and its top eigenvalue (power
-iteration), both from Hessian-vector products.
+"""Sharpness of the loss at the current weights: the Hessian's trace (Hutchinson), and its largest and smallest
+eigenvalues (Lanczos), all from exact Hessian-vector products.
 
-An HVP here is a central finite difference of exact gradients, Hv ≈ (∇L(θ + εv) − ∇L(θ − εv)) / 2ε, with the
-gradients from the numba kernels over the whole set in one batch (so one HVP costs two fast passes). A ReLU net's
-loss is piecewise smooth, so ε is kept tiny (relative to ‖θ‖ and ‖v‖) and a crossing of a kink is rare; the tests
-compare it with the full Hessian built column by column. Probes and start vectors come from the run's seed.
+An HVP is the R-operator of network/hvp.py over the whole set in one call: exact for the linear piece of the ReLU
+net the weights are on, with no step size to cross a kink. The tests compare it with full Hessians built
+independently. Probes and start vectors come from the run's seed.
 """
 from __future__ import annotations
 
@@ -14,14 +13,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from network import kernels
+from network import hvp, kernels
 
 DEFAULT_PROBES = 20
-DEFAULT_ITERATIONS = 20
+DEFAULT_ITERATIONS = 30
 
 
 class FlatGradient:
-    """∇L(θ) for a flat parameter vector θ (W1, b1, W2, b2 (, W3, b3) raveled), on all of X at once."""
+    """∇L(θ) and H(θ)·v for a flat parameter vector θ (W1, b1, W2, b2 (, W3, b3) raveled), on all of X at once."""
 
     def __init__(self, net, X: np.ndarray, y: np.ndarray):
         self.shapes = [p.shape for p in net.parameters().values()]
@@ -38,6 +37,11 @@ class FlatGradient:
         self._grad_views = self._views(self._out)
         for view, buffer in zip(self._grad_views, grads.values()):   # the kernel writes into the flat vector
             setattr(self._ws, "g" + next(k for k, v in grads.items() if v is buffer), view)
+        # The HVP's fixed point (a copy of θ), its direction and its result, each a flat vector with per-array views.
+        self._at = self.theta.copy()
+        self._direction = np.empty_like(self.theta)
+        self._product = np.empty_like(self.theta)
+        self._hvp_args = (*self._views(self._at), *self._views(self._direction), *self._views(self._product))
 
     def _views(self, flat: np.ndarray) -> list[np.ndarray]:
         views, at = [], 0
@@ -53,54 +57,78 @@ class FlatGradient:
         return self._out.copy()
 
     def hvp(self, v: np.ndarray) -> np.ndarray:
-        """H(θ)·v by a central difference of gradients."""
-        norm = float(np.linalg.norm(v))
-        if norm == 0.0:
-            return np.zeros_like(v)
-        eps = 1e-5 * (1.0 + float(np.linalg.norm(self.theta))) / norm
-        return (self(self.theta + eps * v) - self(self.theta - eps * v)) / (2.0 * eps)
+        """H(θ)·v, exact (the R-operator): linear in v to rounding, whatever the pre-activations."""
+        self._direction[:] = v
+        product = hvp.hessian_vector_deep if self.deep else hvp.hessian_vector
+        product(*self.rows, self.y, *self._hvp_args)
+        return self._product.copy()
 
 
 def hutchinson_trace(gradient: FlatGradient, probes: int, rng: np.random.Generator) -> float:
     """tr(H) ≈ mean of vᵀHv over Rademacher vectors v (unbiased; its spread shrinks as 1/√probes)."""
-    return finish(_trace_steps(gradient, probes, rng))
+    return finish(_trace_steps(gradient, probes, rng))[0]
 
 
-def top_eigenvalue(gradient: FlatGradient, iterations: int, rng: np.random.Generator) -> float:
-    """The eigenvalue of largest magnitude by power iteration (the sharpest direction); its Rayleigh quotient."""
-    return finish(_eigenvalue_steps(gradient, iterations, rng))
+def extreme_eigenvalues(gradient: FlatGradient, iterations: int, rng: np.random.Generator) -> tuple[float, float]:
+    """(largest, smallest) algebraic eigenvalue of H, as Lanczos's extreme Ritz values."""
+    return finish(_lanczos_steps(gradient, iterations, rng))
 
 
 def _trace_steps(gradient: FlatGradient, probes: int, rng: np.random.Generator) -> Iterator[None]:
-    total = 0.0
-    for _ in range(probes):
+    """Yields before each product; returns (the trace estimate, its standard error over the probes)."""
+    samples = np.empty(probes)
+    for k in range(probes):
         yield None                   # before each product: a stepped measurement pauses here
         v = rng.choice((-1.0, 1.0), size=gradient.theta.size)
-        total += float(v @ gradient.hvp(v))
-    return total / probes
+        samples[k] = v @ gradient.hvp(v)
+    spread = float(np.std(samples, ddof=1) / math.sqrt(probes)) if probes > 1 else math.nan
+    return float(np.mean(samples)), spread
 
 
-def _eigenvalue_steps(gradient: FlatGradient, iterations: int, rng: np.random.Generator) -> Iterator[None]:
-    v = rng.standard_normal(gradient.theta.size)
-    v /= np.linalg.norm(v)
-    value = 0.0
-    for _ in range(iterations):
+def _lanczos_steps(gradient: FlatGradient, iterations: int, rng: np.random.Generator) -> Iterator[None]:
+    """Lanczos with full reorthogonalisation from a seeded random start: after k products the tridiagonal T_k's
+    eigenvalues (Ritz values) approximate H's extremes from inside, the largest and the smallest at once (the
+    largest in magnitude, which power iteration finds, may be a negative one). Returns (largest, smallest)."""
+    size = gradient.theta.size
+    steps = max(1, min(int(iterations), size))
+    basis = np.empty((steps, size))                 # (k, P): the orthonormal Krylov basis
+    alphas, betas = [], []
+    q = rng.standard_normal(size)
+    q /= np.linalg.norm(q)
+    for k in range(steps):
         yield None
-        w = gradient.hvp(v)
-        value = float(v @ w)
-        norm = float(np.linalg.norm(w))
-        if norm == 0.0 or not math.isfinite(norm):
-            break
-        v = w / norm
-    return value
+        basis[k] = q
+        w = gradient.hvp(q)
+        alpha = float(q @ w)
+        if not math.isfinite(alpha):
+            return math.nan, math.nan
+        alphas.append(alpha)
+        for _ in range(2):                          # twice is enough (Kahan–Parlett)
+            w -= basis[:k + 1].T @ (basis[:k + 1] @ w)
+        beta = float(np.linalg.norm(w))
+        if k == steps - 1 or beta <= 1e-12 * max(abs(a) for a in alphas):
+            break                                   # an invariant subspace: the Ritz values are exact
+        betas.append(beta)
+        q = w / beta
+    ritz = np.linalg.eigvalsh(np.diag(alphas) + np.diag(betas[:len(alphas) - 1], 1)
+                              + np.diag(betas[:len(alphas) - 1], -1))
+    return float(ritz[-1]), float(ritz[0])
 
 
 @dataclass(frozen=True)
 class Sharpness:
     hessian_trace: float
-    hessian_top_eigenvalue: float
+    hessian_top_eigenvalue: float        # the largest algebraic eigenvalue: the sharpest upward curvature
     probes: int
     iterations: int
+    hessian_min_eigenvalue: float = math.nan   # the most negative (smallest algebraic) eigenvalue
+    hessian_trace_se: float = math.nan         # the trace estimate's standard error over its probes
+
+    def fields(self) -> dict[str, float]:
+        """The JSON keys every report of a measurement uses."""
+        return {"hessian_trace": self.hessian_trace, "hessian_trace_se": self.hessian_trace_se,
+                "hessian_top_eigenvalue": self.hessian_top_eigenvalue,
+                "hessian_min_eigenvalue": self.hessian_min_eigenvalue}
 
 
 def measuring(net, X: np.ndarray, y: np.ndarray, rng: np.random.Generator, probes: int = DEFAULT_PROBES,
@@ -110,9 +138,9 @@ def measuring(net, X: np.ndarray, y: np.ndarray, rng: np.random.Generator, probe
     begins, so training may go on between steps: the window spreads a measurement over a few frames instead of
     stopping one frame for all of it."""
     gradient = FlatGradient(net, X, y)
-    trace = yield from _trace_steps(gradient, probes, rng)
-    top = yield from _eigenvalue_steps(gradient, iterations, rng)
-    return Sharpness(trace, top, probes, iterations)
+    trace, spread = yield from _trace_steps(gradient, probes, rng)
+    top, bottom = yield from _lanczos_steps(gradient, iterations, rng)
+    return Sharpness(trace, top, probes, iterations, bottom, spread)
 
 
 def measure(net, X: np.ndarray, y: np.ndarray, rng: np.random.Generator, probes: int = DEFAULT_PROBES,

@@ -12,7 +12,8 @@ import os
 import statistics
 
 COLUMNS = ("seed", "noise", "noise_mode", "noise_magnitude", "optimizer", "epochs", "train_loss", "test_loss",
-           "train_accuracy", "test_accuracy", "hessian_trace", "hessian_top_eigenvalue", "seconds", "diverged")
+           "train_accuracy", "test_accuracy", "hessian_trace", "hessian_trace_se", "hessian_top_eigenvalue",
+           "hessian_min_eigenvalue", "seconds", "diverged")
 TEXT, WHOLE = {"noise", "noise_mode", "optimizer"}, {"seed", "epochs"}
 METRICS = (("train_loss", "train loss"), ("test_accuracy", "test accuracy"), ("hessian_trace", "Hessian trace"),
            ("hessian_top_eigenvalue", "top eigenvalue"))
@@ -43,6 +44,9 @@ def read_results(path) -> tuple[list[dict], list[str]]:
     if not lines:
         return [], []
     if tuple(lines[0]) != COLUMNS:
+        if set(lines[0]) == set(COLUMNS) - {"hessian_trace_se", "hessian_min_eigenvalue"}:
+            raise ValueError(f"{path} was written by an older version, whose sharpness came from finite differences "
+                             "that cross ReLU kinks; its rows cannot be mixed with exact ones: choose another -o")
         raise ValueError(f"{path} is not a sweep's results.csv (its columns differ); choose another -o")
     rows, notes = [], []
     for number, fields in enumerate(lines[1:], start=2):

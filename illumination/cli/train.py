@@ -26,8 +26,9 @@ def register(commands, benches) -> None:
     train.add_argument("--backend", choices=("numba", "numpy"), default="numba")
     add_log_flags(train, "on stdout (on stderr with --json, whose stdout is one JSON object)")
     train.add_argument("--sharpness", action="store_true",
-                       help="add hessian_trace (Hutchinson, 20 probes) and hessian_top_eigenvalue (power iteration) "
-                            "of the final weights on the training set to the report")
+                       help="add hessian_trace (Hutchinson, 20 probes) with its standard error hessian_trace_se, and "
+                            "hessian_top_eigenvalue and hessian_min_eigenvalue (Lanczos), of the final weights on "
+                            "the training set, from exact Hessian-vector products")
     add_metric_flags(train)
     train.set_defaults(handler=train_command)
 
@@ -162,8 +163,7 @@ def _train_and_report(args, settings, trainer, target, epochs) -> int:
         from network.sharpness import measure
         n = trainer.n_train
         sharp = measure(net, data.X_train[:n], data.y_train[:n], rng_for(settings.seed, "sharpness"))
-        result.update(hessian_trace=sharp.hessian_trace, hessian_top_eigenvalue=sharp.hessian_top_eigenvalue,
-                      hessian_probes=sharp.probes, hessian_iterations=sharp.iterations)
+        result.update(sharp.fields(), hessian_probes=sharp.probes, hessian_iterations=sharp.iterations)
     failed = trainer.diverged or trainer.dead
     if target is not None and not failed:
         save_weights(net, target, settings.seed)

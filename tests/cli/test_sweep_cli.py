@@ -24,7 +24,7 @@ def fake_job(seed, noise, optimizer, epochs):
     return {"seed": seed, "noise": noise, "noise_mode": noise.split(":")[0], "noise_magnitude": magnitude,
             "optimizer": optimizer, "epochs": epochs, "train_loss": 0.1, "test_loss": 0.3, "train_accuracy": 0.99,
             "test_accuracy": 0.8 + magnitude + seed / 100, "hessian_trace": 40.0 - seed, "hessian_top_eigenvalue":
-            9.0 - 10 * magnitude + seed / 10, "seconds": 0.001, "diverged": False}
+            9.0 - 10 * magnitude + seed / 10, "hessian_trace_se": 1.0, "hessian_min_eigenvalue": -0.01, "seconds": 0.001, "diverged": False}
 
 
 def run(capsys, *argv):
@@ -119,7 +119,8 @@ def job(seed, noise, optimizer, epochs):      # seeds 0 and 1 finish at once, th
         time.sleep(60)
     return {"seed": seed, "noise": noise, "noise_mode": "none", "noise_magnitude": 0.0, "optimizer": optimizer,
             "epochs": epochs, "train_loss": 0.1, "test_loss": 0.2, "train_accuracy": 1.0, "test_accuracy": 0.9,
-            "hessian_trace": 3.0, "hessian_top_eigenvalue": 1.0, "seconds": 0.0, "diverged": False}
+            "hessian_trace": 3.0, "hessian_top_eigenvalue": 1.0, "hessian_trace_se": 0.1,
+            "hessian_min_eigenvalue": 0.0, "seconds": 0.0, "diverged": False}
 
 if __name__ == "__main__":
     sweep.default_job, sweep.validate = job, lambda noises, optimizers: None

@@ -26,3 +26,4 @@ def _gradient_errors(net, X, y, eps=1e-6) -> dict:
 @pytest.fixture
 def gradient_errors():
     return _gradient_errors
+

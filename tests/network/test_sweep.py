@@ -20,7 +20,7 @@ def fake_job(seed, noise, optimizer, epochs):
             "optimizer": optimizer, "epochs": epochs, "train_loss": 0.1 + wobble, "test_loss": 0.3,
             "train_accuracy": 0.99, "test_accuracy": 0.8 + magnitude / 10 + wobble,
             "hessian_trace": 50 - 10 * magnitude + 3 * wobble, "hessian_top_eigenvalue": 10 - 5 * magnitude + wobble,
-            "seconds": 0.001, "diverged": False}
+            "hessian_trace_se": 1.0, "hessian_min_eigenvalue": -0.01, "seconds": 0.001, "diverged": False}
 
 
 def data_rows(path):
@@ -153,7 +153,7 @@ def row(seed, noise, optimizer="sgd", accuracy=0.8, eigenvalue=10.0, loss=0.1, d
     return {"seed": seed, "noise": noise, "noise_mode": mode, "noise_magnitude": float(magnitude or 0),
             "optimizer": optimizer, "epochs": 5, "train_loss": loss, "test_loss": 0.3, "train_accuracy": 0.99,
             "test_accuracy": accuracy, "hessian_trace": 5 * eigenvalue, "hessian_top_eigenvalue": eigenvalue,
-            "seconds": 0.1, "diverged": diverged}
+            "hessian_trace_se": 0.5, "hessian_min_eigenvalue": -0.01, "seconds": 0.1, "diverged": diverged}
 
 
 def pair(accuracy_gain, eigenvalue_change, loss_change=0.0, seeds=5, spread=0.01):
