@@ -9,8 +9,9 @@ gradient flow reaches a global minimum), their mean final loss, and how many exp
     as √(2ηT)·ξ (friction-matched for momentum, preconditioned for rmsprop and adam);
   * uniform:  the simulator's kick magnitude n; each step adds n · schedule(t) · U(-1, 1) per component to
     the gradient before the optimizer sees it.
-An exploded ball (left the domain or went non-finite) counts as not in the basin, and mean_final_loss is the
-mean over the balls that did not explode (NaN if all did).
+An exploded ball (left the domain or went non-finite) counts as not in the basin of global_basin_fraction (over
+all balls); global_basin_fraction_of_survivors is the same count over the balls that did not explode, and so is
+mean_final_loss (both NaN if all did). Where balls explode, read the two fractions side by side.
 
 Reproducibility. One SeedSequence(seed) gives every stream: the start positions are child (0,) and are the same
 for every row, so rows are paired comparisons; the noise of a row is a child keyed by the row's own noise value
@@ -59,9 +60,27 @@ def run_ensemble(settings: BallSettings, starts: np.ndarray, steps: int, rng: np
     survivors = balls.losses()[~balls.exploded]
     return {
         "global_basin_fraction": counts.in_global_basin / balls.count,
+        "global_basin_fraction_of_survivors": counts.in_global_basin / survivors.size if survivors.size else math.nan,
         "mean_final_loss": float(survivors.mean()) if survivors.size else math.nan,
         "exploded": counts.exploded,
     }
+
+
+BOLTZMANN_CELLS = 1601    # per side: the basin's Boltzmann mass changes by < 1e-4 from 801 to 1601 on complex
+
+
+def boltzmann_basin_mass(surface_name: str, temperature: float) -> float:
+    """The equilibrium answer: the mass of the global basin under the density ∝ exp(−L/T) on the domain (a midpoint
+    sum over BOLTZMANN_CELLS² cells), which Langevin balls at a constant T approach as the steps grow. At T = 0 the
+    limit, 1 (all the mass at the global minimum)."""
+    if temperature <= 0:
+        return 1.0
+    surface = get_surface(surface_name)
+    centres = surface.lo + (np.arange(BOLTZMANN_CELLS) + 0.5) * (surface.hi - surface.lo) / BOLTZMANN_CELLS
+    x, z = np.broadcast_arrays(centres[None, :], centres[:, None])
+    heights = surface.loss(x, z)                                                   # (C, C)
+    weights = np.exp(-(heights - heights.min()) / temperature)
+    return float(weights[surface.in_global_basin(x, z)].sum() / weights.sum())
 
 
 def _settings(surface, optimizer, learning_rate, momentum, noise_mode, schedule, level) -> BallSettings:
@@ -74,7 +93,9 @@ def escape_table(surface: str = "complex", balls: int = 1000, steps: int = 2000,
                  noises=(0, 0.5, 1, 2, 4), seed: int = 0, schedule: str = "constant",
                  noise_mode: str = "langevin", optimizer: str = "momentum", learning_rate: float = 0.01,
                  momentum: float = 0.8) -> list[dict]:
-    """One row per noise level: {"noise", "global_basin_fraction", "mean_final_loss", "exploded"}.
+    """One row per noise level: {"noise", "global_basin_fraction", "global_basin_fraction_of_survivors",
+    "mean_final_loss", "exploded", "boltzmann_basin_mass"} (the last is the equilibrium fraction at a constant
+    Langevin temperature, NaN for other noise: see boltzmann_basin_mass).
 
     See the module docstring for what "noise" means in each mode. Balls: 1 to MAX_BALLS (100,000).
     Bad names or values raise ValueError with a one-line message.
@@ -88,7 +109,9 @@ def escape_table(surface: str = "complex", balls: int = 1000, steps: int = 2000,
     for level in levels:
         settings = _settings(surface, optimizer, learning_rate, momentum, noise_mode, schedule, level)
         summary = run_ensemble(settings, starts, steps, _generator(seed, NOISE_STREAM, *_noise_key(level)))
-        rows.append({"noise": level, **summary})
+        equilibrium = (boltzmann_basin_mass(surface, level) if noise_mode == "langevin" and schedule == "constant"
+                       else math.nan)
+        rows.append({"noise": level, **summary, "boltzmann_basin_mass": equilibrium})
     return rows
 
 
@@ -97,7 +120,8 @@ def schedule_table(surface: str = "complex", balls: int = 1000, steps: int = 200
                    noise_mode: str = "langevin", optimizer: str = "momentum", learning_rate: float = 0.01,
                    momentum: float = 0.8) -> list[dict]:
     """One row per schedule at one starting noise level (T0, or the kick magnitude in uniform mode):
-    {"schedule", "global_basin_fraction", "mean_final_loss", "exploded"}, same starts for every row."""
+    {"schedule", "global_basin_fraction", "global_basin_fraction_of_survivors", "mean_final_loss", "exploded"},
+    same starts for every row."""
     _check_common(seed, balls, steps)
     for name in schedules:
         check_schedule_name(name)

@@ -77,8 +77,24 @@ def _by_seed(rows, optimizer, noise, metric) -> dict[int, float]:
             and not r["diverged"] and math.isfinite(r[metric])}
 
 
+# Student's t 97.5% quantiles for 1 … 30 degrees of freedom (two-sided 95%); beyond, a Cornish–Fisher expansion.
+_T975 = (12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160, 2.145, 2.131,
+         2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042)
+
+
+def t_975(df: int) -> float:
+    """The 97.5% quantile of Student's t with df degrees of freedom (the half-width factor of a 95% interval)."""
+    if df < 1:
+        return math.nan
+    if df <= len(_T975):
+        return _T975[df - 1]
+    z = 1.959964
+    return z + (z ** 3 + z) / (4 * df) + (5 * z ** 5 + 16 * z ** 3 + 3 * z) / (96 * df ** 2)
+
+
 def paired(rows, optimizer, noise, baseline, metric) -> dict:
-    """noise − baseline for one optimizer, paired by seed: mean, sd, n and Cohen's d (mean / sd of the pairs)."""
+    """noise − baseline for one optimizer, paired by seed: mean, sd, n, Cohen's d (mean / sd of the pairs), and the
+    mean's 95% t-interval (low, high), uncorrected for the other comparisons made beside it."""
     a, b = _by_seed(rows, optimizer, noise, metric), _by_seed(rows, optimizer, baseline, metric)
     mean, sd, n = spread([a[s] - b[s] for s in sorted(a.keys() & b.keys())])
     if n < 2:
@@ -87,7 +103,8 @@ def paired(rows, optimizer, noise, baseline, metric) -> dict:
         d = 0.0 if mean == 0 else math.copysign(math.inf, mean)
     else:
         d = mean / sd
-    return {"mean": mean, "sd": sd, "n": n, "d": d}
+    half = t_975(n - 1) * sd / math.sqrt(n) if n >= 2 else math.nan
+    return {"mean": mean, "sd": sd, "n": n, "d": d, "low": mean - half, "high": mean + half}
 
 
 def _shows(effect: dict, sign: int) -> bool:
@@ -152,7 +169,8 @@ def _num(value: float, sign: str = "") -> str:
 
 
 def _effect(e: dict) -> str:
-    return f"{_num(e['mean'], '+')} ± {_num(e['sd'])} (n {e['n']}, d {_num(e['d'], '+')})"
+    return (f"{_num(e['mean'], '+')} ± {_num(e['sd'])} (n {e['n']}, d {_num(e['d'], '+')}, 95% "
+            f"[{_num(e['low'], '+')}, {_num(e['high'], '+')}])")
 
 
 def _tally(verdicts) -> str:
@@ -186,7 +204,9 @@ def summary_text(rows, seeds, noises, optimizers, epochs, command) -> str:
                        + f" | {len(cell)} | {len(cell) - len(ok)} |")
     out += ["\n## Prediction 1: moderate noise → lower sharpness and better test accuracy at matched train loss\n",
             f"Each noise is compared with `none` for the same optimizer, paired by seed (noise − none): mean ± sd, "
-            f"n, and Cohen's d = mean / sd of the pairs. Train losses are matched when |mean Δ train loss| < "
+            f"n, Cohen's d = mean / sd of the pairs, and the mean's 95% t-interval (each on its own: not corrected "
+            f"for the comparisons made beside it). Test accuracy is on 40 test samples, so one sample is 2.5 "
+            f"points. Train losses are matched when |mean Δ train loss| < "
             f"{LOSS_TOLERANCE}. Rule: **supported** if matched, Δ test accuracy > 0 with d ≥ {MIN_D} and Δ top "
             f"eigenvalue < 0 with d ≤ −{MIN_D}; **contradicted** if matched and both go the other way with |d| ≥ "
             f"{MIN_D}; otherwise **inconclusive**.\n"]

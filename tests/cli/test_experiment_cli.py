@@ -20,7 +20,8 @@ def test_json_rows_are_the_libraries_own_and_bit_identical_per_seed(capsys):
     code, first = run(capsys, *argv)
     assert code == 0
     result = json.loads(first.out)
-    assert [set(r) for r in result["rows"]] == [{"noise", "global_basin_fraction", "mean_final_loss", "exploded"}] * 2
+    assert [set(r) for r in result["rows"]] == [{"noise", "global_basin_fraction", "global_basin_fraction_of_survivors",
+                                                   "mean_final_loss", "exploded", "boltzmann_basin_mass"}] * 2
     assert result["rows"] == escape_table(balls=150, steps=300, noises=(0, 1), seed=3)
     _, again = run(capsys, *argv)
     assert again.out == first.out

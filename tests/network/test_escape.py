@@ -15,7 +15,8 @@ def test_same_seed_gives_a_bit_identical_table():
     second = escape_table(noises=(0, 1), **SMALL)
     assert first == second
     assert [row["noise"] for row in first] == [0.0, 1.0]
-    assert set(first[0]) == {"noise", "global_basin_fraction", "mean_final_loss", "exploded"}
+    assert set(first[0]) == {"noise", "global_basin_fraction", "global_basin_fraction_of_survivors",
+                             "mean_final_loss", "exploded", "boltzmann_basin_mass"}
     assert escape_table(noises=(0, 1), seed=1, **SMALL) != first
 
 
@@ -65,6 +66,7 @@ def test_exploded_balls_count_as_outside_the_basin():
     assert 0 < row["exploded"] < SMALL["balls"]
     # rosenbrock drains everywhere, so every ball that did not explode is in the basin
     assert row["global_basin_fraction"] == pytest.approx(1 - row["exploded"] / SMALL["balls"])
+    assert row["global_basin_fraction_of_survivors"] == 1.0      # ... counted over the survivors alone
     assert math.isfinite(row["mean_final_loss"])
 
 
@@ -72,6 +74,7 @@ def test_all_exploded_gives_nan_mean_loss():
     row, = escape_table(surface="rosenbrock", optimizer="sgd", learning_rate=10.0, noises=(0.0,), balls=50,
                         steps=5)
     assert row["exploded"] == 50 and row["global_basin_fraction"] == 0 and math.isnan(row["mean_final_loss"])
+    assert math.isnan(row["global_basin_fraction_of_survivors"])
 
 
 def test_format_table_lines_up_columns():
@@ -79,3 +82,26 @@ def test_format_table_lines_up_columns():
     lines = text.splitlines()
     assert len(lines) == 3 and len({len(line) for line in lines}) == 1
     assert np.array_equal([line.split()[1] for line in lines[1:]], ["3", "12"])
+
+
+def test_the_boltzmann_mass_of_the_global_basin():
+    from network.escape import boltzmann_basin_mass
+    # The bowl has one basin (all the mass); on complex the mass grows as T falls, towards 1 at T = 0.
+    assert boltzmann_basin_mass("bowl", 0.5) == pytest.approx(1.0)
+    masses = [boltzmann_basin_mass("complex", t) for t in (4.0, 2.0, 0.5, 0.1)]
+    assert masses == sorted(masses) and 0.0 < masses[0] < masses[-1] < 1.0
+    # An independent Monte Carlo: exp(−L/T)-weighted uniform points on the domain, 400k of them (sd ~0.002).
+    from data.surfaces import get_surface
+    surface, rng = get_surface("complex"), np.random.default_rng(0)
+    x, z = rng.uniform(surface.lo, surface.hi, (2, 400_000))
+    weights = np.exp(-surface.loss(x, z) / 0.5)
+    estimate = weights[surface.in_global_basin(x, z)].sum() / weights.sum()
+    assert boltzmann_basin_mass("complex", 0.5) == pytest.approx(estimate, abs=0.01)
+
+
+def test_langevin_balls_approach_the_boltzmann_mass_with_more_steps():
+    """2,000 steps at T = 0.5 fall short of the equilibrium mass; 20,000 come closer (the README's caveat)."""
+    short, = escape_table(balls=1000, steps=2000, noises=(0.5,))
+    long, = escape_table(balls=1000, steps=20000, noises=(0.5,))
+    target = short["boltzmann_basin_mass"]
+    assert abs(long["global_basin_fraction"] - target) < abs(short["global_basin_fraction"] - target)

@@ -221,5 +221,29 @@ def test_the_summary_states_its_rules_and_every_verdict():
     assert "**Headline:** 10 of 10 runs (5 epochs, 5 seeds): prediction 1 (moderate noise → flatter minima, better test " \
         "accuracy) supported in 1 of 1 comparisons, contradicted in 0, inconclusive in 0; prediction 2" in text
     assert f"|mean Δ train loss| < {sweep_report.LOSS_TOLERANCE}" in text and "Cohen's d" in text
-    assert "| sgd | input_jitter:0.1 | +0.05 ± 0.01581 (n 5, d +3.162) | −2 ± 0.1581 (n 5, d −12.65) |" in text
+    # t(0.975, 4) = 2.776: 0.05 ± 2.776 · 0.01581 / √5 and −2 ± 2.776 · 0.1581 / √5
+    assert ("| sgd | input_jitter:0.1 | +0.05 ± 0.01581 (n 5, d +3.162, 95% [+0.03037, +0.06963]) | −2 ± 0.1581 "
+            "(n 5, d −12.65, 95% [−2.196, −1.804]) |") in text
     assert "| yes | supported (" in text and text.count("|d|") == 1     # no stray pipe inside a table cell
+
+
+def _t_cdf(x, df):
+    """Student's t CDF by integrating its density (an independent check of the quantile table)."""
+    import numpy as np
+    grid = np.linspace(0.0, x, 200_001)
+    density = math.gamma((df + 1) / 2) / (math.sqrt(df * math.pi) * math.gamma(df / 2)) * (1 + grid ** 2 / df) ** (
+        -(df + 1) / 2)
+    return 0.5 + float(np.sum((density[1:] + density[:-1]) / 2 * np.diff(grid)))
+
+
+@pytest.mark.parametrize("df", [1, 2, 9, 29, 30, 31, 60, 150])
+def test_the_interval_factor_is_students_t(df):
+    assert _t_cdf(sweep_report.t_975(df), df) == pytest.approx(0.975, abs=2e-4)
+
+
+def test_a_paired_effect_carries_its_95_percent_interval():
+    rows = [row(s, "none", accuracy=0.8) for s in range(4)]
+    rows += [row(s, "sgld:1e-4", accuracy=0.8 + d) for s, d in enumerate((0.05, 0.1, 0.0, 0.05))]
+    effect = sweep_report.paired(rows, "sgd", "sgld:1e-4", "none", "test_accuracy")
+    half = 3.182 * 0.040824829 / 2                      # t(0.975, 3) · sd / √4
+    assert effect["low"] == pytest.approx(0.05 - half) and effect["high"] == pytest.approx(0.05 + half)
