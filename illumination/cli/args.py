@@ -137,8 +137,8 @@ def add_view_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--theme", help="theme name or path to a theme .toml (default midnight)")
     parser.add_argument("--speed", type=positive_float("speed"),
                         help="training speed in epochs per second (default 3); the landscape: steps per second (60)")
-    parser.add_argument("--composition", help="network: explain (the annotated layout; the window's default) or "
-                                              "gallery (the wall's: the network large, a few big words)")
+    parser.add_argument("--composition", help="explain (the annotated layout; the window's default) or gallery "
+                                              "(the wall's: the network or the surface large, a few big words)")
     parser.add_argument("--decorations", action="store_const", const=True, default=None,
                         help="network: the original page's flow dots, particle arrows, lingering glows, highlights "
                              "and state rings (any theme; --theme original is the page's look)")

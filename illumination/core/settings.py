@@ -15,6 +15,8 @@ from pathlib import Path
 from themes.schema import Problems, check_table, fields_of, read_toml
 
 DEFAULT_EXHIBIT = "network"
+# Every exhibit draws in two compositions: explain (the window's annotated layout) and gallery (the wall's).
+COMPOSITIONS = ("explain", "gallery")
 
 
 class SettingsError(Problems):

@@ -39,5 +39,6 @@ def _controls():
 EXHIBIT = Exhibit(name="landscape", title="Landscape", settings=LandscapeSettings, make_scene=_make_scene,
                   make_view=_make_view, about=ABOUT, count_unit="steps", count_setting="max_steps",
                   controls=_controls,
+                  kiosk_settings=(("composition", "gallery"),),   # the wall's layout unless an item says otherwise
                   # an update takes at most MAX_STEPS_PER_UPDATE (400) steps; half of that leaves a margin
                   longest_update=lambda settings: 200.0 / settings.speed)

@@ -1,6 +1,6 @@
 """The marks every landscape view shares, drawn at screen positions the view computed: the balls as one
-vectorised splat (a count per cell, not a draw call per ball), the first ball's trail coloured by the
-temperature it felt, and the first ball itself with its glow."""
+vectorised splat (a count per cell, not a draw call per ball) whose light takes the temperature's colour, the first
+ball's trail coloured by the temperature it felt (in the gallery a short comet), and the first ball with its glow."""
 from __future__ import annotations
 
 import functools
@@ -10,9 +10,18 @@ import numpy as np
 import pygame
 
 from illumination.core.draw.colour import mix, scaled
+from illumination.exhibits.landscape.story import temperature_heat
 
 SPLAT_SCALE = 2        # the balls are splatted at 1/2 resolution (at 1080p) and scaled up (soft, cheap)
 MAX_COUNT = 64         # balls in one cell beyond which its light no longer grows visibly
+COMET = 160            # steps of the first ball's trail the gallery shows: a comet, not a tangle
+TEMPERATURE_TINT = 0.55   # how far the balls' light leans from the theme's ball colour to the temperature's
+
+
+def ball_light(palette, temperature: float):
+    """The balls' light: the theme's ball colour leaning to cold blue or hot orange with the temperature."""
+    heat = mix(palette.cold, palette.hot, temperature_heat(temperature))
+    return mix(palette.ball, heat, TEMPERATURE_TINT)
 
 
 def splat(target: pygame.Surface, rect: pygame.Rect, px: np.ndarray, py: np.ndarray, colour, glow: float,
@@ -56,9 +65,10 @@ def splat_scale(unit: float) -> int:
 
 
 def trail(target: pygame.Surface, px: np.ndarray, py: np.ndarray, temperature: np.ndarray, cold, hot,
-          width: int, jump: float) -> None:
+          width: int, jump: float, taper: bool = False) -> None:
     """The path (px, py, temperature each (n,)), oldest first and faintest; colour from cold to hot by the
-    temperature relative to the hottest step shown. A jump longer than `jump` pixels (a respawn) is no path."""
+    temperature relative to the hottest step shown. A jump longer than `jump` pixels (a respawn) is no path.
+    taper: a comet, its head 2.5 times as wide as `width` and its tail a hairline."""
     if len(px) < 2:
         return
     hottest = float(np.max(temperature))
@@ -69,7 +79,8 @@ def trail(target: pygame.Surface, px: np.ndarray, py: np.ndarray, temperature: n
             continue
         age = (k + 1) / len(px)
         colour = scaled(mix(cold, hot, float(heat[k + 1])), 0.25 + 0.75 * age)
-        pygame.draw.line(target, colour, (px[k], py[k]), (px[k + 1], py[k + 1]), width)
+        thick = max(1, int(round(width * 2.5 * age))) if taper else width
+        pygame.draw.line(target, colour, (px[k], py[k]), (px[k + 1], py[k + 1]), thick)
 
 
 def ball(target: pygame.Surface, sprites, centre: tuple[float, float], colour, radius: float, glow: float) -> None:
@@ -86,13 +97,20 @@ def balls_on_plane(target: pygame.Surface, view, rect: pygame.Rect, project, jum
     The slope line points downhill along the surface, its reach growing with the steepness (log-scaled)."""
     scene, p, unit = view.scene, view.palette.landscape, view.unit
     glow, balls = scene.settings.glow, scene.balls
+    light = ball_light(p, float(balls.noise_level))
     if balls.count > 1:
         px, py, visible = project(balls.x, balls.z, balls.losses())
-        splat(target, rect, np.where(visible, px, np.nan), py, p.ball, glow, splat_scale(unit))
+        px = np.where(visible, px, np.nan)
+        splat(target, rect, px, py, light, glow, splat_scale(unit))
+        if view.gallery:    # a bloom: the same counts on cells four times as wide, dimmer, so a crowd glows
+            splat(target, rect, px, py, scaled(light, 0.4), glow, 4 * splat_scale(unit))
     path = balls.trail()
+    if view.gallery:
+        path = type(path)(path.x[-COMET:], path.z[-COMET:], path.loss[-COMET:], path.temperature[-COMET:])
     if len(path.x) >= 2:
         tx, ty, _ = project(path.x, path.z, path.loss)
-        trail(target, tx, ty, path.temperature, p.cold, p.hot, max(1, int(2 * unit)), jump)
+        trail(target, tx, ty, path.temperature, p.cold, p.hot, max(1, int(2 * unit)), jump,
+              taper=view.gallery)
     x, z = balls.position[:, 0]
     bx, by, visible = project(np.array([x]), np.array([z]), balls.surface.loss(x, z))
     if not visible[0]:

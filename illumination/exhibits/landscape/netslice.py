@@ -3,16 +3,31 @@ weights (probe.py), as a lit map with contours, the current weights at the centr
 invented: each of the 51 x 51 cells is a measured mean cross-entropy, upscaled smoothly for the screen.
 
 Colour = log-loss, scaled between the plane's lowest and highest cell (so the map shows the plane's own shape;
-the panel prints the numbers). What draw may change: the map layer and its key (one per measured slice).
+the panel prints the numbers). In the gallery the map fills the frame's height, coloured on a ramp of the theme's
+colours whose lightness rises with the loss (dark valley → cold → hot → pale), with its colour scale, and the
+slice is the plane of the weights' own path (probe.py), drawn on it as a glowing line ending at the network now.
+What draw may change: the map layer and its key (one per measured slice).
 """
 from __future__ import annotations
 
 import numpy as np
 import pygame
 
-from illumination.core.draw.colour import scaled
+from illumination.core.draw.colour import mix, scaled
+from illumination.core.draw.typescale import LABEL
 
 CONTOURS = 12
+SCALE_BAR = 18          # design units: the width of the gallery's colour scale
+
+
+def loss_ramp(palette, level: np.ndarray) -> np.ndarray:
+    """(..., 3) colours for levels (...,) in [0, 1], lightness rising: terrain_low, a dimmed cold, hot, the ball's
+    pale light. Stops at 0, ⅓, ⅔, 1 of the level."""
+    stops = np.array([palette.terrain_low, scaled(palette.cold, 0.6), palette.hot, palette.ball], dtype=float)
+    t = np.clip(np.asarray(level, dtype=np.float64), 0.0, 1.0) * 3.0
+    k = np.minimum(np.floor(t).astype(int), 2)
+    f = (t - k)[..., None]
+    return stops[k] * (1.0 - f) + stops[k + 1] * f
 
 
 def _linear_weights(size: int, side: int) -> np.ndarray:
@@ -30,9 +45,15 @@ class NetworkStage:
     def __init__(self, view, area: pygame.Rect):
         self.view = view
         unit = view.unit
-        side = int(min(area.height * 0.8, area.width * 0.86))
-        self.rect = pygame.Rect(area.left + (area.width - side) // 2 + int(16 * unit),
-                                area.top + (area.height - side) // 2, side, side)
+        if view.gallery:          # the frame's full height, to the right of the words (portrait: centred)
+            side = min(area.height, area.width)
+            left = area.centerx - side // 2 if view.design.portrait else int(area.right - side - view.design.u(40))
+            self.rect = pygame.Rect(left, area.top + (area.height - side) // 2, side, side)
+            self.words_right = self.rect.left - int(view.design.u(110))   # the name sits left of the colour scale
+        else:
+            side = int(min(area.height * 0.8, area.width * 0.86))
+            self.rect = pygame.Rect(area.left + (area.width - side) // 2 + int(16 * unit),
+                                    area.top + (area.height - side) // 2, side, side)
         self._key = None
         self.paints = None
         self._layer: pygame.Surface | None = None
@@ -52,13 +73,17 @@ class NetworkStage:
         fine = (spread @ level.T @ spread.T)[:, ::-1]           # (α, β): surfarray order; β grows upward
         gx, gz = np.gradient(fine)
         shade = np.clip(0.8 + 20.0 * (-gx + gz), 0.4, 1.25)
-        lo_c, hi_c = np.asarray(p.terrain_low, float), np.asarray(p.terrain_high, float)
-        rgb = (lo_c + (hi_c - lo_c) * (0.15 + 0.85 * fine[..., None])) * shade[..., None]
+        if self.view.gallery:
+            rgb = loss_ramp(p, fine) * np.clip(0.85 + 0.5 * (shade - 0.8), 0.7, 1.1)[..., None]
+        else:
+            lo_c, hi_c = np.asarray(p.terrain_low, float), np.asarray(p.terrain_high, float)
+            rgb = (lo_c + (hi_c - lo_c) * (0.15 + 0.85 * fine[..., None])) * shade[..., None]
         bands = np.floor(fine * CONTOURS)
         edge = (np.diff(bands, axis=0, prepend=bands[:1]) != 0) | (np.diff(bands, axis=1, prepend=bands[:, :1]) != 0)
         rgb[edge] = rgb[edge] * 0.45 + np.asarray(p.contour, float) * 0.55
         layer = pygame.surfarray.make_surface(np.clip(rgb, 0, 255).astype(np.uint8))
-        pygame.draw.rect(layer, scaled(p.contour, 0.8), layer.get_rect(), max(1, int(self.view.unit)))
+        if not self.view.gallery:
+            pygame.draw.rect(layer, scaled(p.contour, 0.8), layer.get_rect(), max(1, int(self.view.unit)))
         self._layer = layer
         return layer
 
@@ -69,6 +94,9 @@ class NetworkStage:
         p, unit, text = view.palette, view.unit, view.text
         r = self.rect
         target.blit(self._map(probe), r.topleft)
+        if view.gallery:
+            self._draw_gallery(target, probe)
+            return
         centre = r.center
         arm = int(12 * unit)
         pygame.draw.line(target, p.landscape.ball, (centre[0] - arm, centre[1]), (centre[0] + arm, centre[1]), 2)
@@ -83,6 +111,51 @@ class NetworkStage:
                   p.text.secondary, anchor="midtop")
         label = pygame.transform.rotate(text.render("β along direction 2", view.font(14), p.text.secondary), 90)
         target.blit(label, (r.left - label.get_width() - int(10 * unit), r.centery - label.get_height() // 2))
+
+    def to_pixels(self, probe, alpha: np.ndarray, beta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Screen positions of slice coordinates (α, β): α to the right, β upward, the slice's span edge to edge."""
+        r, span = self.rect, float(probe.alphas[-1])
+        return (r.left + (alpha / span + 1.0) / 2.0 * (r.width - 1),
+                r.bottom - 1 - (beta / span + 1.0) / 2.0 * (r.height - 1))
+
+    def _draw_gallery(self, target: pygame.Surface, probe) -> None:
+        """The path glowing on its plane (oldest faint), the network now as a bright point, and the colour scale."""
+        view, p = self.view, self.view.palette
+        stage = view.design
+        if probe.path_on_slice:
+            px, py = self.to_pixels(probe, probe.path_coords[:, 0], probe.path_coords[:, 1])
+            n = len(px)
+            width = max(2, int(stage.u(4)))
+            for k in range(n - 1):
+                age = (k + 1) / (n - 1)
+                pygame.draw.line(target, scaled(p.landscape.ball, 0.3 + 0.7 * age), (px[k], py[k]),
+                                 (px[k + 1], py[k + 1]), max(1, int(round(width * (0.4 + 0.6 * age)))))
+        halo = view.sprites.glow(stage.u(46), p.landscape.ball)
+        cx, cy = self.rect.center
+        target.blit(halo, (cx - halo.get_width() // 2, cy - halo.get_height() // 2), special_flags=pygame.BLEND_RGB_ADD)
+        pygame.draw.circle(target, p.landscape.ball, (cx, cy), max(3, int(stage.u(7))))
+        # the colour scale: the ramp from the plane's lowest loss (bottom) to its highest (top), with both numbers
+        low, high = float(probe.losses.min()), float(probe.losses.max())
+        size, gap = stage.type(LABEL), stage.u(6)
+        if view.design.portrait:    # under the map, lowest loss on the left
+            bar = pygame.Rect(0, 0, int(self.rect.width * 0.4), int(stage.u(SCALE_BAR)))
+            bar.midtop = (self.rect.centerx, self.rect.bottom + int(stage.u(24)))
+            ramp = loss_ramp(p.landscape, np.linspace(0.0, 1.0, bar.width))           # (w, 3), left first
+            strip = np.repeat(ramp[:, None, :], bar.height, axis=1)                     # (w, h, 3)
+            ends = ((f"{low:.3g}", (bar.left - gap, bar.centery), "midright"),
+                    (f"{high:.3g}", (bar.right + gap, bar.centery), "midleft"),
+                    ("loss", (bar.centerx, bar.bottom + gap), "midtop"))
+        else:                       # left of the map, lowest loss at the bottom
+            bar = pygame.Rect(0, 0, int(stage.u(SCALE_BAR)), int(self.rect.height * 0.4))
+            bar.bottomright = (self.rect.left - int(stage.u(18)), self.rect.bottom - int(stage.u(70)))
+            ramp = loss_ramp(p.landscape, np.linspace(1.0, 0.0, bar.height))          # (h, 3), top first
+            strip = np.repeat(ramp[None, :, :], bar.width, axis=0)                      # (w, h, 3)
+            ends = ((f"{high:.3g}", (bar.centerx, bar.top - gap), "midbottom"),
+                    (f"{low:.3g}", (bar.centerx, bar.bottom + gap), "midtop"),
+                    ("loss", (bar.centerx, bar.top - gap - size * 1.4), "midbottom"))
+        target.blit(pygame.surfarray.make_surface(np.clip(strip, 0, 255).astype(np.uint8)), bar.topleft)
+        for words, at, anchor in ends:
+            view.text.blit(target, words, at, size, p.text.secondary, anchor=anchor)
 
     def handle_event(self, event) -> bool:
         return False

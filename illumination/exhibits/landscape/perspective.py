@@ -1,10 +1,12 @@
 """The surface in perspective (view = "3d"): a shaded mesh seen from the scene's Camera — drag to orbit, wheel
 to zoom — with the balls as a splat of light on it, the first ball's trail and its slope.
 
-Every vertex sits at its true (x, z) and at the height of L(x, z)'s relief level (relief.py), lit by one fixed
-light (Lambert on the mesh's own normals); contour bands mark equal steps of level. The mesh is drawn once into
-a layer (painter's order: far quads first) and redrawn only when the camera, the surface or the size changes;
-each frame blits that layer and adds the balls. What draw may change: that layer and its key, nothing else.
+Every vertex sits at its true (x, z) and at the height of L(x, z)'s relief level (relief.py), coloured by that
+level on the theme's ramp (terrain_low → terrain_high → a pale crest) and lit by one low light from the side
+(Lambert on the mesh's own normals, so every ripple has a lit and a shaded flank) with a little fog with distance;
+the explain composition adds a faint (x, z) grid. The mesh is drawn
+once into a layer (painter's order: far quads first) and redrawn only when the camera, the surface or the size
+changes; each frame blits that layer and adds the balls. What draw may change: that layer and its key.
 """
 from __future__ import annotations
 
@@ -14,12 +16,13 @@ import pygame
 
 from illumination.exhibits.landscape import marks
 from illumination.exhibits.landscape.camera import HEIGHT_SCALE
-from illumination.exhibits.landscape.relief import relief_of
+from illumination.exhibits.landscape.relief import relief_of, terrain_ramp
 
 MESH = 128             # vertices per side: 3+ per ripple of the complex landscape's sin 2x
 DRAG_MESH = 48         # while the camera is being dragged: ~7x fewer quads, so orbiting stays fluid
 GRID_EVERY = 8
-LIGHT = np.array([-0.45, 0.8, -0.4]) / np.linalg.norm([-0.45, 0.8, -0.4])
+LIGHT = np.array([-0.7, 0.5, -0.35]) / np.linalg.norm([-0.7, 0.5, -0.35])   # low, from the left: ripples read
+FOG = 0.45             # the farthest quads keep 1 − FOG of their light
 BALL_LIFT = 0.012      # balls float this far above the surface, so the mesh never hides their light
 
 
@@ -27,8 +30,15 @@ class PerspectiveStage:
     def __init__(self, view, area: pygame.Rect):
         self.view = view
         self.rect = area.copy()
-        self.focal = min(area.height * 0.98, area.width * 1.02)
-        self.centre = (area.centerx + area.width * 0.02, area.centery + area.height * 0.1)
+        if view.gallery and area.width < area.height:   # portrait: the surface overflows the sides, fills the middle
+            self.focal = area.width * 2.1
+            self.centre = (area.centerx, area.centery + area.height * 0.12)
+        elif view.gallery:       # the surface fills the frame: it is the picture
+            self.focal = min(area.height * 1.55, area.width * 1.25)
+            self.centre = (area.centerx, area.centery + area.height * 0.16)
+        else:
+            self.focal = min(area.height * 0.98, area.width * 1.02)
+            self.centre = (area.centerx + area.width * 0.02, area.centery + area.height * 0.1)
         self._key = None
         self.paints = self.rect          # the mesh layer carries its own background
         self._layer: pygame.Surface | None = None
@@ -66,21 +76,24 @@ class PerspectiveStage:
         normal = np.stack([-dh_du, np.ones_like(level), -dh_dv])
         normal /= np.linalg.norm(normal, axis=0)
         lambert = np.clip(np.tensordot(LIGHT, normal, axes=1), 0.0, 1.0)  # (MESH, MESH)
-        low, high = np.asarray(p.terrain_low, float), np.asarray(p.terrain_high, float)
 
         def corners(a):          # (MESH-1, MESH-1, 4): the four corners of every quad, in drawing order
             return np.stack([a[:-1, :-1], a[:-1, 1:], a[1:, 1:], a[1:, :-1]], axis=-1)
 
         quad_level = corners(level).mean(axis=-1)
         quad_light = corners(lambert).mean(axis=-1)
-        colour = (low + (high - low) * quad_level[..., None]) * (0.35 + 0.85 * quad_light[..., None])
-        # a faint grid every GRID_EVERY vertices: it shows the perspective and the true (x, z) spacing
-        grid = np.zeros(quad_level.shape, dtype=bool)
-        grid[::GRID_EVERY, :] = grid[:, ::GRID_EVERY] = True
-        colour[grid] = colour[grid] * 0.75 + np.asarray(p.contour, float) * 0.25
+        ramp = terrain_ramp(p, quad_level)                                 # (MESH-1, MESH-1, 3)
+        quad_depth = corners(depth).mean(axis=-1)
+        near, far = float(quad_depth.min()), float(quad_depth.max())
+        fog = 1.0 - FOG * (quad_depth - near) / max(far - near, 1e-9)
+        colour = ramp * ((0.22 + 1.05 * quad_light) * fog)[..., None]
+        if not self.view.gallery:   # a faint grid every GRID_EVERY vertices: the perspective and the true spacing
+            grid = np.zeros(quad_level.shape, dtype=bool)
+            grid[::GRID_EVERY, :] = grid[:, ::GRID_EVERY] = True
+            colour[grid] = colour[grid] * 0.8 + np.asarray(p.contour, float) * 0.2
         polygons = np.stack([corners(sx), corners(sy)], axis=-1).reshape(-1, 4, 2)   # (Q, 4, 2)
         colours = np.clip(colour, 0, 255).reshape(-1, 3).astype(int)
-        depths = corners(depth).mean(axis=-1).ravel()
+        depths = quad_depth.ravel()
         visible = corners(depth).min(axis=-1).ravel() > 0.05
         polygons, colours, depths = polygons[visible], colours[visible], depths[visible]
 

@@ -8,6 +8,9 @@ around its current weights. Pure NumPy (no pygame); the scene owns one probe whe
   "shape" of plane. Recomputed after every epoch (about 40 ms at 51², network/landscape.py).
 - The path: the weights after every epoch, projected on the top-2 principal directions of that history
   (centred at the latest weights), with the share of the path each direction explains.
+- plane = "path" (the gallery's): once the path has PATH_PLANE_FROM epochs, the slice is measured on that path
+  plane instead (Li et al.'s own picture), spanning the path with a margin, so the path lies on the loss it
+  descended: `path_on_slice` is True and path_coords are in the slice's (α, β) units.
 """
 from __future__ import annotations
 
@@ -21,6 +24,8 @@ SPAN = 1.0
 HIDDEN = 16
 BATCH = 16
 MAX_PATH = 400      # epochs of weight history kept for the path (the oldest are thinned out beyond that)
+PATH_PLANE_FROM = 3  # epochs of path before the "path" plane replaces the random one
+PATH_MARGIN = 1.25   # the path plane spans the path's farthest point times this
 
 
 def _rescaled(raw: list[np.ndarray], net) -> np.ndarray:
@@ -35,7 +40,7 @@ def _rescaled(raw: list[np.ndarray], net) -> np.ndarray:
 
 
 class NetworkProbe:
-    def __init__(self, seed: int, learning_rate: float):
+    def __init__(self, seed: int, learning_rate: float, plane: str = "random"):
         from data import make_dataset
         from network import MLP, TrainConfig, Trainer
         self.data = make_dataset(seed)
@@ -45,6 +50,8 @@ class NetworkProbe:
         rng = rng_for(seed, "landscape_directions")
         shapes = [(64 + 1, HIDDEN), (HIDDEN + 1, 2)]
         self._raw = [[rng.standard_normal(shape) for shape in shapes] for _ in range(2)]  # d1's layers, d2's
+        self.plane = plane
+        self.path_on_slice = False
         self.path = [flatten_parameters(net)]           # (P,) per epoch, oldest first
         self.version = 0                                # grows with every measurement (views cache by it)
         self.measure()
@@ -73,13 +80,19 @@ class NetworkProbe:
     def measure(self) -> None:
         self.version += 1
         net = self.net
-        self.directions = (_rescaled(self._raw[0], net), _rescaled(self._raw[1], net))
-        self.alphas, self.betas, self.losses = loss_slice(net, self.data.X_train, self.data.y_train,
-                                                          *self.directions, span=SPAN, resolution=RESOLUTION)
         if len(self.path) >= 2:
-            self.path_coords, _, self.path_explained = trajectory_projection(np.array(self.path))
+            self.path_coords, path_directions, self.path_explained = trajectory_projection(np.array(self.path))
         else:
             self.path_coords, self.path_explained = np.zeros((1, 2)), np.zeros(2)
+        self.path_on_slice = self.plane == "path" and len(self.path) >= PATH_PLANE_FROM
+        if self.path_on_slice:
+            self.directions = (path_directions[0], path_directions[1])
+            span = PATH_MARGIN * max(float(np.abs(self.path_coords).max()), 1e-6)
+        else:
+            self.directions = (_rescaled(self._raw[0], net), _rescaled(self._raw[1], net))
+            span = SPAN
+        self.alphas, self.betas, self.losses = loss_slice(net, self.data.X_train, self.data.y_train,
+                                                          *self.directions, span=span, resolution=RESOLUTION)
 
     @property
     def centre_loss(self) -> float:

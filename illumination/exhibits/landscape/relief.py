@@ -36,3 +36,12 @@ class Relief:
 def relief_of(surface) -> Relief:
     """One Relief per surface (surfaces are frozen and hashable): built once, ~5 ms."""
     return Relief(surface)
+
+
+def terrain_ramp(palette, level: np.ndarray) -> np.ndarray:
+    """(..., 3) float colours of relief levels (...,) in [0, 1] on the theme's ramp: terrain_low in the valleys,
+    terrain_high at 60% of the way up, and above that towards a pale crest (mostly the contour colour)."""
+    low, high = np.asarray(palette.terrain_low, float), np.asarray(palette.terrain_high, float)
+    crest = low * 0.2 + np.asarray(palette.contour, float) * 0.8
+    t = np.asarray(level, dtype=np.float64)[..., None]
+    return np.where(t < 0.6, low + (high - low) * (t / 0.6), high + (crest - high) * ((t - 0.6) / 0.4))

@@ -45,7 +45,7 @@ class LandscapeScene(Scene):
         self.probe = None
         if s.view == "network":
             from illumination.exhibits.landscape.probe import NetworkProbe
-            self.probe = NetworkProbe(s.seed, s.learning_rate)
+            self.probe = NetworkProbe(s.seed, s.learning_rate, "path" if s.composition == "gallery" else "random")
         self._due = 0.0
         self.explosions = 0
         self.exploded_for: float | None = None          # seconds since the last explosion was shown
@@ -78,6 +78,10 @@ class LandscapeScene(Scene):
             self.balls.settings = self.ball_settings()
             if self.probe is not None:
                 self.probe.set_learning_rate(settings.learning_rate)
+                plane = "path" if settings.composition == "gallery" else "random"
+                if plane != self.probe.plane:       # the gallery draws the path's plane, explain a random one
+                    self.probe.plane = plane
+                    self.probe.measure()
 
     # -- what the modes and the view read -----------------------------------------------------------
     @property

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from data.surfaces import SURFACES
-from illumination.core.settings import SettingsMixin, ranges
+from illumination.core.settings import COMPOSITIONS, SettingsMixin, ranges
 from network.descent import MAX_BALLS, NOISE_MODES, OPTIMIZERS
 from network.schedules import SCHEDULES
 from themes.schema import choice, number, text, whole
@@ -29,6 +29,7 @@ class LandscapeSettings(SettingsMixin):
     speed: float = number(0.1, 2000.0, default=60.0)        # steps per second of the clock
     max_steps: int = whole(1, 10_000_000, default=2000)
     view: str = choice(*VIEWS, default="3d")
+    composition: str = choice(*COMPOSITIONS, default="explain")   # explain (the window's) or gallery (the wall's)
     glow: float = number(0.1, 3.0, default=1.5)
     theme: str = text(default="midnight")
 

@@ -12,7 +12,7 @@ import pygame
 
 from illumination.core.draw.colour import scaled
 from illumination.exhibits.landscape import marks
-from illumination.exhibits.landscape.relief import relief_of
+from illumination.exhibits.landscape.relief import relief_of, terrain_ramp
 
 CONTOURS = 14          # contour lines between the lowest and highest level
 
@@ -20,9 +20,14 @@ CONTOURS = 14          # contour lines between the lowest and highest level
 class MapStage:
     def __init__(self, view, area: pygame.Rect):
         self.view = view
-        side = int(min(area.height * 0.86, area.width * 0.9))
-        self.rect = pygame.Rect(area.left + (area.width - side) // 2, area.top + (area.height - side) // 2 +
-                                int(10 * view.unit), side, side)
+        if view.gallery:       # the whole height (or width): the map is the picture
+            side = min(area.height, area.width)
+            self.rect = pygame.Rect(area.left + (area.width - side) // 2, area.top + (area.height - side) // 2,
+                                    side, side)
+        else:
+            side = int(min(area.height * 0.86, area.width * 0.9))
+            self.rect = pygame.Rect(area.left + (area.width - side) // 2, area.top + (area.height - side) // 2 +
+                                    int(10 * view.unit), side, side)
         self._key = None
         self.paints = None
         self._layer: pygame.Surface | None = None
@@ -45,8 +50,7 @@ class MapStage:
         # Light from the upper left on the slope of the level: relief you can read without a legend.
         gx, gz = np.gradient(level)
         shade = np.clip(0.75 + 18.0 * (-gx - gz), 0.35, 1.25)
-        low, high = np.asarray(p.terrain_low, float), np.asarray(p.terrain_high, float)
-        rgb = (low + (high - low) * level[..., None]) * shade[..., None]
+        rgb = terrain_ramp(p, level) * shade[..., None]
         bands = np.floor(level * CONTOURS)
         edge = (np.diff(bands, axis=0, prepend=bands[:1]) != 0) | (np.diff(bands, axis=1, prepend=bands[:, :1]) != 0)
         rgb[edge] = rgb[edge] * 0.45 + np.asarray(p.contour, float) * 0.55
@@ -54,7 +58,8 @@ class MapStage:
                                         False, True)
         layer = pygame.Surface(self.rect.size)
         layer.blit(terrain, (0, 0))
-        pygame.draw.rect(layer, scaled(p.contour, 0.8), layer.get_rect(), max(1, int(unit)))
+        if not self.view.gallery:
+            pygame.draw.rect(layer, scaled(p.contour, 0.8), layer.get_rect(), max(1, int(unit)))
         for x_star, z_star in surface.global_minima:
             cx, cy = self.to_pixels(np.array([x_star]), np.array([z_star]))
             pygame.draw.circle(layer, p.contour, (int(cx[0]) - self.rect.left, int(cy[0]) - self.rect.top),

@@ -1,7 +1,10 @@
-"""Drawing the Landscape exhibit: a stage on the left (the 3D surface, the map from above, the 1D valley or the
-real network's loss plane, by the `view` setting) and a panel on the right: what runs, the numbers of ball 1,
-the ensemble's count and its height histogram against Boltzmann's law, plots of loss and temperature, the
-valley's table of losses, the network's path through weight space.
+"""Drawing the Landscape exhibit, in two compositions of the same numbers (the `composition` setting):
+
+- explain: a stage on the left (the 3D surface, the map from above, the 1D valley or the real network's loss plane,
+  by the `view` setting) and a panel on the right: what runs, the numbers of ball 1, the ensemble's count and its
+  height histogram against Boltzmann's law, plots of loss and temperature, the valley's table of losses, the
+  network's path through weight space;
+- gallery: the stage fills the frame and a few large words follow the physics (gallery.py, story.py).
 
 Every pixel is a number: heights are the surface's relief level of L, a ball's light is where it is, the trail's
 colour the temperature of that step, the histogram bars the balls' own heights and its line exp(−L/T) on the
@@ -16,8 +19,9 @@ import pygame
 from illumination.core.draw.background import make_background
 from illumination.core.draw.sprites import SpriteCache
 from illumination.core.draw.text import DEFAULT_FONT_EM, TextCache
+from illumination.core.draw.typescale import DesignStage
 from illumination.core.scene import View
-from illumination.exhibits.landscape import panel
+from illumination.exhibits.landscape import gallery, panel
 from illumination.exhibits.landscape.netslice import NetworkStage
 from illumination.exhibits.landscape.perspective import PerspectiveStage
 from illumination.exhibits.landscape.topdown import MapStage
@@ -34,9 +38,11 @@ class LandscapeView(View):
         self.palette = theme.emission_palette()
         p = self.palette
         w, h = self.size
-        self.unit = min(w / 1600.0, h / 900.0)                     # pixels per design unit
+        self.design = DesignStage.fit(self.size)                   # the shared stage and type scale
+        self.gallery = scene.settings.composition == "gallery"
+        self.unit = self.design.scale if self.gallery else min(w / 1600.0, h / 900.0)   # pixels per design unit
         self.background = make_background(self.size, p.background.top, p.background.bottom, p.background.vignette)
-        self.stage_area = pygame.Rect(0, 0, int(w * 0.6), h)
+        self.stage_area = pygame.Rect(0, 0, w, h) if self.gallery else pygame.Rect(0, 0, int(w * 0.6), h)
         self.panel_rect = pygame.Rect(int(w * 0.6) + int(24 * self.unit), int(56 * self.unit), 0, 0)
         self.panel_rect.width = w - self.panel_rect.x - int(40 * self.unit)
         self.panel_rect.height = h - self.panel_rect.y - int(40 * self.unit)
@@ -67,7 +73,10 @@ class LandscapeView(View):
             outside = pygame.Rect(stage.paints.right, 0, self.size[0] - stage.paints.right, self.size[1])
             target.blit(self.background, outside, outside)
         stage.draw(target)
-        panel.draw_panel(self, target)
+        if self.gallery:
+            gallery.draw_words(self, target)
+        else:
+            panel.draw_panel(self, target)
         if self._inverter is not None:
             self._inverter.fill((255, 255, 255))
             self._inverter.blit(target, (0, 0), special_flags=pygame.BLEND_RGB_SUB)

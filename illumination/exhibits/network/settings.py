@@ -6,12 +6,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from illumination.core.settings import SettingsMixin, ranges
+from illumination.core.settings import COMPOSITIONS, SettingsMixin, ranges
 from network.noise import NOISE_MODES
 from network.schedules import SCHEDULES
 from themes.schema import choice, flag, number, text, whole
-
-COMPOSITIONS = ("explain", "gallery")   # explain: the desktop's annotated layout; gallery: the wall's
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,44 @@
+"""The Landscape's gallery composition: the surface fills the frame and a few large words tell what the physics
+is doing (story.py), in the Network gallery's type scale and places — what is happening top left, the one number
+that matters bottom left, the piece's name top right. Functions of (view, surface) that read and draw, nothing else.
+"""
+from __future__ import annotations
+
+from illumination.core.draw.colour import mix
+from illumination.core.draw.typescale import BODY, DISPLAY, HERO, LABEL, SUBTITLE
+from illumination.exhibits.landscape.story import landscape_story
+
+MARGIN_X, TOP_Y, BOTTOM_Y = 60.0, 48.0, 28.0      # design units, as the Network's gallery
+
+
+def story_colour(view, key: str):
+    p = view.palette
+    return {"cold": p.landscape.cold, "hot": p.landscape.hot}.get(key, p.text.accent)
+
+
+def draw_words(view, target) -> list:
+    """The gallery's words; returns their rectangles (the legibility tests read them)."""
+    stage, p, text = view.design, view.palette, view.text
+    story = landscape_story(view.scene)
+    colour = story_colour(view, story.colour)
+    rects = []
+    x, y = stage.px(MARGIN_X, TOP_Y)
+    word = text.blit(target, story.word, (x, y), stage.type(DISPLAY), mix(colour, p.text.primary, 0.25), bold=True)
+    rects.append(word)
+    rects.append(text.blit(target, story.line, (x, word.bottom + stage.u(6)), stage.type(SUBTITLE),
+                           p.text.secondary))
+    x, bottom = stage.px(MARGIN_X, stage.design[1] - BOTTOM_Y)
+    detail = text.blit(target, story.detail, (x, bottom), stage.type(BODY), p.text.secondary, anchor="bottomleft")
+    line = text.blit(target, story.figure_line, (x, detail.top - stage.u(4)), stage.type(SUBTITLE),
+                     p.text.secondary, anchor="bottomleft")
+    figure = text.blit(target, story.figure, (x, line.top), stage.type(HERO), p.text.primary, anchor="bottomleft",
+                       bold=True)
+    rects += [detail, line, figure]
+    # the piece's name, top right — or at the right edge of the words' column where the stage takes that corner
+    right = getattr(view.stage, "words_right", None)
+    corner = stage.px(stage.design[0] - MARGIN_X, TOP_Y)
+    if right is not None and not stage.portrait:
+        corner = (right, stage.px(0, stage.design[1] - BOTTOM_Y)[1])
+    rects.append(text.blit(target, "NEURAL ILLUMINATION", corner, stage.type(LABEL), p.text.secondary,
+                           anchor="topright" if right is None or stage.portrait else "bottomright", bold=True))
+    return rects
