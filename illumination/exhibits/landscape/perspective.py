@@ -22,7 +22,7 @@ MESH = 128             # vertices per side: 3+ per ripple of the complex landsca
 DRAG_MESH = 48         # while the camera is being dragged: ~7x fewer quads, so orbiting stays fluid
 GRID_EVERY = 8
 LIGHT = np.array([-0.7, 0.5, -0.35]) / np.linalg.norm([-0.7, 0.5, -0.35])   # low, from the left: ripples read
-FOG = 0.45             # the farthest quads keep 1 − FOG of their light
+FOG = 0.25             # the farthest quads keep 1 − FOG of their light
 BALL_LIFT = 0.012      # balls float this far above the surface, so the mesh never hides their light
 
 
@@ -31,11 +31,11 @@ class PerspectiveStage:
         self.view = view
         self.rect = area.copy()
         if view.gallery and area.width < area.height:   # portrait: the surface overflows the sides, fills the middle
-            self.focal = area.width * 2.1
+            self.focal = area.width * 2.35
             self.centre = (area.centerx, area.centery + area.height * 0.12)
         elif view.gallery:       # the surface fills the frame: it is the picture
-            self.focal = min(area.height * 1.55, area.width * 1.25)
-            self.centre = (area.centerx, area.centery + area.height * 0.16)
+            self.focal = min(area.height * 1.95, area.width * 1.55)
+            self.centre = (area.centerx, area.centery + area.height * 0.2)
         else:
             self.focal = min(area.height * 0.98, area.width * 1.02)
             self.centre = (area.centerx + area.width * 0.02, area.centery + area.height * 0.1)
@@ -86,7 +86,7 @@ class PerspectiveStage:
         quad_depth = corners(depth).mean(axis=-1)
         near, far = float(quad_depth.min()), float(quad_depth.max())
         fog = 1.0 - FOG * (quad_depth - near) / max(far - near, 1e-9)
-        colour = ramp * ((0.22 + 1.05 * quad_light) * fog)[..., None]
+        colour = ramp * ((0.5 + 0.85 * quad_light) * fog)[..., None]
         if not self.view.gallery:   # a faint grid every GRID_EVERY vertices: the perspective and the true spacing
             grid = np.zeros(quad_level.shape, dtype=bool)
             grid[::GRID_EVERY, :] = grid[:, ::GRID_EVERY] = True

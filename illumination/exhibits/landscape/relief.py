@@ -39,9 +39,11 @@ def relief_of(surface) -> Relief:
 
 
 def terrain_ramp(palette, level: np.ndarray) -> np.ndarray:
-    """(..., 3) float colours of relief levels (...,) in [0, 1] on the theme's ramp: terrain_low in the valleys,
-    terrain_high at 60% of the way up, and above that towards a pale crest (mostly the contour colour)."""
-    low, high = np.asarray(palette.terrain_low, float), np.asarray(palette.terrain_high, float)
+    """(..., 3) float colours of relief levels (...,) in [0, 1] on the theme's ramp: the valleys a third of the way
+    from terrain_low to terrain_high (so the deepest ground still reads against the background), terrain_high at
+    60% of the way up, and above that towards a pale crest (mostly the contour colour)."""
+    high = np.asarray(palette.terrain_high, float)
+    low = np.asarray(palette.terrain_low, float) * 0.67 + high * 0.33
     crest = low * 0.2 + np.asarray(palette.contour, float) * 0.8
     t = np.asarray(level, dtype=np.float64)[..., None]
     return np.where(t < 0.6, low + (high - low) * (t / 0.6), high + (crest - high) * ((t - 0.6) / 0.4))

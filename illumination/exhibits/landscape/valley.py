@@ -15,7 +15,7 @@ import pygame
 
 from illumination.core.draw.colour import mix, scaled
 from illumination.exhibits.landscape import marks
-from illumination.exhibits.landscape.relief import relief_of
+from illumination.exhibits.landscape.relief import relief_of, terrain_ramp
 
 SAMPLES = 600          # points along the curve
 PEEK = 7               # settings in the "peek at the data" table
@@ -25,7 +25,11 @@ class ValleyStage:
     def __init__(self, view, area: pygame.Rect):
         self.view = view
         unit = view.unit
-        self.rect = area.inflate(-int(110 * unit), -int(220 * unit)).move(int(20 * unit), int(30 * unit))
+        if view.gallery:       # the valley spans the frame; its ground, lit by height, is most of the picture
+            top = area.top + int(area.height * (0.24 if view.design.portrait else 0.2))
+            self.rect = pygame.Rect(area.left, top, area.width, area.bottom - top - int(area.height * 0.06))
+        else:
+            self.rect = area.inflate(-int(110 * unit), -int(220 * unit)).move(int(20 * unit), int(30 * unit))
         self._key = None
         # the curve layer is a whole frame (background included): it paints everything left of the panel
         self.paints = pygame.Rect(0, 0, view.stage_area.width, view.size[1])
@@ -42,7 +46,10 @@ class ValleyStage:
             loss = surface.loss(x, np.full_like(x, self.line_z))
         r = self.rect
         px = r.left + (x - surface.lo) / (surface.hi - surface.lo) * r.width
-        py = r.bottom - relief_of(surface).level(loss) * r.height
+        level = relief_of(surface).level(loss)
+        if self.view.gallery:   # √level: still monotone (higher is higher), the valley floor lifted into the frame
+            level = np.sqrt(level)
+        py = r.bottom - level * r.height
         return px, py
 
     def _curve(self) -> pygame.Surface:
@@ -55,6 +62,11 @@ class ValleyStage:
         px, py = self.to_screen(xs)
         points = np.column_stack([px, py]).tolist()
         ground = points + [[self.rect.right, self.rect.bottom + 4 * unit], [self.rect.left, self.rect.bottom + 4 * unit]]
+        if self.view.gallery:
+            self._lit_ground(layer, ground)
+            pygame.draw.lines(layer, p.landscape.contour, False, points, max(2, int(3 * unit)))
+            self._layer = layer
+            return layer
         pygame.draw.polygon(layer, scaled(p.landscape.terrain_low, 1.6), ground)
         pygame.draw.lines(layer, p.landscape.terrain_high, False, points, max(2, int(3 * unit)))
         for x_star, _ in surface.global_minima[:1]:
@@ -70,6 +82,20 @@ class ValleyStage:
                   anchor="topright")
         self._layer = layer
         return layer
+
+    def _lit_ground(self, layer: pygame.Surface, ground: list) -> None:
+        """The ground under the curve, each row coloured by its height's relief level on the theme's ramp (high
+        ground pale, the valley floor dark) and reaching the frame's bottom."""
+        w, h = layer.get_size()
+        rows = np.arange(h)
+        level = np.clip((self.rect.bottom - rows) / max(self.rect.height, 1), 0.0, 1.0) ** 2  # (h,) per row (√ undone)
+        colours = terrain_ramp(self.view.palette.landscape, level)                         # (h, 3)
+        gradient = pygame.surfarray.make_surface(np.repeat(colours[None, :, :], w, axis=0).astype(np.uint8))
+        mask = pygame.Surface((w, h))
+        ground = ground[:-2] + [[self.rect.right, h], [self.rect.left, h]]
+        pygame.draw.polygon(mask, (255, 255, 255), ground)
+        gradient.blit(mask, (0, 0), special_flags=pygame.BLEND_RGB_MULT)
+        layer.blit(gradient, (0, 0), special_flags=pygame.BLEND_RGB_MAX)
 
     def draw(self, target: pygame.Surface) -> None:
         view, scene = self.view, self.view.scene
