@@ -6,7 +6,9 @@
   large words come and go with the phases, and the test samples are a quiet strip along the bottom.
 
 The stage keeps its 16:9 proportions and is centred (with the background filling the rest), so 1280x720,
-3840x2160, 4:3 and ultra-wide screens all look composed and nothing is ever clipped.
+3840x2160, 4:3 and ultra-wide screens all look composed and nothing is ever clipped. One exception: in a
+landscape window narrower than 16:9 the explain stage grows up to EXPLAIN_EXTRA_HEIGHT units taller, and the
+live math's box and the footer take that room (the math's lines wrap rather than being cut).
 
 Type: one scale for everything, from the stage size. Step k is TYPE_BASE·1.25^k design units (an em), and no
 text is ever drawn below TYPE_FLOOR_PX pixels, so a 1280x720 stage (0.8 px per unit) still reads.
@@ -22,6 +24,7 @@ DESIGN_W, DESIGN_H = 1600.0, 900.0
 TYPE_BASE = 16.5          # design units: the em of step 0 (labels)
 TYPE_RATIO = 1.25
 TYPE_FLOOR_PX = 13        # an em of 13 px: capitals to descenders ~12 px tall
+EXPLAIN_EXTRA_HEIGHT = 160.0   # design units an explain stage may grow below in a window narrower than 16:9
 LABEL, BODY, SUBTITLE, TITLE, HEADLINE, DISPLAY, HERO = range(7)
 
 
@@ -84,8 +87,13 @@ def network_layout(size: tuple[int, int], hidden: int, composition: str = "expla
                    hidden_layers: int = 1) -> NetworkLayout:
     width, height = size
     portrait = width < height
+    gallery = composition == "gallery"
     design_w, design_h = (DESIGN_H, DESIGN_W) if portrait else (DESIGN_W, DESIGN_H)
     scale = min(width / design_w, height / design_h)
+    # A landscape window narrower than 16:9 (a window beside its panel: 940x720, 1026x768) leaves height unused;
+    # the explain stage takes some of it below, for the live math (its box grows) and the footer (moves down).
+    taller = 0.0 if portrait or gallery else min(max(height / scale - design_h, 0.0), EXPLAIN_EXTRA_HEIGHT)
+    design_h += taller
     origin = ((width - design_w * scale) / 2.0, (height - design_h * scale) / 2.0)
 
     def px(x, y):
@@ -95,7 +103,6 @@ def network_layout(size: tuple[int, int], hidden: int, composition: str = "expla
         left, top = px(x, y)
         return pygame.Rect(int(left), int(top), int(w * scale), int(h * scale))
 
-    gallery = composition == "gallery"
     # design units: input grid centre and pitch, hidden column x and span, output x and spread, bulb radii
     extra = {}
     if portrait and gallery:
@@ -116,7 +123,9 @@ def network_layout(size: tuple[int, int], hidden: int, composition: str = "expla
         net_box = (170, 50, 1150, 790)
     else:
         cx, cy, pitch_in, r_in = 600.0, 460.0, 25.0, 7.0
-        hidden_x, top, bottom, r_hidden_max = 930.0, 130.0, 800.0, 11.0
+        # The column ends high enough that the last neuron's gradient ring and spokes (3.2 radii) stay clear of
+        # the layer label under it (labels_y), even at the type floor of a small window.
+        hidden_x, top, bottom, r_hidden_max = 930.0, 140.0, 775.0, 11.0
         out_x, out_dy, r_out = 1100.0, 80.0, 19.0
         net_box = (480, 110, 670, 730)
     hidden2_x = None
@@ -141,7 +150,9 @@ def network_layout(size: tuple[int, int], hidden: int, composition: str = "expla
     if portrait:
         math_box, metrics_box = (40, 1372, 400, 216), (480, 960, 380, 610)
     else:
-        math_box, metrics_box = (40, 492, 400, 330), (1215, 110, 345, 712)
+        math_box, metrics_box = (40, 492, 400, 330 + taller), (1215, 110, 345, 712)
+        if taller:
+            extra = dict(caption_y=880.0 + taller)
     return NetworkLayout(
         size=size, hidden=hidden, composition=composition, scale=scale, origin=origin,
         inputs=inputs, hiddens=hiddens, outputs=outputs,

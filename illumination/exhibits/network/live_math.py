@@ -2,8 +2,9 @@
 
 Pure functions of a snapshot (no pygame), so tests can check every number against the network's own.
 Numbers are shown to 4 significant digits. With a second hidden layer, step 3 goes through it (forward) and
-step 2 chains back through it (backward). Which step is shown is paced by the scene (MATH_HOLD_SECONDS), so a
-step stays up long enough to be read while its numbers follow the sample on screen.
+step 2 chains back through it (backward). The steps shown are always the pass on screen (the scene's phase);
+which of them is paced by the scene: a step moves on after MATH_HOLD_SECONDS on screen in all, so it can be
+read while its numbers follow the sample on screen.
 """
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from data.shapes import CLASS_NAMES
 
 FORWARD_STEPS = 5
 BACKWARD_STEPS = 5
-MATH_HOLD_SECONDS = 1.6    # a step stays up at least this long (the original page held its text a whole phase)
+MATH_HOLD_SECONDS = 1.6    # a step is on screen this long in all (the original page held its text a whole phase)
 
 
 def fmt(value: float) -> str:
@@ -151,9 +152,8 @@ def backward_steps(snapshot, batch_size: int, lr: float, optimizer: str = "sgd")
     ]
 
 
-def current_step(snapshot, phase: str, index: int, batch_size: int, lr: float, drawing: bool = False,
-                 optimizer: str = "sgd") -> MathStep:
-    """Step `index` (the scene paces it) of the phase's steps, with this snapshot's numbers."""
-    steps = (forward_steps(snapshot, drawing) if phase == "forward"
-             else backward_steps(snapshot, batch_size, lr, optimizer))
-    return steps[index % len(steps)]
+def pass_steps(snapshot, phase: str, batch_size: int, lr: float, drawing: bool = False,
+               optimizer: str = "sgd") -> list[MathStep]:
+    """The phase's steps (the scene paces which one is up), with this snapshot's numbers."""
+    return (forward_steps(snapshot, drawing) if phase == "forward"
+            else backward_steps(snapshot, batch_size, lr, optimizer))

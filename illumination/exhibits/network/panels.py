@@ -15,8 +15,8 @@ from data.shapes import CLASS_NAMES
 from illumination.core.draw.colour import scaled as _scaled
 from illumination.exhibits.network.charts import chart_rects
 from illumination.exhibits.network.layout import BODY, LABEL, SUBTITLE, TITLE
-from illumination.exhibits.network.live_math import current_step, fmt
-from illumination.exhibits.network.readouts import bar, bar_rect, draw_noise, draw_proof, fit
+from illumination.exhibits.network.live_math import fmt, pass_steps
+from illumination.exhibits.network.readouts import bar, bar_rect, draw_noise, draw_proof, fit, wrap
 
 
 def sample_tiles(X: np.ndarray, tile: int, pixel_colour) -> list[pygame.Surface]:
@@ -254,45 +254,70 @@ def draw_metrics(view, surface) -> None:
         draw_proof(view, surface, top, row)
 
 
+def shown_step(scene):
+    """(pass, the MathStep on screen, its number, how many steps the pass has): what the live math shows. The pass
+    is the scene's phase, the one the header's title names, so the two always agree."""
+    phase = scene.math_phase
+    steps = pass_steps(scene.snapshot, phase, scene.trainer.batch_size, scene.trainer.lr, scene.drawing is not None,
+                       scene.trainer.optimizer.name)
+    index = scene.math_index % len(steps)
+    return phase, steps[index], index + 1, len(steps)
+
+
+def math_heading(scene) -> str:
+    return f"LIVE MATH · {scene.math_phase.upper()} PASS"
+
+
 def draw_math(view, surface) -> None:
     scene, L, p, text = view.scene, view.layout, view.palette, view.text
     r = L.math_rect
     pygame.draw.rect(surface, p.chart.panel, r, border_radius=int(L.u(6)))
     pygame.draw.rect(surface, p.chart.panel_border, r, 1, border_radius=int(L.u(6)))
-    forward = scene.math_phase == "forward"
+    phase, step, number, count = shown_step(scene)
     drawing = scene.drawing is not None
-    step = current_step(scene.snapshot, scene.math_phase, scene.math_index, scene.trainer.batch_size,
-                        scene.trainer.lr, drawing, scene.trainer.optimizer.name)
-    colour = p.neuron.glow if forward else p.neuron.halo
-    inner = r.width - L.u(28)
+    colour = p.neuron.glow if phase == "forward" else p.neuron.halo
+    inner, indent = r.width - L.u(28), L.u(14)
     x = r.x + L.u(14)
-    y = text.blit(surface, f"LIVE MATH · {'FORWARD' if forward else 'BACKWARD'}", (x, r.y + L.u(12)),
-                  L.type(LABEL), p.text.secondary, bold=True).bottom + L.u(6)
-    line, size = fit(view, step.title, BODY, inner, bold=True)
-    y = text.blit(surface, line, (x, y), size, colour, bold=True).bottom + L.u(8)
-    for content in step.lines:
-        line, size = fit(view, content, LABEL, inner)
-        y = text.blit(surface, line, (x, y), size, p.text.primary).bottom + L.u(5)
+    y = r.y + L.u(12)
+    name = step.title.split(" · ", 1)[-1]           # "2 · ReLU" → 2 of 5 · ReLU
+    for words, step_size, words_colour, gap in ((math_heading(scene), LABEL, p.text.secondary, L.u(6)),
+                                                (f"{number} of {count} · {name}", BODY, colour, L.u(8))):
+        lines, size = wrap(view, words, step_size, inner, bold=True)
+        for part in lines:
+            y = text.blit(surface, part, (x, y), size, words_colour, bold=True).bottom + L.u(2)
+        y += gap - L.u(2)
+    for content in step.lines:                       # wrapped, never cut: every number stays readable
+        lines, size = wrap(view, content, LABEL, inner, indent)
+        for n, part in enumerate(lines):
+            y = text.blit(surface, part, (x + (indent if n else 0), y), size, p.text.primary).bottom + L.u(2)
+        y += L.u(3)
     sample = scene.snapshot.sample
     note = ("your drawing · never trained on" if drawing
             else f"sample #{scene.shown_index} · a {CLASS_NAMES[sample.label]} · loss {fmt(sample.loss)}")
-    line, size = fit(view, note, LABEL, inner)
-    y = text.blit(surface, line, (x, y + L.u(6)), size, p.text.secondary).bottom + L.u(14)
+    y += L.u(6)
+    lines, size = wrap(view, note, LABEL, inner, indent)
+    for n, part in enumerate(lines):
+        y = text.blit(surface, part, (x + (indent if n else 0), y), size, p.text.secondary).bottom + L.u(2)
+    y += L.u(12)
     legend = [
         ((p.synapse.positive, p.synapse.negative), "weight + / −"),
         ((p.particle.forward,), "activation × weight, forward"),
         ((p.particle.backward,), "gradient, flowing back"),
         ((p.neuron.glow, p.neuron.halo), "glow = activation · halo = |grad|"),
     ]
-    row = max(L.u(24), text.size("Wg", L.type(LABEL))[1] + L.u(3))   # the type floor may be taller than 24 units
-    for n, (colours, label) in enumerate(legend):
-        cy = y + row * n + L.u(8)
-        if cy + L.u(8) > r.bottom:
+    line_height = text.size("Wg", L.type(LABEL))[1]
+    row = max(L.u(24), line_height + L.u(3))   # the type floor may be taller than 24 units
+    for colours, label in legend:              # an entry that does not fit whole is left out, never cut
+        lines, size = wrap(view, label, LABEL, inner - L.u(32))
+        height = row + (len(lines) - 1) * line_height
+        if y + height > r.bottom - L.u(4):
             break
+        cy = y + row / 2
         for k, c in enumerate(colours):
             pygame.draw.circle(surface, c, (int(x + L.u(5 + 12 * k)), int(cy)), max(2, int(L.u(4.5))))
-        line, size = fit(view, label, LABEL, inner - L.u(32))
-        text.blit(surface, line, (x + L.u(32), cy), size, p.text.secondary, anchor="midleft")
+        for n, part in enumerate(lines):
+            text.blit(surface, part, (x + L.u(32), cy + n * line_height), size, p.text.secondary, anchor="midleft")
+        y += height
 
 
 def draw_caption(view, surface) -> None:

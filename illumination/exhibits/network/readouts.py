@@ -79,6 +79,27 @@ def fit(view, text: str, step: int, width: float, bold: bool = False) -> tuple[s
     return text, size
 
 
+def wrap(view, text: str, step: int, width: float, indent: float = 0.0,
+         bold: bool = False) -> tuple[list[str], int]:
+    """(lines, em px): the text at the step's size, or smaller down to the type floor, and if it still does not
+    fit, broken at spaces into lines that fit width (the lines after the first are drawn `indent` further in).
+    Never cut: a word wider than the column stays whole on a line of its own."""
+    L, cache = view.layout, view.text
+    size = L.type(step)
+    while cache.size(text, size, bold)[0] > width and size > L.type(-99):
+        size = max(L.type(-99), int(size * 0.92))
+    if cache.size(text, size, bold)[0] <= width:
+        return [text], size
+    lines: list[str] = []
+    for word in text.split():
+        room = width - (indent if len(lines) > 1 else 0.0)    # the room of the line the word would join
+        if lines and cache.size(f"{lines[-1]} {word}", size, bold)[0] <= room:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines, size
+
+
 def bar_rect(view, y: float, value_text: str) -> pygame.Rect:
     """A row's bar: from the label column to just short of its right-aligned number (a long one, like 1.249e-05,
     shortens the bar instead of covering it)."""

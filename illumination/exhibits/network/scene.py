@@ -56,9 +56,8 @@ class NetworkScene(Scene):
         from network.sharpness import SharpnessMeter
         self.sharpness_meter = SharpnessMeter(rng_for(s.seed, "sharpness"), SHARPNESS_EVERY_S,
                                               SHARPNESS_STEPS_PER_UPDATE)
-        self.math_phase, self.math_index = "forward", 0
-        self._math_next = {"forward": 1, "backward": 0}
-        self._math_held = 0.0
+        self.math_steps = {"forward": 0, "backward": 0}     # the step each pass is at
+        self._math_held = {"forward": 0.0, "backward": 0.0}  # how long each pass's step has been on screen
         self.trainer.subscribe("diverged", self._on_diverged)
         if self.log_sink is not None:
             self._log_run()
@@ -268,15 +267,24 @@ class NetworkScene(Scene):
             return
         self.sharpness_meter.update(dt, self.trainer)
 
+    @property
+    def math_phase(self) -> str:
+        """The pass the live math explains: always the pass on screen (the header's title and the particles)."""
+        return self.phase
+
+    @property
+    def math_index(self) -> int:
+        """The step of that pass the live math shows."""
+        return self.math_steps[self.phase]
+
     def _pace_math(self, dt: float) -> None:
-        """The next step of the phase now running, once the one up has been shown MATH_HOLD_SECONDS."""
-        self._math_held += dt
-        if self._math_held < MATH_HOLD_SECONDS:
+        """A step moves on once it has been on screen MATH_HOLD_SECONDS in all. A phase shorter than that shows
+        the same step again the next time its pass comes round, so the math never leaves its pass."""
+        self._math_held[self.phase] += dt
+        if self._math_held[self.phase] < MATH_HOLD_SECONDS:
             return
-        self._math_held = 0.0
-        self.math_phase = self.phase
-        self.math_index = self._math_next[self.phase]
-        self._math_next[self.phase] += 1
+        self._math_held[self.phase] = 0.0
+        self.math_steps[self.phase] += 1
 
     def _advance_phase(self, dt: float) -> None:
         self.phase_t += dt

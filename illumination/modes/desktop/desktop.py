@@ -20,11 +20,11 @@ from illumination.core.draw.colour import smoothstep
 from illumination.core.controls import SEED_MAX, Controls, parse_seed
 from illumination.core.settings import SettingsError
 from illumination.core.show import Show
-from illumination.modes.desktop import keys, scenefile
+from illumination.modes.desktop import keys, scenefile, switching
 from illumination.modes.desktop.capture import Capture
 from illumination.modes.desktop.fullscreen import toggle_fullscreen
 from illumination.modes.desktop.overlay import ERROR, Overlay
-from illumination.modes.desktop.panel import PAD_SIZE, PANEL_WIDTH, ControlPanel, make_manager
+from illumination.modes.desktop.panel import WELCOME, ControlPanel, make_manager, panel_scale
 _POINTER_EVENTS = (pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP, pygame.MOUSEMOTION,
                    pygame.FINGERDOWN, pygame.FINGERUP, pygame.FINGERMOTION)
 _TEXT_EVENTS = (pygame.KEYDOWN, pygame.KEYUP, pygame.TEXTINPUT, pygame.TEXTEDITING)
@@ -46,7 +46,9 @@ class Desktop:
         self.console = console if console is not None else sys.stdout
         self.manager = make_manager(screen.get_size())
         self.panel = None
-        self._mount(show, scene_path)
+        self.carried_look: dict = {}     # the theme and composition chosen: kept across exhibit switches
+        switching.remember_look(self.carried_look, show.scene.settings)
+        self.mount(show, scene_path)
         self.overlay = Overlay()
         self.running = True
         self.help_open = False
@@ -61,58 +63,47 @@ class Desktop:
         self.capture = Capture(fps, self.say, output_dir)
         self.exhibit_rect = pygame.Rect(0, 0, *screen.get_size())
         self.exhibit = screen
-        self._layout()
+        self.relayout()
 
     @property
     def scene(self):
         return self.show.scene
 
-    def _mount(self, show: Show, scene_path: str) -> None:
+    def mount(self, show: Show, scene_path: str) -> None:
         """Put an exhibit on stage with its own controls (a fresh panel: sliders, menus, toggles, pad)."""
-        from illumination.exhibits import EXHIBITS
         self.show = show
         self.controls: Controls = show.exhibit.controls() if show.exhibit.controls else Controls()
         self._toggle_actions = {t.action_name: t.key for t in self.controls.toggles}
+        self._build_panel(scene_path)
+        self.pad = self.controls.make_pad() if self.controls.make_pad else None
+        self._pad_version = -1
+
+    def _build_panel(self, scene_path: str) -> None:
+        """A fresh panel for the exhibit's controls (keeping whether it was shown, and its tab)."""
+        from illumination.exhibits import EXHIBITS
         visible, tab = True, None
         if self.panel is not None:
             visible, tab = self.panel.visible, self.panel.tab
             self.panel.kill()
         self.panel = ControlPanel(self.manager, self.screen.get_size(), self.scene.settings, self.themes, scene_path,
                                   self.controls, exhibits=tuple((e.name, e.title) for e in EXHIBITS.values()),
-                                  exhibit=show.name)
+                                  exhibit=self.show.name)
         if tab in self.panel.tabs:
             self.panel.select_tab(tab)
         if not visible:
             self.panel.set_visible(False)
-        self.pad = self.controls.make_pad() if self.controls.make_pad else None
-        self._pad_version = -1
+        self._pad_version = -1       # the new pad image shows the drawing again
 
     def switch_exhibit(self, name: str) -> None:
-        """Show another exhibit, from its defaults in the current theme (the panel's Exhibit menu)."""
-        from illumination.core.show import make_show
-        from illumination.exhibits import get_exhibit
-        if name == self.show.name:
-            return
-        exhibit = get_exhibit(name)
-        theme = self.scene.settings.theme
-        settings = exhibit.settings(theme=theme) if "theme" in exhibit.settings.__dataclass_fields__ \
-            else exhibit.settings()
-        self.capture.stop()          # a recording is one exhibit at one size: finish it
-        scene_path = self.panel.scene_entry.get_text()
-        sink, metrics = self.scene.log_sink, self.scene.metrics_sink
-        self._mount(make_show(exhibit, settings, self.exhibit_rect.size, theme=self.show.theme), scene_path)
-        self.scene.attach_log(sink)     # --log and the metric stream go on with the new exhibit
-        self.scene.attach_metrics(metrics)
-        self.help_open, self.diagnostics_lines = False, None
-        self._layout()
-        self.say(f"{exhibit.title}: a new exhibit, from its own defaults (seed {settings.seed}).")
+        """Show another exhibit from its defaults, in the theme and composition chosen so far (switching.py)."""
+        switching.switch_exhibit(self, name)
 
     # -- layout ------------------------------------------------------------------------------------
-    def _layout(self) -> None:
+    def relayout(self) -> None:
         """The exhibit gets the window minus the panel; the scene recomposes for that size."""
         w, h = self.screen.get_size()
-        if self.panel.visible and w - PANEL_WIDTH >= MIN_EXHIBIT_WIDTH:
-            rect = pygame.Rect(0, 0, w - PANEL_WIDTH, h)
+        if self.panel.visible and w - self.panel.width >= MIN_EXHIBIT_WIDTH:
+            rect = pygame.Rect(0, 0, w - self.panel.width, h)
         else:
             rect = pygame.Rect(0, 0, w, h)
         self.exhibit_rect = rect
@@ -125,9 +116,15 @@ class Desktop:
         surface = pygame.display.get_surface()
         if surface is not None:
             self.screen = surface
-        self.manager.set_window_resolution(self.screen.get_size())
-        self.panel.relayout(self.screen.get_size())
-        self._layout()
+        size = self.screen.get_size()
+        if panel_scale(size) != self.panel.scale:     # text and controls at the new screen's scale: rebuilt
+            self.manager = make_manager(size)
+            self._build_panel(self.panel.scene_entry.get_text())
+            self.panel.show_message(self.message or WELCOME, self.message_is_error)
+        else:
+            self.manager.set_window_resolution(size)
+            self.panel.relayout(size)
+        self.relayout()
 
     # -- messages ----------------------------------------------------------------------------------
     def say(self, text: str, error: bool = False, log: bool = False) -> None:
@@ -312,7 +309,7 @@ class Desktop:
     def _show_panel(self, visible: bool) -> None:
         if visible != self.panel.visible:
             self.panel.set_visible(visible)
-            self._layout()
+            self.relayout()
 
     # -- diagnostics (scene files: scenefile.py) ------------------------------------------------
     def _diagnostics(self) -> None:
@@ -390,7 +387,7 @@ class Desktop:
             self.panel.sync(self.scene.settings, self.scene.paused, self.capture.recording)
             if self.pad is not None and self.pad.version != self._pad_version:
                 self._pad_version = self.pad.version
-                self.panel.set_pad_picture(self.pad.render(PAD_SIZE))
+                self.panel.set_pad_picture(self.pad.render(self.panel.pad_size))
             if self.controls.pad_verdict is not None:
                 self.panel.show_verdict(self.controls.pad_verdict(self.scene))
             self.manager.update(dt)
@@ -405,13 +402,13 @@ class Desktop:
         if self.capture.recording:
             self.overlay.draw_recording(self.exhibit, self.capture.seconds)
         if self.help_open:
-            self.overlay.draw_box(self.exhibit, keys.help_lines(self.controls.toggles))
+            self.overlay.draw_box(self.exhibit, keys.help_lines(self.controls.toggles), backdrop=True)
         elif self.diagnostics_lines is not None:
-            self.overlay.draw_box(self.exhibit, self.diagnostics_lines)
+            self.overlay.draw_box(self.exhibit, self.diagnostics_lines, backdrop=True)
         if not self.panel.visible and self._toast_left > 0 and self.message:
             self.overlay.draw_box(self.exhibit, self.message.splitlines(), anchor="bottomleft",
                                   colour=ERROR if self.message_is_error else (232, 230, 220),
-                                  size=max(11, min(16, self.exhibit.get_height() // 60)))
+                                  size=max(11, min(16, self.exhibit.get_height() // 60)), wrap=True)
         if self.panel.visible:
             self.manager.draw_ui(self.screen)
 

@@ -9,7 +9,10 @@ from importlib import resources
 
 import pygame
 
-BOX_COLOUR = (12, 14, 20, 230)
+from illumination.modes.desktop.wrapping import wrap_message
+
+BOX_COLOUR = (12, 14, 20, 250)   # nearly opaque: the exhibit's lights must not show through the words
+BACKDROP_LEVEL = 0.4             # a box that needs reading (help, diagnostics) dims the exhibit around it to this
 BORDER = (90, 96, 112)
 TEXT = (232, 230, 220)
 DIM = (150, 154, 166)
@@ -61,14 +64,19 @@ class Overlay:
         return surface
 
     def draw_box(self, target: pygame.Surface, lines: list[str], anchor: str = "center", colour=TEXT,
-                 title_colour=None, size: int | None = None) -> pygame.Rect:
-        """Draw a box of lines on target, shrinking the text until it fits."""
+                 title_colour=None, size: int | None = None, backdrop: bool = False,
+                 wrap: bool = False) -> pygame.Rect:
+        """Draw a box of lines on target, shrinking the text until it fits. With backdrop the exhibit is dimmed
+        first, so the box reads as a layer above it (help and diagnostics); with wrap a long line is broken at
+        spaces and path separators (wrapping.py) before the text is shrunk."""
         w, h = target.get_size()
         size = size or max(11, min(20, h // 46))
-        box = self.box(lines, size, colour, title_colour)
+        def laid_out(size):
+            return self.wrapped(lines, size, w - 16) if wrap else lines
+        box = self.box(laid_out(size), size, colour, title_colour)
         while (box.get_width() > w - 16 or box.get_height() > h - 16) and size > 8:
             size -= 1
-            box = self.box(lines, size, colour, title_colour)
+            box = self.box(laid_out(size), size, colour, title_colour)
         rect = box.get_rect()
         margin = 12
         if anchor == "center":
@@ -77,8 +85,16 @@ class Overlay:
             rect.bottomleft = (margin, h - margin)
         elif anchor == "topright":
             rect.topright = (w - margin, margin)
+        if backdrop:
+            level = round(255 * BACKDROP_LEVEL)
+            target.fill((level, level, level), special_flags=pygame.BLEND_RGB_MULT)
         target.blit(box, rect)
         return rect
+
+    def wrapped(self, lines: list[str], size: int, width: int) -> list[str]:
+        """The lines broken to fit a box `width` wide at this size (its padding taken off)."""
+        font, room = self.font(size), width - 2 * max(8, int(size))
+        return wrap_message("\n".join(lines), lambda text: font.size(text)[0] <= room)
 
     def draw_recording(self, target: pygame.Surface, seconds: float) -> None:
         size = max(12, target.get_height() // 50)

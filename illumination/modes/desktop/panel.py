@@ -5,7 +5,8 @@ The panel never touches the scene. It turns pygame-gui events into *intents* —
 `Settings.replace` + `scene.apply_settings`; and it shows the settings back (`sync`) whenever they
 change, whoever changed them (a key, a loaded scene, a restart after divergence).
 
-Layout (pixels, the panel is PANEL_WIDTH wide on the right of the window):
+Layout (pixels at scale 1, the panel is PANEL_WIDTH wide on the right of the window; drawn larger on large
+screens, panel_theme.py):
     seed row · typed seed · actions · message box · tabs [Training | Visuals | Draw | Scene] · the tab's page
 """
 from __future__ import annotations
@@ -16,47 +17,13 @@ import pygame
 import pygame_gui
 
 from illumination.core.controls import Choice, Controls
+from illumination.modes.desktop.panel_theme import (FONT_SIZE, MESSAGE_BOX_MARGIN, PAD_SIZE, PANEL_WIDTH,  # noqa: F401
+                                                    make_manager, panel_scale, scaled_size)
+from illumination.modes.desktop.wrapping import wrap_message
 from pygame_gui.elements import (UIButton, UICheckBox, UIDropDownMenu, UIHorizontalSlider, UIImage, UILabel, UIPanel,
                                  UITextBox, UITextEntryLine)
 
-PANEL_WIDTH = 340
-PAD_SIZE = 224
 WELCOME = "Tab hides this panel; ? or H lists every key. Hover over a button to see its key."
-FONT_SIZE = 14
-
-GUI_THEME = {
-    "defaults": {
-        "colours": {
-            "normal_bg": "#2a2e38", "hovered_bg": "#3a404e", "disabled_bg": "#1c1f26", "selected_bg": "#3d5f8c",
-            "active_bg": "#3d5f8c", "dark_bg": "#14161c", "normal_text": "#e4e2da", "hovered_text": "#ffffff",
-            "disabled_text": "#7a7e88", "selected_text": "#ffffff", "active_text": "#ffffff",
-            "normal_border": "#454b5a", "hovered_border": "#6a7286", "disabled_border": "#2c3038",
-            "selected_border": "#5a82b8", "active_border": "#5a82b8", "text_cursor": "#ffffff",
-        },
-        "font": {"name": "noto_sans", "size": str(FONT_SIZE)},
-    },
-    "panel": {"colours": {"dark_bg": "#101218ee", "normal_border": "#2c3038"}},
-    "label": {"colours": {"dark_bg": "#00000000"}, "misc": {"text_horiz_alignment": "left"}},
-    "#seed_label": {"font": {"name": "noto_sans", "size": "18", "style": "bold"},
-                    "colours": {"normal_text": "#ffffff"}},
-    "#hint": {"colours": {"normal_text": "#9a9ea8"}},
-    "#verdict": {"font": {"name": "noto_sans", "size": "16", "style": "bold"}},
-    "text_box": {"colours": {"dark_bg": "#181b22"}, "misc": {"padding": "6,4"}},
-    "check_box": {"misc": {"text_horiz_alignment": "left"}},
-}
-FONTS = [
-    # regular 14 is pygame-gui's default and is always loaded
-    {"name": "noto_sans", "point_size": FONT_SIZE, "style": "italic", "antialiased": "1"},
-    {"name": "noto_sans", "point_size": FONT_SIZE, "style": "bold", "antialiased": "1"},
-    {"name": "noto_sans", "point_size": 16, "style": "bold", "antialiased": "1"},
-    {"name": "noto_sans", "point_size": 18, "style": "bold", "antialiased": "1"},
-]
-
-
-def make_manager(window_size: tuple[int, int]) -> pygame_gui.UIManager:
-    manager = pygame_gui.UIManager(window_size, GUI_THEME, enable_live_theme_updates=False)
-    manager.preload_fonts(FONTS)
-    return manager
 
 
 def slider_caption(spec, settings, pending=None, selected: bool = False) -> str:
@@ -73,6 +40,9 @@ class ControlPanel:
     def __init__(self, manager: pygame_gui.UIManager, window_size: tuple[int, int], settings, themes: list[str],
                  scene_path: str = "scene.toml", controls=None, exhibits: tuple = (), exhibit: str = ""):
         self.manager = manager
+        self.scale = panel_scale(window_size)    # its manager's theme has fonts of the same scale (make_manager)
+        self.width = round(PANEL_WIDTH * self.scale)
+        self.pad_size = round(PAD_SIZE * self.scale)
         self.themes = list(themes)
         self.controls = controls or Controls()
         self.slider_specs = self.controls.sliders
@@ -90,9 +60,9 @@ class ControlPanel:
         self.menus: dict = {}                # key -> (Choice, drop-down menu, its rect, its page)
         self.exhibits = tuple(exhibits)      # ((name, title), …) the window can switch to
         w, h = window_size
-        self.root = UIPanel(pygame.Rect(w - PANEL_WIDTH, 0, PANEL_WIDTH, h), starting_height=1, manager=manager)
+        self.root = UIPanel(pygame.Rect(w - self.width, 0, self.width, h), starting_height=1, manager=manager)
         self._build_header(settings)
-        self.pages = {name: UIPanel(pygame.Rect(0, 262, PANEL_WIDTH - 6, max(h - 268, 40)), starting_height=1,
+        self.pages = {name: UIPanel(pygame.Rect(*self._page_rect(h)), starting_height=1,
                                     manager=manager, container=self.root) for name in self.tabs}
         # A page of settings is built the first time it is shown: ten pygame-gui sliders cost ~0.13 s, and a
         # window's launch only needs the page it opens on. Until then its keys have no entries below.
@@ -110,31 +80,40 @@ class ControlPanel:
         self.sync(settings)
 
     # -- building ----------------------------------------------------------------------------------
+    def _rect(self, x: float, y: float, w: float, h: float) -> pygame.Rect:
+        """A rectangle of the panel's 1x design (PANEL_WIDTH wide), at the panel's scale."""
+        k = self.scale
+        return pygame.Rect(round(x * k), round(y * k), round(w * k), round(h * k))
+
+    def _page_rect(self, window_height: int) -> tuple[int, int, int, int]:
+        top = round(262 * self.scale)
+        return 0, top, self.width - round(6 * self.scale), max(window_height - top - round(6 * self.scale), 40)
+
     def _build_header(self, settings) -> None:
         m, root = self.manager, self.root
-        self.seed_label = UILabel(pygame.Rect(8, 6, 170, 30), f"Seed {settings.seed}", m, container=root,
+        self.seed_label = UILabel(self._rect(8, 6, 170, 30), f"Seed {settings.seed}", m, container=root,
                                   object_id="#seed_label")
         self.buttons: dict[UIButton, str] = {}
-        self._button(root, pygame.Rect(182, 8, 142, 28), "Random seed", "seed_random", "a random seed (X)")
-        self._button(root, pygame.Rect(8, 42, 60, 28), "Prev", "seed_prev", "previous seed (P)")
-        self._button(root, pygame.Rect(72, 42, 60, 28), "Next", "seed_next", "next seed (N)")
-        self.seed_entry = UITextEntryLine(pygame.Rect(136, 42, 132, 28), m, container=root,
+        self._button(root, self._rect(182, 8, 142, 28), "Random seed", "seed_random", "a random seed (X)")
+        self._button(root, self._rect(8, 42, 60, 28), "Prev", "seed_prev", "previous seed (P)")
+        self._button(root, self._rect(72, 42, 60, 28), "Next", "seed_next", "next seed (N)")
+        self.seed_entry = UITextEntryLine(self._rect(136, 42, 132, 28), m, container=root,
                                           placeholder_text="type a seed")
         self.seed_entry.set_text_length_limit(12)
-        self._button(root, pygame.Rect(272, 42, 52, 28), "Set", "seed_apply", "use the typed seed (Enter)")
-        self.pause_button = self._button(root, pygame.Rect(8, 78, 102, 28), "Pause", "pause", "pause / resume (Space)")
-        self._button(root, pygame.Rect(115, 78, 102, 28), "Step", "step", "one minibatch (→)")
-        self._button(root, pygame.Rect(222, 78, 102, 28), "Reset", "reset", "restart this run (R)")
-        self._button(root, pygame.Rect(8, 110, 102, 28), "Diagnostics", "diagnostics", "print full diagnostics (I)")
-        self._button(root, pygame.Rect(115, 110, 102, 28), "Screenshot", "screenshot", "save a PNG (C)")
-        self.record_button = self._button(root, pygame.Rect(222, 110, 102, 28), "Record", "record",
+        self._button(root, self._rect(272, 42, 52, 28), "Set", "seed_apply", "use the typed seed (Enter)")
+        self.pause_button = self._button(root, self._rect(8, 78, 102, 28), "Pause", "pause", "pause / resume (Space)")
+        self._button(root, self._rect(115, 78, 102, 28), "Step", "step", "one minibatch (→)")
+        self._button(root, self._rect(222, 78, 102, 28), "Reset", "reset", "restart this run (R)")
+        self._button(root, self._rect(8, 110, 102, 28), "Diagnostics", "diagnostics", "print full diagnostics (I)")
+        self._button(root, self._rect(115, 110, 102, 28), "Screenshot", "screenshot", "save a PNG (C)")
+        self.record_button = self._button(root, self._rect(222, 110, 102, 28), "Record", "record",
                                           "start / stop an MP4 recording (V)")
-        self.message_box = UITextBox("", pygame.Rect(8, 144, 316, 76), m, container=root)
+        self.message_box = UITextBox("", self._rect(8, 144, 316, 76), m, container=root)
         self.show_message(WELCOME)
         self.tab_buttons: dict[UIButton, str] = {}
         width = (316 + 2) // len(self.tabs) - 2
         for n, name in enumerate(self.tabs):
-            button = UIButton(pygame.Rect(8 + n * (width + 2), 228, width, 28), name, m, container=root)
+            button = UIButton(self._rect(8 + n * (width + 2), 228, width, 28), name, m, container=root)
             self.tab_buttons[button] = name
 
     def _button(self, container, rect, text, action, tip=None) -> UIButton:
@@ -157,8 +136,8 @@ class ControlPanel:
             self._sync_settings(self._settings)
 
     def _build_theme_menu(self, y: int, theme: str) -> None:
-        UILabel(pygame.Rect(8, y, 120, 26), "Theme", self.manager, container=self.pages[self._theme_page])
-        self._theme_rect = pygame.Rect(110, y, 206, 28)
+        UILabel(self._rect(8, y, 120, 26), "Theme", self.manager, container=self.pages[self._theme_page])
+        self._theme_rect = self._rect(110, y, 206, 28)
         self.theme_menu = self._make_theme_menu(theme)
 
     def _build_sliders(self, page, specs, settings) -> int:
@@ -166,13 +145,13 @@ class ControlPanel:
         y = 6
         for spec in specs:
             if isinstance(spec, Choice):
-                UILabel(pygame.Rect(8, y, 110, 28), spec.label, self.manager, container=page)
-                rect = pygame.Rect(120, y, 204, 28)
+                UILabel(self._rect(8, y, 110, 28), spec.label, self.manager, container=page)
+                rect = self._rect(120, y, 204, 28)
                 self.menus[spec.key] = (spec, self._make_menu(spec, getattr(settings, spec.key), rect, page), rect, page)
                 y += 34
                 continue
-            label = UILabel(pygame.Rect(8, y, 316, 18), "", self.manager, container=page)
-            slider = UIHorizontalSlider(pygame.Rect(8, y + 19, 316, 22), spec.position_of(getattr(settings, spec.key)),
+            label = UILabel(self._rect(8, y, 316, 18), "", self.manager, container=page)
+            slider = UIHorizontalSlider(self._rect(8, y + 19, 316, 22), spec.position_of(getattr(settings, spec.key)),
                                         (0, spec.positions), self.manager, container=page)
             self.sliders[spec.key] = (spec, slider, label)
             y += 44
@@ -183,7 +162,7 @@ class ControlPanel:
         return UIDropDownMenu(names, spec.name_of(value), rect, self.manager, container=page)
 
     def _build_toggle(self, page, key, settings, y) -> None:
-        box = UICheckBox(pygame.Rect(10, y + 4, 18, 18), self.controls.toggle(key).label, self.manager, container=page,
+        box = UICheckBox(self._rect(10, y + 4, 18, 18), self.controls.toggle(key).label, self.manager, container=page,
                          initial_state=bool(getattr(settings, key)))
         self.toggles[key] = box
 
@@ -193,31 +172,31 @@ class ControlPanel:
 
     def _build_draw_page(self) -> None:
         page, m = self.pages["Draw"], self.manager
-        UILabel(pygame.Rect(8, 4, 316, 20), self.controls.pad_title, m, container=page)
-        UILabel(pygame.Rect(8, 22, 316, 20), self.controls.pad_hint, m, container=page, object_id="#hint")
-        blank = pygame.Surface((PAD_SIZE, PAD_SIZE))
-        self.pad_image = UIImage(pygame.Rect((PANEL_WIDTH - 6 - PAD_SIZE) // 2, 46, PAD_SIZE, PAD_SIZE), blank, m,
+        UILabel(self._rect(8, 4, 316, 20), self.controls.pad_title, m, container=page)
+        UILabel(self._rect(8, 22, 316, 20), self.controls.pad_hint, m, container=page, object_id="#hint")
+        blank = pygame.Surface((self.pad_size, self.pad_size))
+        self.pad_image = UIImage(self._rect((PANEL_WIDTH - 6 - PAD_SIZE) // 2, 46, PAD_SIZE, PAD_SIZE), blank, m,
                                  container=page, scale_func=pygame.transform.scale)
-        self.verdict = UILabel(pygame.Rect(8, 278, 220, 26), "", m, container=page, object_id="#verdict")
-        self._button(page, pygame.Rect(236, 278, 88, 28), "Clear", "clear_drawing", "clear the pad (Backspace)")
-        self.verdict_detail = UILabel(pygame.Rect(8, 306, 316, 20), "", m, container=page, object_id="#hint")
+        self.verdict = UILabel(self._rect(8, 278, 220, 26), "", m, container=page, object_id="#verdict")
+        self._button(page, self._rect(236, 278, 88, 28), "Clear", "clear_drawing", "clear the pad (Backspace)")
+        self.verdict_detail = UILabel(self._rect(8, 306, 316, 20), "", m, container=page, object_id="#hint")
 
     def _build_scene_page(self, scene_path: str, exhibit: str) -> None:
         page, m = self.pages["Scene"], self.manager
-        UILabel(pygame.Rect(8, 6, 316, 20), "Scene file (every setting, flat TOML):", m, container=page)
-        self.scene_entry = UITextEntryLine(pygame.Rect(8, 30, 316, 30), m, container=page)
+        UILabel(self._rect(8, 6, 316, 20), "Scene file (every setting, flat TOML):", m, container=page)
+        self.scene_entry = UITextEntryLine(self._rect(8, 30, 316, 30), m, container=page)
         self.scene_entry.set_text(scene_path)
-        self._button(page, pygame.Rect(8, 68, 154, 30), "Save scene", "save_scene", "write the settings (Ctrl+S)")
-        self._button(page, pygame.Rect(170, 68, 154, 30), "Load scene", "load_scene", "restore a scene (Ctrl+O)")
+        self._button(page, self._rect(8, 68, 154, 30), "Save scene", "save_scene", "write the settings (Ctrl+S)")
+        self._button(page, self._rect(170, 68, 154, 30), "Load scene", "load_scene", "restore a scene (Ctrl+O)")
         UITextBox("Relative paths start in the folder the program was started from. "
                   "To open with a scene: <i>illumination run --scene FILE</i>",
-                  pygame.Rect(8, 108, 316, 100), m, container=page)
+                  self._rect(8, 108, 316, 100), m, container=page)
         self.exhibit_menu = None
         if len(self.exhibits) > 1:
-            UILabel(pygame.Rect(8, 218, 110, 28), "Exhibit", m, container=page)
+            UILabel(self._rect(8, 218, 110, 28), "Exhibit", m, container=page)
             titles = [title for _, title in self.exhibits]
             current = next((title for name, title in self.exhibits if name == exhibit), titles[0])
-            self.exhibit_menu = UIDropDownMenu(titles, current, pygame.Rect(120, 218, 204, 28), m, container=page)
+            self.exhibit_menu = UIDropDownMenu(titles, current, self._rect(120, 218, 204, 28), m, container=page)
 
     # -- showing -----------------------------------------------------------------------------------
     @property
@@ -262,10 +241,10 @@ class ControlPanel:
 
     def relayout(self, window_size: tuple[int, int]) -> None:
         w, h = window_size
-        self.root.set_dimensions((PANEL_WIDTH, h))
-        self.root.set_relative_position((w - PANEL_WIDTH, 0))
+        self.root.set_dimensions((self.width, h))
+        self.root.set_relative_position((w - self.width, 0))
         for page in self.pages.values():
-            page.set_dimensions((PANEL_WIDTH - 6, max(h - 268, 40)))
+            page.set_dimensions(self._page_rect(h)[2:])
 
     def text_focused(self) -> bool:
         return self.seed_entry.is_focused or self.scene_entry.is_focused
@@ -276,8 +255,14 @@ class ControlPanel:
             element.set_text(text)
 
     def show_message(self, text: str, error: bool = False) -> None:
+        """The message in the box, broken at spaces and path separators so no name is split (wrapping.py)."""
         self.message = text
-        body = "<br>".join(html.escape(line) for line in text.splitlines())
+        font = self.manager.get_theme().get_font_dictionary().find_font(scaled_size(FONT_SIZE, self.scale),
+                                                                         "noto_sans")
+        room = self.message_box.rect.width - round(MESSAGE_BOX_MARGIN * self.scale)
+        lines = wrap_message(text, lambda line: font.size(line)[0] <= room)
+        self.message_lines = lines
+        body = "<br>".join(html.escape(line) for line in lines)
         self.message_box.set_text(f'<font color="#f0866a">{body}</font>' if error else body)
 
     def show_verdict(self, verdict: tuple[str, str] | None) -> None:

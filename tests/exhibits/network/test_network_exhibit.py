@@ -159,24 +159,6 @@ def test_live_math_numbers_are_the_networks_own(hidden_layers):
     assert close4(float(adamw.lines[1].split()[1]), grads["W1"][i, j] / 16)
 
 
-def test_live_math_steps_are_paced_to_be_read():
-    """A step stays up MATH_HOLD_SECONDS (the old panel changed every ~0.18 s), then the running phase's next."""
-    from illumination.exhibits.network.live_math import MATH_HOLD_SECONDS
-    show = make_show()
-    scene, clock = show.scene, FixedClock(60)
-    shown, since, held, phases = (scene.math_phase, scene.math_index), 0.0, [], set()
-    for _ in range(60 * 12):
-        scene.update(clock.tick())
-        since += 1 / 60
-        now = (scene.math_phase, scene.math_index)
-        if now != shown:
-            held.append(since)
-            phases.add(now[0])
-            shown, since = now, 0.0
-    assert len(held) >= 5 and min(held) >= MATH_HOLD_SECONDS - 1e-6
-    assert phases == {"forward", "backward"}      # both passes get their turn
-
-
 def epoch_step_counts(scene, epochs=2):
     counts, clock = [], FixedClock(60)
     last_epoch, last_step = scene.trainer.epoch, scene.trainer.step_count

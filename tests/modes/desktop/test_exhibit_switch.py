@@ -91,6 +91,30 @@ def test_switching_keeps_the_theme_and_the_hidden_panel(tmp_path):
     assert desk.exhibit_rect.size == WINDOW               # the hidden panel leaves the exhibit the whole window
 
 
+def test_switching_keeps_the_chosen_composition(tmp_path):
+    """Gallery chosen (Visuals → Composition), then Landscape → Network from the Exhibit menu: still gallery."""
+    desk = make_desktop(tmp_path=tmp_path)
+    tab(desk, "Visuals")
+    choose(desk, desk.panel.menus["composition"][1], "Gallery (for the wall)")
+    assert desk.scene.settings.composition == "gallery"
+    tab(desk, "Scene")
+    choose(desk, desk.panel.exhibit_menu, "Landscape")
+    assert desk.show.name == "landscape"
+    tab(desk, "Scene")
+    choose(desk, desk.panel.exhibit_menu, "Network")
+    assert desk.show.name == "network" and desk.scene.settings.composition == "gallery"
+    assert desk.show.view.layout.gallery                      # drawn as the wall's composition, too
+    tab(desk, "Visuals")
+    assert desk.panel.menus["composition"][1].selected_option[0] == "Gallery (for the wall)"
+
+
+def test_a_window_opened_in_gallery_comes_back_in_gallery(tmp_path):
+    desk = make_desktop(tmp_path=tmp_path, composition="gallery", theme="print")
+    desk.switch_exhibit("landscape")
+    desk.switch_exhibit("network")
+    assert desk.scene.settings.composition == "gallery" and desk.scene.settings.theme == "print"
+
+
 @pytest.mark.parametrize("key, option, value", [("surface", "Rastrigin egg crate", "rastrigin"),
                                                 ("optimizer", "Adam", "adam"),
                                                 ("view", "Valley (1D)", "valley"),
