@@ -32,6 +32,8 @@ def register(commands, benches) -> None:
     landscape.add_argument("--size", type=size_type, default=(1920, 1080))
     landscape.add_argument("--frames", type=count_type("frames"), default=300)
     landscape.add_argument("--view", default="3d", help="3d (default), map or valley: the view drawn")
+    landscape.add_argument("--composition", choices=("explain", "gallery"), default="explain",
+                           help="explain (default: the window's layout) or gallery (the wall's)")
     landscape.add_argument("--json", action="store_true")
     landscape.set_defaults(handler=bench_landscape_command)
 
@@ -143,7 +145,8 @@ def bench_landscape_command(args) -> int:
     exhibit = get_exhibit("landscape")
     if args.view not in ("3d", "map", "valley"):
         raise SettingsError([f"--view must be 3d, map or valley (the network view has no balls), got {args.view!r}"])
-    settings = exhibit.settings(balls=args.balls, temperature=1.0, max_steps=10**6, view=args.view)
+    settings = exhibit.settings(balls=args.balls, temperature=1.0, max_steps=10**6, view=args.view,
+                                composition=args.composition)
     show = make_show(exhibit, settings, args.size)
     surface = pygame.Surface(args.size)
     frame_ms = []
@@ -181,7 +184,8 @@ def bench_landscape_command(args) -> int:
         loss_slice(net, data.X_train, data.y_train, d1, d2, span=1.0, resolution=51)
         slice_ms.append((time.perf_counter() - started) * 1000)
     result = {"size": f"{args.size[0]}x{args.size[1]}", "balls": args.balls, "frames": args.frames,
-              "view": args.view, "frame_ms_median": round(statistics.median(frame_ms), 3),
+              "view": args.view, "composition": args.composition,
+              "frame_ms_median": round(statistics.median(frame_ms), 3),
               "frame_ms_p99": round(percentile(frame_ms, 99), 3),
               "mesh_ms_median": round(statistics.median(mesh_ms), 3) if mesh_ms else None,
               "drag_frame_ms_median": round(statistics.median(drag_ms), 3) if drag_ms else None,

@@ -34,11 +34,8 @@ def draw_words(view, target) -> list:
     figure = text.blit(target, story.figure, (x, line.top), stage.type(HERO), p.text.primary, anchor="bottomleft",
                        bold=True)
     rects += [detail, line, figure]
-    # the piece's name, top right — or at the right edge of the words' column where the stage takes that corner
-    right = getattr(view.stage, "words_right", None)
-    corner = stage.px(stage.design[0] - MARGIN_X, TOP_Y)
-    if right is not None and not stage.portrait:
-        corner = (right, stage.px(0, stage.design[1] - BOTTOM_Y)[1])
-    rects.append(text.blit(target, "NEURAL ILLUMINATION", corner, stage.type(LABEL), p.text.secondary,
-                           anchor="topright" if right is None or stage.portrait else "bottomright", bold=True))
+    # the piece's name, top right, unless the stage fills that corner (the network's plane, beside the words)
+    if getattr(view.stage, "words_right", None) is None or stage.portrait:
+        rects.append(text.blit(target, "NEURAL ILLUMINATION", stage.px(stage.design[0] - MARGIN_X, TOP_Y),
+                               stage.type(LABEL), p.text.secondary, anchor="topright", bold=True))
     return rects

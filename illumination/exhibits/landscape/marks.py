@@ -25,11 +25,13 @@ def ball_light(palette, temperature: float):
 
 
 def splat(target: pygame.Surface, rect: pygame.Rect, px: np.ndarray, py: np.ndarray, colour, glow: float,
-          scale: int = SPLAT_SCALE) -> None:
+          scale: int = SPLAT_SCALE, soft: bool = True, bloom: tuple | None = None) -> None:
     """Add the light of N points (px, py each (N,), screen pixels) inside rect: brightness grows with how many
     balls share a spot, softly saturating, so a crowd glows and a single ball still shows. Only the cells
     between the outermost balls are built and scaled (a crowd in one basin costs a small patch). scale: screen
-    pixels per cell side (larger on big screens, so a ball stays visible from across a room at 4K)."""
+    pixels per cell side (larger on big screens, so a ball stays visible from across a room at 4K). soft: smooth
+    the cells as they are scaled up (False: crisp points of light, for a splat under a soft bloom). bloom:
+    (colour, factor): the same counts summed over factor × factor cells, smoothed, added in that colour."""
     w, h = max(1, rect.width // scale), max(1, rect.height // scale)
     col = np.floor((px - rect.left) / scale)
     row = np.floor((py - rect.top) / scale)
@@ -41,12 +43,25 @@ def splat(target: pygame.Surface, rect: pygame.Rect, px: np.ndarray, py: np.ndar
     c0, c1 = max(int(col.min()) - 1, 0), min(int(col.max()) + 2, w)
     r0, r1 = max(int(row.min()) - 1, 0), min(int(row.max()) + 2, h)
     pw, ph = c1 - c0, r1 - r0
-    counts = np.bincount((col - c0) * ph + (row - r0), minlength=pw * ph)   # (pw·ph,)
+    counts = np.bincount((col - c0) * ph + (row - r0), minlength=pw * ph).reshape(pw, ph)   # (pw, ph)
+    _add_light(target, counts, colour, glow, scale, (rect.left + c0 * scale, rect.top + r0 * scale), soft)
+    if bloom is not None:
+        colour, factor = bloom
+        padded = np.zeros((-(-pw // factor) * factor, -(-ph // factor) * factor), dtype=counts.dtype)
+        padded[:pw, :ph] = counts
+        coarse = padded.reshape(padded.shape[0] // factor, factor, padded.shape[1] // factor, factor).sum(axis=(1, 3))
+        _add_light(target, coarse, colour, glow, scale * factor, (rect.left + c0 * scale, rect.top + r0 * scale),
+                   True)
+
+
+def _add_light(target, counts: np.ndarray, colour, glow: float, scale: int, topleft, soft: bool) -> None:
+    """Blit the light of a (pw, ph) grid of counts, each cell scale pixels wide, additively at topleft."""
     # brightness per count from a small table: 1 - exp(-k·count), as 0..255 in each channel of the colour
     table = _light_table(tuple(int(c) for c in colour), round(glow, 3))
-    rgb = table[np.minimum(counts, len(table) - 1)].reshape(pw, ph, 3)          # (pw, ph, 3): surfarray order
-    patch = pygame.transform.smoothscale(pygame.surfarray.make_surface(rgb), (pw * scale, ph * scale))
-    target.blit(patch, (rect.left + c0 * scale, rect.top + r0 * scale), special_flags=pygame.BLEND_RGB_ADD)
+    rgb = table[np.minimum(counts, len(table) - 1)]                             # (pw, ph, 3): surfarray order
+    resize = pygame.transform.smoothscale if soft else pygame.transform.scale
+    patch = resize(pygame.surfarray.make_surface(rgb), (counts.shape[0] * scale, counts.shape[1] * scale))
+    target.blit(patch, topleft, special_flags=pygame.BLEND_RGB_ADD)
 
 
 @functools.lru_cache(maxsize=32)
@@ -74,13 +89,14 @@ def trail(target: pygame.Surface, px: np.ndarray, py: np.ndarray, temperature: n
     hottest = float(np.max(temperature))
     heat = temperature / hottest if hottest > 0 else np.zeros_like(temperature)
     gaps = np.hypot(np.diff(px), np.diff(py)) > jump
-    for k in range(len(px) - 1):
-        if gaps[k]:
-            continue
-        age = (k + 1) / len(px)
-        colour = scaled(mix(cold, hot, float(heat[k + 1])), 0.25 + 0.75 * age)
-        thick = max(1, int(round(width * 2.5 * age))) if taper else width
-        pygame.draw.line(target, colour, (px[k], py[k]), (px[k + 1], py[k + 1]), thick)
+    age = np.arange(1, len(px)) / len(px)                                        # (n − 1,) per segment
+    cold, hot = np.asarray(cold, float), np.asarray(hot, float)
+    colours = ((cold + (hot - cold) * heat[1:, None]) * (0.25 + 0.75 * age)[:, None]).round().clip(0, 255)
+    colours = colours.astype(int).tolist()
+    thick = np.maximum(1, np.round(width * 2.5 * age)).astype(int).tolist() if taper else [width] * len(age)
+    points = np.column_stack([px, py]).tolist()
+    for k in np.flatnonzero(~gaps).tolist():
+        pygame.draw.line(target, colours[k], points[k], points[k + 1], thick[k])
 
 
 def ball(target: pygame.Surface, sprites, centre: tuple[float, float], colour, radius: float, glow: float) -> None:
@@ -101,9 +117,9 @@ def balls_on_plane(target: pygame.Surface, view, rect: pygame.Rect, project, jum
     if balls.count > 1:
         px, py, visible = project(balls.x, balls.z, balls.losses())
         px = np.where(visible, px, np.nan)
-        splat(target, rect, px, py, light, glow, splat_scale(unit))
-        if view.gallery:    # a bloom: the same counts on cells four times as wide, dimmer, so a crowd glows
-            splat(target, rect, px, py, scaled(light, 0.4), glow, 4 * splat_scale(unit))
+        # the gallery: crisp points under a bloom (the same counts on cells four times as wide, dimmer)
+        splat(target, rect, px, py, light, glow, splat_scale(unit), soft=not view.gallery,
+              bloom=(scaled(light, 0.4), 4) if view.gallery else None)
     path = balls.trail()
     if view.gallery:
         path = type(path)(path.x[-COMET:], path.z[-COMET:], path.loss[-COMET:], path.temperature[-COMET:])

@@ -101,15 +101,15 @@ class NetworkStage:
         arm = int(12 * unit)
         pygame.draw.line(target, p.landscape.ball, (centre[0] - arm, centre[1]), (centre[0] + arm, centre[1]), 2)
         pygame.draw.line(target, p.landscape.ball, (centre[0], centre[1] - arm), (centre[0], centre[1] + arm), 2)
-        marks_size = view.font(13)
+        marks_size = view.design.type(LABEL)
         text.blit(target, "the network now", (centre[0] + arm + 4, centre[1] - arm - marks_size), marks_size,
                   p.landscape.ball)
         for value, anchor_x in ((-probe.alphas[-1], r.left), (0.0, r.centerx), (probe.alphas[-1], r.right)):
             text.blit(target, f"{value:g}", (anchor_x, r.bottom + int(6 * unit)), marks_size, p.text.secondary,
                       anchor="midtop")
-        text.blit(target, "α along direction 1", (r.centerx, r.bottom + int(26 * unit)), view.font(14),
+        text.blit(target, "α along direction 1", (r.centerx, r.bottom + 6 * unit + marks_size * 1.3), marks_size,
                   p.text.secondary, anchor="midtop")
-        label = pygame.transform.rotate(text.render("β along direction 2", view.font(14), p.text.secondary), 90)
+        label = pygame.transform.rotate(text.render("β along direction 2", marks_size, p.text.secondary), 90)
         target.blit(label, (r.left - label.get_width() - int(10 * unit), r.centery - label.get_height() // 2))
 
     def to_pixels(self, probe, alpha: np.ndarray, beta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

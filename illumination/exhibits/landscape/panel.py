@@ -1,9 +1,15 @@
-"""The Landscape exhibit's side panel: the words and small plots beside the stage. Drawing only; every line
-is read from the scene (the balls' log, counts and histories, the probe's measurements)."""
+"""The Landscape exhibit's side panel (the explain composition): the words and small plots beside the stage.
+Drawing only; every line is read from the scene (the balls' log, counts and histories, the probe's measurements).
+Type comes from the shared scale (core/draw/typescale.py), so nothing is drawn under its 13 px floor; a line too
+wide for the panel steps down the scale, then loses its end to "…". A chart with nothing to show (the temperature
+when it is constant) is not drawn, and the charts that are share the space.
+"""
 from __future__ import annotations
 
 import numpy as np
 import pygame
+
+from illumination.core.draw.typescale import BODY, LABEL, TITLE
 
 HISTOGRAM_BINS = 24
 NOISE_TEXT = {"langevin": "Langevin step: new θ = θ − η·grad L + √(2ηT)·ξ,  ξ ~ N(0, 1)",
@@ -19,10 +25,24 @@ def draw_panel(view, target: pygame.Surface) -> None:
         _balls_panel(view, target)
 
 
+def fitted(view, text: str, step: int, width: float) -> tuple[str, int]:
+    """(text, em) that fits `width` pixels: the step's size, else a smaller step down to LABEL, else elided."""
+    cache, stage = view.text, view.design
+    for size_step in range(step, LABEL - 1, -1):
+        em = stage.type(size_step)
+        if cache.render(text, em, (255, 255, 255)).get_width() <= width:
+            return text, em
+    em = stage.type(LABEL)
+    while len(text) > 1 and cache.render(text + "…", em, (255, 255, 255)).get_width() > width:
+        text = text[:-1]
+    return text.rstrip() + "…", em
+
+
 def _lines(view, target, lines, x, y) -> int:
-    for line, colour, size in lines:
-        view.text.blit(target, line, (x, y), view.font(size), colour)
-        y += view.font(size) + int(7 * view.unit)
+    for line, colour, step in lines:
+        text, em = fitted(view, line, step, view.panel_rect.width)
+        rect = view.text.blit(target, text, (x, y), em, colour)
+        y = rect.bottom + int(view.design.u(6))
     return y
 
 
@@ -30,69 +50,87 @@ def _balls_panel(view, target) -> None:
     scene, s, p, u = view.scene, view.scene.settings, view.palette, view.unit
     balls, surface, r = scene.balls, scene.surface, view.panel_rect
     x, y = r.x, r.y
-    view.text.blit(target, "THE LOSS LANDSCAPE", (x, y), view.font(26), p.text.primary, bold=True)
-    y += view.font(26) + int(6 * u)
-    y = _lines(view, target, [(f"{surface.display_name}:  L = {surface.formula}", p.text.secondary, 15),
-                              (VIEW_NAMES[s.view], p.text.secondary, 14)], x, y) + int(10 * u)
+    title = view.text.blit(target, "THE LOSS LANDSCAPE", (x, y), view.design.type(TITLE), p.text.primary, bold=True)
+    y = _lines(view, target, [(f"{surface.display_name}:  L = {surface.formula}", p.text.secondary, LABEL),
+                              (VIEW_NAMES[s.view] if s.composition != "gallery" else "", p.text.secondary, LABEL)],
+               x, title.bottom + int(view.design.u(8))) + int(view.design.u(8))
     level = balls.noise_level
     noise = (f"temperature T = {level:.3g}" if s.noise_mode == "langevin" else f"kick n = {level:.3g}") + \
         (f"  ({s.schedule} schedule)" if s.schedule != "constant" else "")
     beta = f" · β {s.momentum:g}" if s.optimizer in ("momentum", "adam") else ""
-    lines = [(f"step {balls.step_count:,} / {s.max_steps:,}", p.text.primary, 20),
-             (f"{s.optimizer} · η {s.learning_rate:g}{beta}", p.text.primary, 17),
-             (noise, p.landscape.hot if level > 0 else p.text.secondary, 17),
-             (NOISE_TEXT[s.noise_mode], p.text.secondary, 14)]
+    lines = [(f"step {balls.step_count:,} / {s.max_steps:,}", p.text.primary, BODY),
+             (f"{s.optimizer} · η {s.learning_rate:g}{beta}", p.text.primary, BODY),
+             (noise, p.landscape.hot if level > 0 else p.text.secondary, BODY),
+             (NOISE_TEXT[s.noise_mode], p.text.secondary, LABEL)]
     if balls.count > 1:
         counts = scene.basin_counts()
-        lines.append((f"{counts.in_global_basin:,} of {balls.count:,} balls in the deepest basin "
-                      f"({counts.in_global_basin / balls.count:.0%}), {counts.elsewhere:,} elsewhere",
-                      p.text.accent, 17))
+        lines.append((f"{counts.in_global_basin:,} of {balls.count:,} in the deepest basin "
+                      f"({counts.in_global_basin / balls.count:.0%})", p.text.accent, BODY))
     log = balls.last_log
     if log is not None:
-        lines.append((f"ball 1 · step {log.step:,}  at ({log.x:.3f}, {log.z:.3f})  L = {log.loss:.4g}",
-                      p.text.primary, 15))
-        lines.append((f"gradient [{log.gx:.3g}, {log.gz:.3g}]   temperature {log.temperature:.3g}",
-                      p.text.secondary, 15))
+        lines.append((f"ball 1 · step {log.step:,} · at ({log.x:.3f}, {log.z:.3f}) · L = {log.loss:.4g}",
+                      p.text.primary, LABEL))
+        lines.append((f"gradient [{log.gx:.3g}, {log.gz:.3g}] · temperature {log.temperature:.3g}",
+                      p.text.secondary, LABEL))
     if scene.message:
-        lines.append((scene.message, p.landscape.hot, 15))
-    y = _lines(view, target, lines, x, y) + int(10 * u)
+        lines.append((scene.message, p.landscape.hot, LABEL))
+    y = _lines(view, target, lines, x, y) + int(view.design.u(10))
 
-    gap = int(14 * u)
-    half = (r.width - gap) // 2
-    height = max(int(120 * u), (r.bottom - y - gap) // 2)
-    height = min(height, int(170 * u))
     steps, losses, temperatures = scene.history()
-    cells = [pygame.Rect(x, y, half, height), pygame.Rect(x + half + gap, y, half, height),
-             pygame.Rect(x, y + height + gap, half, height), pygame.Rect(x + half + gap, y + height + gap, half, height)]
-    _plot(view, target, cells[0], "LOSS OF BALL 1", losses, p.chart.loss)
     heat_name = "TEMPERATURE" if s.noise_mode == "langevin" else "KICK SIZE"
-    _plot(view, target, cells[1], heat_name, temperatures, p.landscape.hot)
-    _scatter(view, target, cells[2], f"{heat_name} VS LOSS", losses, temperatures)
+    charts = [lambda cell: _plot(view, target, cell, "LOSS OF BALL 1", losses, p.chart.loss)]
+    finite = temperatures[np.isfinite(temperatures)]
+    if finite.size >= 2 and float(finite.max()) > float(finite.min()):    # a constant temperature says nothing
+        charts.append(lambda cell: _plot(view, target, cell, heat_name, temperatures, p.landscape.hot))
+        charts.append(lambda cell: _scatter(view, target, cell, f"{heat_name} VS LOSS", losses, temperatures))
     if s.view == "valley":
-        _peek(view, target, cells[3])
+        charts.append(lambda cell: _peek(view, target, cell))
     elif balls.count > 1:
-        _histogram(view, target, cells[3])
+        charts.append(lambda cell: _histogram(view, target, cell))
+    for chart, cell in zip(charts, _grid(view, pygame.Rect(x, y, r.width, r.bottom - y), len(charts))):
+        chart(cell)
 
 
-def _frame(view, target, rect, title) -> pygame.Rect:
-    p, u = view.palette, view.unit
+def _grid(view, area: pygame.Rect, count: int) -> list[pygame.Rect]:
+    """count cells filling area: two columns (one when the area is narrow or there is one chart), rows sharing the
+    height, each row at most 220 design units tall."""
+    if count == 0 or area.height <= 0:
+        return []
+    gap = int(view.design.u(14))
+    columns = 1 if count == 1 or area.width < view.design.u(420) else 2
+    rows = -(-count // columns)
+    width = (area.width - gap * (columns - 1)) // columns
+    height = min((area.height - gap * (rows - 1)) // rows, int(view.design.u(220)))
+    return [pygame.Rect(area.x + (k % columns) * (width + gap), area.y + (k // columns) * (height + gap), width, height)
+            for k in range(count)]
+
+
+def _frame(view, target, rect, title, value: str = "") -> pygame.Rect:
+    """A chart's frame with its title (and its latest value, right); returns the plot area inside."""
+    p, u, em = view.palette, view.unit, view.design.type(LABEL)
     pygame.draw.rect(target, p.chart.panel, rect, border_radius=int(6 * u))
     pygame.draw.rect(target, p.chart.panel_border, rect, 1, border_radius=int(6 * u))
-    view.text.blit(target, title, (rect.x + 10 * u, rect.y + 6 * u), view.font(12), p.text.secondary, bold=True)
-    return rect.inflate(-int(20 * u), -int(24 * u) - view.font(12)).move(0, int(6 * u) + view.font(12) // 2)
+    pad = view.design.u(10)
+    room = rect.width - 2 * pad
+    if value:
+        shown = view.text.blit(target, value, (rect.right - pad, rect.y + pad * 0.6), em, p.text.primary,
+                               anchor="topright")
+        room -= shown.width + pad
+    text, em = fitted(view, title, LABEL, room)
+    view.text.blit(target, text, (rect.x + pad, rect.y + pad * 0.6), em, p.text.secondary, bold=True)
+    head = int(pad * 0.6 + em * 1.5)
+    return pygame.Rect(rect.x + int(pad), rect.y + head, rect.width - int(2 * pad), rect.height - head - int(pad))
 
 
 def _plot(view, target, rect, title, values, colour) -> None:
-    inner = _frame(view, target, rect, title)
     finite = values[np.isfinite(values)]
-    if len(finite) < 2:
+    inner = _frame(view, target, rect, title, f"{finite[-1]:.4g}" if len(finite) else "")
+    if len(finite) < 2 or inner.height < 4:
         return
     low, high = float(finite.min()), float(finite.max())
     if high <= low:                    # a constant: a level line through the middle
         low, high = low - 1.0, high + 1.0
     span = high - low
-    view.text.blit(target, f"{finite[-1]:.4g}", (rect.right - 10 * view.unit, rect.y + 6 * view.unit),
-                   view.font(12), view.palette.text.primary, anchor="topright")
     xs = inner.x + np.linspace(0, inner.width, len(finite))
     ys = inner.bottom - (finite - low) / span * inner.height
     pygame.draw.lines(target, colour, False, np.column_stack([xs, ys]).tolist(), max(1, int(1.5 * view.unit)))
@@ -120,10 +158,10 @@ def _histogram(view, target, rect) -> None:
     scene, p = view.scene, view.palette
     balls = scene.balls
     temperature = balls.noise_level if scene.settings.noise_mode == "langevin" else 0.0
-    title = f"HEIGHTS VS exp(−L/T), T = {temperature:.3g}" if temperature > 0 else "HEIGHTS OF THE BALLS"
-    inner = _frame(view, target, rect, title)
+    title = "HEIGHTS VS exp(−L/T)" if temperature > 0 else "HEIGHTS OF THE BALLS"
     measured = view.histogram(temperature)
-    if measured is None:
+    inner = _frame(view, target, rect, title)
+    if measured is None or inner.height < 4:
         return
     edges, ensemble, boltzmann = measured
     top = max(float(ensemble.max()), float(boltzmann.max()) if temperature > 0 else 0.0, 1e-300)
@@ -137,16 +175,15 @@ def _histogram(view, target, rect) -> None:
         xs = inner.x + (np.arange(len(boltzmann)) + 0.5) * width
         ys = inner.bottom - boltzmann / top * inner.height
         pygame.draw.lines(target, p.landscape.hot, False, np.column_stack([xs, ys]).tolist(), max(2, int(2 * view.unit)))
-    view.text.blit(target, f"L {edges[0]:.3g} … {edges[-1]:.3g}", (inner.right, inner.top), view.font(12),
-                   p.text.secondary, anchor="topright")
 
 
 def _peek(view, target, rect) -> None:
     """Seed 002's "peek at the data": the loss at a few settings of the valley, before rolling into it."""
     inner = _frame(view, target, rect, "PEEK AT THE DATA: LOSS AT A FEW SETTINGS")
     rows = view.stage.peek()
-    size = view.font(13)
-    row_height = min(size + int(4 * view.unit), inner.height // (len(rows) + 1))
+    size = view.design.type(LABEL)
+    row_height = max(int(size * 1.25), inner.height // (len(rows) + 1))
+    rows = rows[:max(0, inner.height // row_height - 1)]          # as many as fit: never over each other
     p = view.palette
     view.text.blit(target, "x", (inner.x + inner.width * 0.3, inner.y), size, p.text.secondary, anchor="topright")
     view.text.blit(target, "loss", (inner.x + inner.width * 0.8, inner.y), size, p.text.secondary, anchor="topright")
@@ -161,20 +198,21 @@ def _network_panel(view, target) -> None:
     probe, r = scene.probe, view.panel_rect
     x, y = r.x, r.y
     trainer = probe.trainer
-    view.text.blit(target, "THE REAL NETWORK'S LANDSCAPE", (x, y), view.font(26), p.text.primary, bold=True)
-    y += view.font(26) + int(6 * u)
+    title, em = fitted(view, "THE REAL NETWORK'S LANDSCAPE", TITLE, r.width)
+    y = view.text.blit(target, title, (x, y), em, p.text.primary, bold=True).bottom + int(view.design.u(8))
     low = np.unravel_index(np.argmin(probe.losses), probe.losses.shape)
-    lines = [("the 64-16-2 network learning circles and squares, its loss measured around it", p.text.secondary, 15),
+    lines = [("the 64-16-2 network learning circles and squares, its loss measured around it", p.text.secondary,
+              LABEL),
              (f"epoch {trainer.epoch:,} · step {trainer.step_count:,} / {s.max_steps:,} · SGD η {s.learning_rate:g}",
-              p.text.primary, 20),
+              p.text.primary, BODY),
              (f"training loss here {probe.centre_loss:.4f} · train {trainer.train_accuracy:.0%} · "
-              f"test {trainer.test_accuracy:.0%}", p.text.accent, 17),
-             ("the plane: θ + α·d1 + β·d2, d1 and d2 random, rescaled neuron by neuron", p.text.secondary, 14),
-             ("to the net's own weights (filter-normalised, Li et al. 2018)", p.text.secondary, 14),
+              f"test {trainer.test_accuracy:.0%}", p.text.accent, BODY),
+             ("the plane: θ + α·d1 + β·d2, d1 and d2 random, rescaled neuron by neuron", p.text.secondary, LABEL),
+             ("to the net's own weights (filter-normalised, Li et al. 2018)", p.text.secondary, LABEL),
              (f"lowest on the plane {probe.losses[low]:.4f} at α {probe.alphas[low[1]]:+.2f}, "
-              f"β {probe.betas[low[0]]:+.2f}; highest {float(probe.losses.max()):.3g}", p.text.primary, 15)]
+              f"β {probe.betas[low[0]]:+.2f}; highest {float(probe.losses.max()):.3g}", p.text.primary, LABEL)]
     if scene.message:
-        lines.append((scene.message, p.landscape.hot, 15))
+        lines.append((scene.message, p.landscape.hot, LABEL))
     y = _lines(view, target, lines, x, y) + int(12 * u)
     gap = int(14 * u)
     path_rect = pygame.Rect(x, y, r.width, max(int(120 * u), (r.bottom - y) - int(150 * u) - gap))
@@ -201,5 +239,6 @@ def _path(view, target, rect, probe) -> None:
     pygame.draw.lines(target, p.chart.loss, False, pts.tolist(), max(2, int(2 * view.unit)))
     pygame.draw.circle(target, p.text.secondary, pts[0].astype(int), max(3, int(4 * view.unit)))
     pygame.draw.circle(target, p.landscape.ball, pts[-1].astype(int), max(4, int(5 * view.unit)))
-    view.text.blit(target, "start", (pts[0][0] + 8 * view.unit, pts[0][1]), view.font(12), p.text.secondary)
-    view.text.blit(target, "now", (pts[-1][0] + 8 * view.unit, pts[-1][1]), view.font(12), p.landscape.ball)
+    em = view.design.type(LABEL)
+    view.text.blit(target, "start", (pts[0][0] + 8 * view.unit, pts[0][1]), em, p.text.secondary)
+    view.text.blit(target, "now", (pts[-1][0] + 8 * view.unit, pts[-1][1]), em, p.landscape.ball)

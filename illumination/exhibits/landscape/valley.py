@@ -15,6 +15,7 @@ import pygame
 
 from illumination.core.draw.colour import mix, scaled
 from illumination.exhibits.landscape import marks
+from illumination.core.draw.typescale import LABEL
 from illumination.exhibits.landscape.relief import relief_of, terrain_ramp
 
 SAMPLES = 600          # points along the curve
@@ -74,7 +75,7 @@ class ValleyStage:
             pygame.draw.line(layer, p.landscape.contour, (mx[0], my[0] + 8 * unit), (mx[0], self.rect.bottom),
                              max(1, int(unit)))
         text = self.view.text
-        size = self.view.font(14)
+        size = self.view.design.type(LABEL)
         text.blit(layer, f"setting x  (z held at {self.line_z:.3g})", (self.rect.centerx, self.rect.bottom +
                                                                      int(14 * unit)), size, p.text.secondary,
                   anchor="midtop")

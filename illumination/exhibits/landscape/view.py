@@ -18,7 +18,7 @@ import pygame
 
 from illumination.core.draw.background import make_background
 from illumination.core.draw.sprites import SpriteCache
-from illumination.core.draw.text import DEFAULT_FONT_EM, TextCache
+from illumination.core.draw.text import TextCache
 from illumination.core.draw.typescale import DesignStage
 from illumination.core.scene import View
 from illumination.exhibits.landscape import gallery, panel
@@ -40,22 +40,26 @@ class LandscapeView(View):
         w, h = self.size
         self.design = DesignStage.fit(self.size)                   # the shared stage and type scale
         self.gallery = scene.settings.composition == "gallery"
-        self.unit = self.design.scale if self.gallery else min(w / 1600.0, h / 900.0)   # pixels per design unit
+        self.unit = self.design.scale                              # pixels per design unit
         self.background = make_background(self.size, p.background.top, p.background.bottom, p.background.vignette)
-        self.stage_area = pygame.Rect(0, 0, w, h) if self.gallery else pygame.Rect(0, 0, int(w * 0.6), h)
-        self.panel_rect = pygame.Rect(int(w * 0.6) + int(24 * self.unit), int(56 * self.unit), 0, 0)
-        self.panel_rect.width = w - self.panel_rect.x - int(40 * self.unit)
-        self.panel_rect.height = h - self.panel_rect.y - int(40 * self.unit)
-        self.text = TextCache(em_per_size=DEFAULT_FONT_EM)   # its sizes are pygame font sizes
+        u = self.design.u
+        if self.gallery:
+            self.stage_area, self.panel_rect = pygame.Rect(0, 0, w, h), pygame.Rect(0, 0, 0, 0)
+        elif self.design.portrait:     # explain, portrait: the stage on top, the panel under it
+            self.stage_area = pygame.Rect(0, 0, w, int(h * 0.5))
+            self.panel_rect = pygame.Rect(int(u(40)), int(h * 0.5) + int(u(16)), w - int(u(80)),
+                                          h - int(h * 0.5) - int(u(56)))
+        else:                          # explain: the stage on the left, the panel on the right
+            self.stage_area = pygame.Rect(0, 0, int(w * 0.6), h)
+            self.panel_rect = pygame.Rect(int(w * 0.6) + int(u(24)), int(u(48)), 0, 0)
+            self.panel_rect.width = w - self.panel_rect.x - int(u(40))
+            self.panel_rect.height = h - self.panel_rect.y - int(u(40))
+        self.text = TextCache()                # sizes are ems in pixels, from the shared type scale
         self.sprites = SpriteCache()
         self._inverter = pygame.Surface(self.size) if theme.is_light else None
         self._stages: dict = {}
         self._histogram_key = None
         self._histogram = None
-
-    def font(self, units: float) -> int:
-        """A type size in design units, never under 12 px."""
-        return max(12, int(round(units * self.unit)))
 
     @property
     def stage(self):
