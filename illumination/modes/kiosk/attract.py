@@ -21,9 +21,11 @@ from datetime import datetime
 
 import pygame
 
-from illumination.modes.kiosk.overlay import colours_of, draw_exit_progress, explanation_panel
+from illumination.modes.kiosk.overlay import (caption_layout, colours_of, draw_exit_progress, explanation_panel,
+                                             has_caption_band)
 from illumination.modes.kiosk.playlist import Item, Playlist, SeedPlan
 from illumination.core.draw.colour import smoothstep
+from illumination.core.draw.text import TextCache
 from illumination.core.show import Show, make_show
 from illumination.exhibits import get_exhibit
 
@@ -119,9 +121,9 @@ class Kiosk:
         self.exit_progress = 0.0          # set by the window loop while Esc is held
         self._failures: deque = deque(maxlen=4 * FAILURES_TO_SKIP)   # ((play, item index), time), newest last
         self._pending: list = []          # (slot, where, error) raised in draw, handled in the next update
-        self._fonts: dict[int, pygame.font.Font] = {}
+        self._text = TextCache(max_entries=64)   # the caption's and the explanation's words (capped)
         self._overlay: tuple | None = None  # (key, surface)
-        self._caption: tuple | None = None  # (key, surface)
+        self._caption: tuple | None = None  # (key, (words, em, position))
         log.info("kiosk start: playlist %s (%d items), random seed entropy %d, size %dx%d", playlist.source,
                  len(playlist.items), self.seeds.entropy, *self.size)
         self.current = self._next_slot()
@@ -276,7 +278,28 @@ class Kiosk:
             return slot.elapsed >= item.seconds
         if item.count is not None and slot.show.scene.position() >= item.count:
             return True
-        return _finished(slot.show.scene)
+        if not _finished(slot.show.scene):
+            return False
+        return item.floor is None or not self._below_floor(slot)
+
+    def _below_floor(self, slot: Slot) -> bool:
+        """An until-converged item that converged under its floor (min_epochs …) trains on up to it: the
+        exhibit's converge setting off (the network's early stop), its count setting at the floor. True while
+        it still has to."""
+        item, scene, spec = slot.item, slot.show.scene, slot.show.exhibit
+        try:
+            position = scene.position()
+            if position >= item.floor:
+                return False
+            scene.apply_settings(scene.settings.replace(**{spec.converge_setting: False,
+                                                           spec.count_setting: item.floor}))
+            below = not _finished(scene)
+        except Exception as error:     # the item ends where it converged; the next update will tell if it broke
+            self.log.warning("%s could not train on to its floor: %s", item.describe(), error)
+            return False
+        self.log.info("%s converged after %d %s, under its floor: training on to %d", item.describe(),
+                      position, item.count_unit, item.floor)
+        return below
 
     def _finish(self, slot: Slot) -> None:
         status = _status(slot.show.scene)
@@ -369,30 +392,15 @@ class Kiosk:
     def summary(self) -> dict:
         return {**self.stats, "faults_injected": dict(self.faults_injected)}
 
-    def _font(self, px: int) -> pygame.font.Font:
-        px = max(8, int(px))
-        if px not in self._fonts:
-            if not pygame.font.get_init():
-                pygame.font.init()
-            if len(self._fonts) > 8:      # sizes change only on resize: keep the cache tiny
-                self._fonts.clear()
-            self._fonts[px] = pygame.font.Font(None, px)
-        return self._fonts[px]
-
     def _draw_caption(self, surface: pygame.Surface, slot: Slot) -> None:
-        """The held final state's quiet caption: a soft band along the bottom edge, seed and accuracy."""
-        width, height = surface.get_size()
-        key = (slot.caption, width, height, slot.item.theme_name)
+        """The held final state's quiet caption (seed, accuracy …), in the stage's top margin (overlay.py)."""
+        if not has_caption_band(slot.item.settings):
+            return
+        key = (slot.caption, surface.get_size())
         if self._caption is None or self._caption[0] != key:
-            colours = colours_of(slot.item.theme)
-            band = pygame.Surface((width, max(12, height // 18)))
-            band.fill(colours["band"])
-            band.set_alpha(225)
-            text = self._font(height // 30).render(slot.caption, True, colours["text"])
-            band.blit(text, text.get_rect(center=band.get_rect().center))
-            self._caption = (key, band)
-        band = self._caption[1]
-        surface.blit(band, (0, height - band.get_height()))
+            self._caption = (key, caption_layout(self._text, slot.caption, surface.get_size()))
+        words, em, position = self._caption[1]
+        self._text.blit(surface, words, position, em, colours_of(slot.item.theme)["muted"], anchor="midtop")
 
     def _draw_explanation(self, surface: pygame.Surface) -> None:
         """The visitor overlay: what the lights mean. Fades in on a touch and out after the idle timeout."""
@@ -401,7 +409,7 @@ class Kiosk:
         key = (slot.show.name, slot.item.theme_name, width, height)
         if self._overlay is None or self._overlay[0] != key:
             about = slot.show.exhibit.about
-            self._overlay = (key, explanation_panel(self._font, about, slot.item.theme, width, height))
+            self._overlay = (key, explanation_panel(self._text, about, slot.item.theme, (width, height)))
         panel = self._overlay[1]
         shown = self.playlist.idle_timeout_seconds - self.overlay_left
         alpha = min(1.0, shown / OVERLAY_FADE_S, self.overlay_left / OVERLAY_FADE_S)

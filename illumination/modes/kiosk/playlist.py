@@ -15,6 +15,8 @@
     theme = "midnight"            # a built-in theme name or a path to a theme .toml
     epochs = 200                  # exactly one of: seconds = S, until = "converged", or N of the exhibit's
                                   # count unit (the network counts epochs: epochs = N)
+    # until = "converged"         # with, optionally, min_epochs = N: a floor under the early stop (a run that
+    # min_epochs = 120            # converges sooner trains on to it; the exhibit's count default caps it)
     settings = { learning_rate = 0.05, hidden_size = 16 }   # any of the exhibit's scene-file keys (flat)
 
 Problems carry their dotted path (`item[2].seconds: must be > 0, got -1`; items count from 0). A bad
@@ -86,6 +88,7 @@ class Item:
     until: str | None = None        # "converged"
     theme: object = None            # the loaded Theme (filled in by load_themes)
     count_unit: str = ""
+    floor: int | None = None        # until converged, but no sooner than this many of the count unit (min_epochs)
 
     @property
     def label(self) -> str:
@@ -93,7 +96,8 @@ class Item:
 
     def describe(self) -> str:
         duration = (f"{self.count} {self.count_unit}" if self.count is not None else
-                    f"{self.seconds:g} s" if self.seconds is not None else "until converged")
+                    f"{self.seconds:g} s" if self.seconds is not None else
+                    f"until converged, at least {self.floor} {self.count_unit}" if self.floor else "until converged")
         return f"{self.label} {self.exhibit} seed={self.seed} theme={self.theme_name} ({duration})"
 
 
@@ -176,7 +180,9 @@ def _item(index: int, table, exhibits, problems: list[str]) -> Item | None:
     durations = (spec.count_setting, spec.converge_setting) if spec is not None else ()
     owned = {"seed": "seed", **{k: f"{unit or 'count'} / until" for k in durations if k}}
     units = {unit} if spec is not None else {e.count_unit for e in exhibits.values()}
-    known = ITEM_KEYS | {u for u in units if u}
+    floors = {f"min_{u}" for u in units if u} if spec is None else \
+        ({f"min_{unit}"} if unit and spec.count_setting and spec.converge_setting else set())
+    known = ITEM_KEYS | {u for u in units if u} | floors
     for key in sorted(set(table) - known):
         problems.append(f"{path}.{key}: unknown key (known keys: {', '.join(sorted(known))})")
     seed = table.get("seed", "next")
@@ -197,7 +203,7 @@ def _item(index: int, table, exhibits, problems: list[str]) -> Item | None:
         problems.append(f"{path}.settings.theme: give the theme once, as {path}.theme")
     if not isinstance(theme, str) or not theme:
         problems.append(f"{path}.theme: must be a theme name or a path to a theme .toml, got {theme!r}")
-    kinds = [k for k in (*sorted(known - ITEM_KEYS), "seconds", "until") if k in table]
+    kinds = [k for k in (*sorted(known - ITEM_KEYS - floors), "seconds", "until") if k in table]
     if len(kinds) != 1:
         count_text = f"{unit} = N, " if unit else ""
         problems.append(f'{path}: needs exactly one duration: {count_text}seconds = S or until = "converged"'
@@ -212,6 +218,7 @@ def _item(index: int, table, exhibits, problems: list[str]) -> Item | None:
         until = table["until"]
         if until != "converged":
             problems.append(f'{path}.until: must be "converged", got {show(until)}')
+    floor = _floor(path, table, unit, until, spec, problems) if spec is not None and f"min_{unit}" in table else None
     if spec is None:
         return None
     values = {**dict(spec.kiosk_settings), **{k: v for k, v in raw.items() if k not in owned and k != "theme"}}
@@ -227,7 +234,17 @@ def _item(index: int, table, exhibits, problems: list[str]) -> Item | None:
         settings = None
     if len(problems) > before:
         return None
-    return Item(index, exhibit, seed, theme, settings, count, seconds, until, count_unit=unit)
+    return Item(index, exhibit, seed, theme, settings, count, seconds, until, count_unit=unit, floor=floor)
+
+
+def _floor(path: str, table: dict, unit: str, until, spec, problems: list[str]) -> int | None:
+    """min_<unit>: only under until = "converged", and within the exhibit's count default (which caps the run)."""
+    key = f"min_{unit}"
+    if until != "converged":
+        problems.append(f'{path}.{key}: only with until = "converged" (a floor under the early stop)')
+        return None
+    cap = getattr(spec.settings(), spec.count_setting)
+    return _number(f"{path}.{key}", table[key], 1, cap, problems, whole=True)
 
 
 def parse_playlist(data: dict, source: str = "<memory>", exhibits=None) -> Playlist:

@@ -463,16 +463,28 @@ settings = { speed = 10.0 }
 
 
 def test_hold_shows_a_quiet_caption_with_seed_and_accuracy(stubs, log):
-    kiosk = Kiosk(playlist_of(TWO_COLOURS), (320, 180), log=log)
+    """In the stage's top margin, centred; the bottom edge (where a composition keeps its words) stays the item's."""
+    gallery = TWO_COLOURS.replace('seconds = 3\n', 'seconds = 3\nsettings = { composition = "gallery" }\n')
+    kiosk = Kiosk(playlist_of(gallery), (320, 180), log=log)
     surface = pygame.Surface((320, 180))
     kiosk.draw(surface)
-    bottom = pygame.Rect(0, 170, 320, 10)
-    assert all(tuple(surface.get_at(p))[:3] == (255, 0, 0) for p in ((5, 175), (160, 175)))
+    top = pygame.Rect(100, 0, 120, 18)
+    assert all(tuple(surface.get_at(p))[:3] == (255, 0, 0) for p in ((5, 175), (160, 175), (160, 9)))
     run(kiosk, 3.5)
     assert kiosk.phase == "hold" and kiosk.current.caption == "seed 1   ·   test accuracy 87.5%"
     kiosk.draw(surface)
-    assert tuple(surface.get_at((5, 175)))[:3] != (255, 0, 0)            # the band covers the bottom edge
-    assert len({tuple(surface.get_at((x, y))) for x in range(bottom.w) for y in range(bottom.y, 180)}) > 2  # text
+    assert len({tuple(surface.get_at((x, y))) for x in range(top.x, top.right) for y in range(top.bottom)}) > 2
+    assert all(tuple(surface.get_at((x, y)))[:3] == (255, 0, 0) for x in range(0, 320, 8) for y in range(20, 180, 8))
+
+
+def test_an_explain_composition_holds_without_the_kiosk_caption(stubs, log):
+    """Its own header and footer say what the caption would, and leave it no free band: none is drawn."""
+    kiosk = Kiosk(playlist_of(TWO_COLOURS), (320, 180), log=log)
+    surface = pygame.Surface((320, 180))
+    run(kiosk, 3.5)
+    assert kiosk.phase == "hold" and kiosk.current.item.settings.composition == "explain"
+    kiosk.draw(surface)
+    assert {tuple(surface.get_at((x, y)))[:3] for x in range(320) for y in range(0, 180, 3)} == {(255, 0, 0)}
 
 
 def test_touch_shows_the_explanation_until_idle(stubs, log):
