@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from illumination.core.draw.colour import mix
 from illumination.core.draw.typescale import BODY, DISPLAY, HERO, LABEL, SUBTITLE
+from illumination.exhibits.landscape.panel import fitted
 from illumination.exhibits.landscape.story import landscape_story
 
 MARGIN_X, TOP_Y, BOTTOM_Y = 60.0, 48.0, 28.0      # design units, as the Network's gallery
@@ -23,16 +24,21 @@ def draw_words(view, target) -> list:
     colour = story_colour(view, story.colour)
     rects = []
     x, y = stage.px(MARGIN_X, TOP_Y)
-    word = text.blit(target, story.word, (x, y), stage.type(DISPLAY), mix(colour, p.text.primary, 0.25), bold=True)
+    # where the stage keeps a column for the words, each line fits it (stepping down the type scale if it must)
+    right = getattr(view.stage, "words_right", None)
+    room = (right - stage.u(24) if right is not None and not stage.portrait else view.size[0] - stage.u(MARGIN_X)) - x
+
+    def put(words, at, step, colour, **how):
+        shown, em = fitted(view, words, step, room)
+        return text.blit(target, shown, at, em, colour, **how)
+
+    word = put(story.word, (x, y), DISPLAY, mix(colour, p.text.primary, 0.25), bold=True)
     rects.append(word)
-    rects.append(text.blit(target, story.line, (x, word.bottom + stage.u(6)), stage.type(SUBTITLE),
-                           p.text.secondary))
+    rects.append(put(story.line, (x, word.bottom + stage.u(6)), SUBTITLE, p.text.secondary))
     x, bottom = stage.px(MARGIN_X, stage.design[1] - BOTTOM_Y)
-    detail = text.blit(target, story.detail, (x, bottom), stage.type(BODY), p.text.secondary, anchor="bottomleft")
-    line = text.blit(target, story.figure_line, (x, detail.top - stage.u(4)), stage.type(SUBTITLE),
-                     p.text.secondary, anchor="bottomleft")
-    figure = text.blit(target, story.figure, (x, line.top), stage.type(HERO), p.text.primary, anchor="bottomleft",
-                       bold=True)
+    detail = put(story.detail, (x, bottom), BODY, p.text.secondary, anchor="bottomleft")
+    line = put(story.figure_line, (x, detail.top - stage.u(4)), SUBTITLE, p.text.secondary, anchor="bottomleft")
+    figure = put(story.figure, (x, line.top), HERO, p.text.primary, anchor="bottomleft", bold=True)
     rects += [detail, line, figure]
     # the piece's name, top right, unless the stage fills that corner (the network's plane, beside the words)
     if getattr(view.stage, "words_right", None) is None or stage.portrait:

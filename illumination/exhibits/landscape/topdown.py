@@ -20,10 +20,12 @@ CONTOURS = 14          # contour lines between the lowest and highest level
 class MapStage:
     def __init__(self, view, area: pygame.Rect):
         self.view = view
-        if view.gallery:       # the whole height (or width): the map is the picture
+        if view.gallery:       # the whole height (or width), right of the words (portrait: centred)
             side = min(area.height, area.width)
-            self.rect = pygame.Rect(area.left + (area.width - side) // 2, area.top + (area.height - side) // 2,
-                                    side, side)
+            left = area.centerx - side // 2 if view.design.portrait else int(area.right - side - view.design.u(40))
+            self.rect = pygame.Rect(left, area.top + (area.height - side) // 2, side, side)
+            if not view.design.portrait:
+                self.words_right = self.rect.left     # the words keep the column on the left
         else:
             side = int(min(area.height * 0.86, area.width * 0.9))
             self.rect = pygame.Rect(area.left + (area.width - side) // 2, area.top + (area.height - side) // 2 +

@@ -10,7 +10,7 @@ The stage keeps its 16:9 proportions and is centred (with the background filling
 landscape window narrower than 16:9 the explain stage grows up to EXPLAIN_EXTRA_HEIGHT units taller, and the
 live math's box and the footer take that room (the math's lines wrap rather than being cut).
 
-Type: one scale for everything, from the stage size. Step k is TYPE_BASE·1.25^k design units (an em), and no
+Type: one scale for every exhibit, from the stage size. Step k is TYPE_BASE·1.25^k design units (an em), and no
 text is ever drawn below TYPE_FLOOR_PX pixels, so a 1280x720 stage (0.8 px per unit) still reads.
 """
 from __future__ import annotations
@@ -20,12 +20,11 @@ from dataclasses import dataclass
 import numpy as np
 import pygame
 
-DESIGN_W, DESIGN_H = 1600.0, 900.0
-TYPE_BASE = 16.5          # design units: the em of step 0 (labels)
-TYPE_RATIO = 1.25
-TYPE_FLOOR_PX = 13        # an em of 13 px: capitals to descenders ~12 px tall
+# The design stage and the type scale are every exhibit's (core/draw/typescale.py); re-exported for the panels.
+from illumination.core.draw.typescale import (BODY, DESIGN_H, DESIGN_W, DISPLAY, HEADLINE, HERO, LABEL,  # noqa: F401
+                                              SUBTITLE, TITLE, TYPE_FLOOR_PX, type_em)
+
 EXPLAIN_EXTRA_HEIGHT = 160.0   # design units an explain stage may grow below in a window narrower than 16:9
-LABEL, BODY, SUBTITLE, TITLE, HEADLINE, DISPLAY, HERO = range(7)
 
 
 @dataclass(frozen=True)
@@ -70,7 +69,7 @@ class NetworkLayout:
 
     def type(self, step: int) -> int:
         """The em, in pixels, of the type scale's step (LABEL … HERO)."""
-        return max(TYPE_FLOOR_PX, int(round(TYPE_BASE * TYPE_RATIO ** step * self.scale)))
+        return type_em(step, self.scale)
 
     def rect(self, x: float, y: float, w: float, h: float) -> pygame.Rect:
         left, top = self.px(x, y)

@@ -42,3 +42,8 @@ def test_text_is_legible_and_never_overlaps(size, view, composition):
             assert cache.render("Hg", em, (255, 255, 255)).get_bounding_rect(min_alpha=8).height >= 12
         for (a, ra, _), (b, rb, _) in itertools.combinations(drawn, 2):
             assert not ra.colliderect(rb), f"{moment}: {a!r} {ra} overlaps {b!r} {rb}"
+        column = getattr(show.view.stage, "words_right", None)
+        if composition == "gallery" and column is not None and not show.view.design.portrait:
+            picture = show.view.stage.rect
+            for text, ink, _ in drawn:     # the gallery's words keep to their column: none runs onto the map
+                assert not ink.colliderect(picture) or picture.contains(ink), (moment, text, ink, picture)
