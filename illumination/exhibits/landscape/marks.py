@@ -44,24 +44,39 @@ def splat(target: pygame.Surface, rect: pygame.Rect, px: np.ndarray, py: np.ndar
     r0, r1 = max(int(row.min()) - 1, 0), min(int(row.max()) + 2, h)
     pw, ph = c1 - c0, r1 - r0
     counts = np.bincount((col - c0) * ph + (row - r0), minlength=pw * ph).reshape(pw, ph)   # (pw, ph)
-    _add_light(target, counts, colour, glow, scale, (rect.left + c0 * scale, rect.top + r0 * scale), soft)
-    if bloom is not None:
+    topleft = (rect.left + c0 * scale, rect.top + r0 * scale)
+    if soft:
+        patch = pygame.transform.smoothscale(pygame.surfarray.make_surface(_light(counts, colour, glow)),
+                                             (pw * scale, ph * scale))
+    else:   # crisp: an 8-bit surface of the counts whose palette is the light table, converted to the target's
+        #     format before it is scaled and added (an 8-bit additive blit is ~15x slower than a 32-bit one)
+        cells = pygame.surfarray.make_surface(np.minimum(counts, MAX_COUNT).astype(np.uint8))
+        cells.set_palette(_palette(tuple(int(c) for c in colour), round(glow, 3)))
+        patch = pygame.transform.scale(cells.convert(target), (pw * scale, ph * scale))
+    target.blit(patch, topleft, special_flags=pygame.BLEND_RGB_ADD)
+    if bloom is not None:   # counts summed over factor × factor cells, lit, smoothed up over the same patch
         colour, factor = bloom
         padded = np.zeros((-(-pw // factor) * factor, -(-ph // factor) * factor), dtype=counts.dtype)
         padded[:pw, :ph] = counts
         coarse = padded.reshape(padded.shape[0] // factor, factor, padded.shape[1] // factor, factor).sum(axis=(1, 3))
-        _add_light(target, coarse, colour, glow, scale * factor, (rect.left + c0 * scale, rect.top + r0 * scale),
-                   True)
+        size = (padded.shape[0] * scale, padded.shape[1] * scale)
+        # smoothed at half the size, then doubled: a glow has no detail to lose, and it halves the cost
+        halo = pygame.transform.smoothscale(pygame.surfarray.make_surface(_light(coarse, colour, glow)),
+                                            (size[0] // 2, size[1] // 2))
+        target.blit(pygame.transform.scale(halo, size), topleft, special_flags=pygame.BLEND_RGB_ADD)
 
 
-def _add_light(target, counts: np.ndarray, colour, glow: float, scale: int, topleft, soft: bool) -> None:
-    """Blit the light of a (pw, ph) grid of counts, each cell scale pixels wide, additively at topleft."""
-    # brightness per count from a small table: 1 - exp(-k·count), as 0..255 in each channel of the colour
+@functools.lru_cache(maxsize=32)
+def _palette(colour: tuple, glow: float) -> list:
+    """The light table as a 256-entry palette (counts above MAX_COUNT never occur: they are clipped)."""
+    table = _light_table(colour, glow).tolist()
+    return table + [table[-1]] * (256 - len(table))
+
+
+def _light(counts: np.ndarray, colour, glow: float) -> np.ndarray:
+    """(…, 3) uint8: the light of a grid of ball counts, 1 − exp(−k·count) of the colour in each channel."""
     table = _light_table(tuple(int(c) for c in colour), round(glow, 3))
-    rgb = table[np.minimum(counts, len(table) - 1)]                             # (pw, ph, 3): surfarray order
-    resize = pygame.transform.smoothscale if soft else pygame.transform.scale
-    patch = resize(pygame.surfarray.make_surface(rgb), (counts.shape[0] * scale, counts.shape[1] * scale))
-    target.blit(patch, topleft, special_flags=pygame.BLEND_RGB_ADD)
+    return np.take(table, np.minimum(counts, len(table) - 1), axis=0)     # take: ~4x faster than fancy indexing
 
 
 @functools.lru_cache(maxsize=32)

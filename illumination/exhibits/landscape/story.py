@@ -42,7 +42,8 @@ def landscape_story(scene) -> Story:
     counts = scene.basin_counts()
     share = counts.in_global_basin / max(balls.count, 1)
     symbol = "T" if s.noise_mode == "langevin" else "kick"
-    detail = f"step {balls.step_count:,} · {symbol} = {temperature:.2f} · {s.optimizer}, η {s.learning_rate:g}"
+    # no step count here: a line that changes every frame costs a text render every frame, and the wall needs none
+    detail = f"{symbol} = {temperature:.2f} · {s.optimizer}, η {s.learning_rate:g}"
     if s.view == "valley":
         return Story("one valley", "each step goes downhill by the slope times the learning rate", "accent",
                      f"{scene.surface.loss(*balls.position[:, 0]):.3f}", "the ball's loss", detail)
