@@ -114,6 +114,8 @@ class TextCache:
         return surface
 
     def render(self, text: str, size: float, colour, bold: bool = False, alpha: float = 1.0) -> pygame.Surface:
+        if not text:     # nothing to ink: a one-pixel-wide transparent line of the text's height
+            return pygame.Surface((1, max(1, int(self.em(size) * 1.4))), pygame.SRCALPHA)
         level = round(min(max(alpha, 0.0), 1.0) * ALPHA_LEVELS)
         key = (text, self.em(size), tuple(colour), bold, level)
         surface = self._cache.get(key)

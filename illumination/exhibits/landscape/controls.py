@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from data.surfaces import SURFACES
 from illumination.core.controls import Choice, Controls, SliderSpec
+from illumination.core.settings import COMPOSITIONS
 from illumination.exhibits.landscape.settings import RANGES, VIEWS
 from network.descent import NOISE_MODES, OPTIMIZERS
 from network.schedules import SCHEDULES
@@ -26,6 +27,7 @@ PHYSICS = (
 )
 RUN = (
     Choice("view", "View", VIEWS, ("3D surface", "Map from above", "Valley (1D)", "Real network")),
+    Choice("composition", "Composition", COMPOSITIONS, ("Explain (annotated)", "Gallery (for the wall)")),
     _slider("balls", "Balls", 1, 100_000),
     _slider("speed", "Speed", 1.0, 2000.0, unit="steps/s"),
     _slider("max_steps", "Max steps", 100, 1_000_000),

@@ -52,7 +52,7 @@ def _balls_panel(view, target) -> None:
     x, y = r.x, r.y
     title = view.text.blit(target, "THE LOSS LANDSCAPE", (x, y), view.design.type(TITLE), p.text.primary, bold=True)
     y = _lines(view, target, [(f"{surface.display_name}:  L = {surface.formula}", p.text.secondary, LABEL),
-                              (VIEW_NAMES[s.view] if s.composition != "gallery" else "", p.text.secondary, LABEL)],
+                              (VIEW_NAMES[s.view], p.text.secondary, LABEL)],
                x, title.bottom + int(view.design.u(8))) + int(view.design.u(8))
     level = balls.noise_level
     noise = (f"temperature T = {level:.3g}" if s.noise_mode == "langevin" else f"kick n = {level:.3g}") + \

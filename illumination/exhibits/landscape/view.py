@@ -9,7 +9,7 @@
 Every pixel is a number: heights are the surface's relief level of L, a ball's light is where it is, the trail's
 colour the temperature of that step, the histogram bars the balls' own heights and its line exp(−L/T) on the
 surface at the current T. What draw may change, all of it the view's own: the stages' cached layers, the text
-and sprite caches. A light theme draws in inverted colours and inverts the frame.
+and sprite caches. A light theme draws in inverted colours and inverts the frame (core/draw/invert.py).
 """
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ import numpy as np
 import pygame
 
 from illumination.core.draw.background import make_background
+from illumination.core.draw.invert import FrameInverter
 from illumination.core.draw.sprites import SpriteCache
 from illumination.core.draw.text import TextCache
 from illumination.core.draw.typescale import DesignStage
@@ -39,10 +40,22 @@ class LandscapeView(View):
         p = self.palette
         w, h = self.size
         self.design = DesignStage.fit(self.size)                   # the shared stage and type scale
-        self.gallery = scene.settings.composition == "gallery"
         self.unit = self.design.scale                              # pixels per design unit
         self.background = make_background(self.size, p.background.top, p.background.bottom, p.background.vignette)
+        self.text = TextCache()                # sizes are ems in pixels, from the shared type scale
+        self.sprites = SpriteCache()
+        self._inverter = FrameInverter(self.size, theme)
+        self._histogram_key = None
+        self._histogram = None
+        self._compose()
+
+    def _compose(self) -> None:
+        """Where the stage and the panel go, for the composition the settings name now. A cache like the stages:
+        redone (the stages built anew) when the composition changes under a living view."""
+        w, h = self.size
+        self.gallery = self.scene.settings.composition == "gallery"
         u = self.design.u
+        self._stages: dict = {}
         if self.gallery:
             self.stage_area, self.panel_rect = pygame.Rect(0, 0, w, h), pygame.Rect(0, 0, 0, 0)
         elif self.design.portrait:     # explain, portrait: the stage on top, the panel under it
@@ -54,16 +67,13 @@ class LandscapeView(View):
             self.panel_rect = pygame.Rect(int(w * 0.6) + int(u(24)), int(u(48)), 0, 0)
             self.panel_rect.width = w - self.panel_rect.x - int(u(40))
             self.panel_rect.height = h - self.panel_rect.y - int(u(40))
-        self.text = TextCache()                # sizes are ems in pixels, from the shared type scale
-        self.sprites = SpriteCache()
-        self._inverter = pygame.Surface(self.size) if theme.is_light else None
-        self._stages: dict = {}
-        self._histogram_key = None
-        self._histogram = None
 
     @property
     def stage(self):
-        """The stage of the current `view` setting (built on first use, kept while the view lives)."""
+        """The stage of the current `view` setting (built on first use, kept while the view and its composition
+        live)."""
+        if self.gallery != (self.scene.settings.composition == "gallery"):
+            self._compose()
         name = self.scene.settings.view
         if name not in self._stages:
             self._stages[name] = STAGES[name](self, self.stage_area)
@@ -81,10 +91,7 @@ class LandscapeView(View):
             gallery.draw_words(self, target)
         else:
             panel.draw_panel(self, target)
-        if self._inverter is not None:
-            self._inverter.fill((255, 255, 255))
-            self._inverter.blit(target, (0, 0), special_flags=pygame.BLEND_RGB_SUB)
-            target.blit(self._inverter, (0, 0))
+        self._inverter.invert(target)
 
     def handle_event(self, event) -> bool:
         return self.stage.handle_event(event)

@@ -18,6 +18,7 @@ import pygame
 
 from illumination.core.draw.background import make_background
 from illumination.core.draw.colour import mix, scaled, smoothstep
+from illumination.core.draw.invert import FrameInverter
 from illumination.core.draw.sprites import INTENSITY_LEVELS, SpriteCache, quantise_colour, quantise_radius
 from illumination.core.draw.text import TextCache
 from illumination.core.scene import View
@@ -101,7 +102,7 @@ class NetworkView(View):
         self._field_tiles: list[pygame.Surface] = []
         self._particle_sprites: dict = {}  # (backward, radius px, level, fade) -> (sprite, half width); bounded by
         # 2 kinds × a few dozen radii × 49 levels × 2 fades
-        self._inverter = pygame.Surface(self.size) if self.theme.is_light else None
+        self._inverter = FrameInverter(self.size, self.theme)
         self._grid_cache = None
 
     def benchmark_figures(self) -> dict:
@@ -138,10 +139,7 @@ class NetworkView(View):
             panels.draw_header(self, surface)
             self._draw_panels(surface)
             panels.draw_caption(self, surface)
-        if self._inverter is not None:
-            self._inverter.fill((255, 255, 255))
-            self._inverter.blit(surface, (0, 0), special_flags=pygame.BLEND_RGB_SUB)
-            surface.blit(self._inverter, (0, 0))
+        self._inverter.invert(surface)
 
     def _draw_panels(self, surface) -> None:
         """The test-sample grid and the charts are painted when what they show changes (panel_cache.py); the

@@ -108,6 +108,18 @@ def test_switching_keeps_the_chosen_composition(tmp_path):
     assert desk.panel.menus["composition"][1].selected_option[0] == "Gallery (for the wall)"
 
 
+def test_the_landscape_run_page_chooses_its_composition(tmp_path):
+    """The Landscape has Composition on its Run page: Gallery redraws it as the wall's picture, and back."""
+    desk = make_desktop("landscape", tmp_path=tmp_path)
+    assert desk.panel.page_of("composition") == "Run" and not desk.show.view.gallery
+    tab(desk, "Run")
+    choose(desk, desk.panel.menus["composition"][1], "Gallery (for the wall)")
+    assert desk.scene.settings.composition == "gallery" and desk.show.view.gallery
+    tab(desk, "Run")
+    choose(desk, desk.panel.menus["composition"][1], "Explain (annotated)")
+    assert desk.scene.settings.composition == "explain" and not desk.show.view.gallery
+
+
 def test_a_window_opened_in_gallery_comes_back_in_gallery(tmp_path):
     desk = make_desktop(tmp_path=tmp_path, composition="gallery", theme="print")
     desk.switch_exhibit("landscape")
