@@ -22,18 +22,16 @@ import pygame
 
 # The design stage and the type scale are every exhibit's (core/draw/typescale.py); re-exported for the panels.
 from illumination.core.draw.typescale import (BODY, DESIGN_H, DESIGN_W, DISPLAY, HEADLINE, HERO, LABEL,  # noqa: F401
-                                              SUBTITLE, TITLE, TYPE_FLOOR_PX, type_em)
+                                              SUBTITLE, TITLE, TYPE_FLOOR_PX, DesignStage)
 
 EXPLAIN_EXTRA_HEIGHT = 160.0   # design units an explain stage may grow below in a window narrower than 16:9
 
 
 @dataclass(frozen=True)
-class NetworkLayout:
-    size: tuple[int, int]
+class NetworkLayout(DesignStage):
+    """The shared design stage (px, u, type, rect: core/draw/typescale.py) and where the network's parts go on it."""
     hidden: int
     composition: str
-    scale: float                 # pixels per design unit
-    origin: tuple[float, float]  # pixel position of the stage's top-left corner
     inputs: np.ndarray           # (64, 2) pixel centres of the input bulbs (row-major 8x8)
     hiddens: np.ndarray          # (H, 2) the (first) hidden layer
     outputs: np.ndarray          # (2, 2)
@@ -49,7 +47,6 @@ class NetworkLayout:
     metrics_rect: pygame.Rect    # empty in the gallery composition
     network_rect: pygame.Rect    # the area the synapses and particles live in
     portrait: bool = False       # a stage taller than wide: the network on top, the panels stacked below it
-    design: tuple[float, float] = (1600.0, 900.0)   # the stage in design units
     centre_x: float = 860.0      # design x of the header's phase title and of the footer
     phase_y: float = 30.0        # design y of the header's phase title
     labels_y: float = 840.0      # design y (bottom) of the layer labels
@@ -59,21 +56,6 @@ class NetworkLayout:
     @property
     def gallery(self) -> bool:
         return self.composition == "gallery"
-
-    def px(self, x: float, y: float) -> tuple[float, float]:
-        return self.origin[0] + x * self.scale, self.origin[1] + y * self.scale
-
-    def u(self, units: float) -> float:
-        """A length in design units, in pixels."""
-        return units * self.scale
-
-    def type(self, step: int) -> int:
-        """The em, in pixels, of the type scale's step (LABEL … HERO)."""
-        return type_em(step, self.scale)
-
-    def rect(self, x: float, y: float, w: float, h: float) -> pygame.Rect:
-        left, top = self.px(x, y)
-        return pygame.Rect(int(round(left)), int(round(top)), int(round(w * self.scale)), int(round(h * self.scale)))
 
 
 # With a second hidden layer the columns move apart: design x of (the input grid's centre, hidden 1, hidden 2,
