@@ -93,14 +93,14 @@ def _balls_panel(view, target) -> None:
 
 def _grid(view, area: pygame.Rect, count: int) -> list[pygame.Rect]:
     """count cells filling area: two columns (one when the area is narrow or there is one chart), rows sharing the
-    height, each row at most 220 design units tall."""
+    height, each row at most 480 design units tall."""
     if count == 0 or area.height <= 0:
         return []
     gap = int(view.design.u(14))
     columns = 1 if count == 1 or area.width < view.design.u(420) else 2
     rows = -(-count // columns)
     width = (area.width - gap * (columns - 1)) // columns
-    height = min((area.height - gap * (rows - 1)) // rows, int(view.design.u(220)))
+    height = min((area.height - gap * (rows - 1)) // rows, int(view.design.u(480)))
     return [pygame.Rect(area.x + (k % columns) * (width + gap), area.y + (k // columns) * (height + gap), width, height)
             for k in range(count)]
 

@@ -36,9 +36,9 @@ class PerspectiveStage:
         elif view.gallery:       # the surface fills the frame: it is the picture
             self.focal = min(area.height * 1.95, area.width * 1.55)
             self.centre = (area.centerx, area.centery + area.height * 0.2)
-        else:
-            self.focal = min(area.height * 0.98, area.width * 1.02)
-            self.centre = (area.centerx + area.width * 0.02, area.centery + area.height * 0.1)
+        else:                    # explain: the whole surface inside its stage, whatever the stage's shape
+            self.focal = min(area.height * 0.98, area.width * 0.82)
+            self.centre = (area.centerx, area.centery + area.height * 0.06)
         self._key = None
         self.paints = self.rect          # the mesh layer carries its own background
         self._layer: pygame.Surface | None = None
