@@ -17,6 +17,7 @@ from illumination.core.draw.colour import mix, scaled
 from illumination.core.draw.typescale import LABEL
 
 CONTOURS = 12
+MAP_WORK_SIDE = 480     # the map's colours are computed at most this wide (the data is 51 x 51; a 4K map is 2,160)
 SCALE_BAR = 18          # design units: the width of the gallery's colour scale
 
 
@@ -27,7 +28,7 @@ def loss_ramp(palette, level: np.ndarray) -> np.ndarray:
     t = np.clip(np.asarray(level, dtype=np.float64), 0.0, 1.0) * 3.0
     k = np.minimum(np.floor(t).astype(int), 2)
     f = (t - k)[..., None]
-    return stops[k] * (1.0 - f) + stops[k + 1] * f
+    return np.take(stops, k, axis=0) * (1.0 - f) + np.take(stops, k + 1, axis=0) * f
 
 
 def _linear_weights(size: int, side: int) -> np.ndarray:
@@ -68,10 +69,11 @@ class NetworkStage:
         low, high = float(logs.min()), float(logs.max())
         level = (logs - low) / (high - low) if high > low else np.zeros_like(logs)
         side = self.rect.width
+        work = min(side, MAP_WORK_SIDE)     # colour at most this many pixels a side, then scale smoothly up
         # upscale the measured grid bilinearly (in floats: contours stay smooth), then colour and band it
-        spread = _linear_weights(level.shape[0], side)                              # (side, R)
+        spread = _linear_weights(level.shape[0], work)                              # (work, R)
         fine = (spread @ level.T @ spread.T)[:, ::-1]           # (α, β): surfarray order; β grows upward
-        gx, gz = np.gradient(fine)
+        gx, gz = (g * (work / side) for g in np.gradient(fine))   # per screen pixel, as the shading expects
         shade = np.clip(0.8 + 20.0 * (-gx + gz), 0.4, 1.25)
         if self.view.gallery:
             rgb = loss_ramp(p, fine) * np.clip(0.85 + 0.5 * (shade - 0.8), 0.7, 1.1)[..., None]
@@ -82,6 +84,8 @@ class NetworkStage:
         edge = (np.diff(bands, axis=0, prepend=bands[:1]) != 0) | (np.diff(bands, axis=1, prepend=bands[:, :1]) != 0)
         rgb[edge] = rgb[edge] * 0.45 + np.asarray(p.contour, float) * 0.55
         layer = pygame.surfarray.make_surface(np.clip(rgb, 0, 255).astype(np.uint8))
+        if work != side:
+            layer = pygame.transform.smoothscale(layer, (side, side))
         if not self.view.gallery:
             pygame.draw.rect(layer, scaled(p.contour, 0.8), layer.get_rect(), max(1, int(self.view.unit)))
         self._layer = layer
