@@ -14,6 +14,7 @@ from illumination.exhibits.landscape.story import temperature_heat
 
 SPLAT_SCALE = 2        # the balls are splatted at 1/2 resolution (at 1080p) and scaled up (soft, cheap)
 MAX_COUNT = 64         # balls in one cell beyond which its light no longer grows visibly
+MERGED_BLOOM_SCALE = 4   # cells this many pixels wide or more (4K): points and bloom summed before one scale
 COMET = 160            # steps of the first ball's trail the gallery shows: a comet, not a tangle
 TEMPERATURE_TINT = 0.55   # how far the balls' light leans from the theme's ball colour to the temperature's
 
@@ -48,22 +49,38 @@ def splat(target: pygame.Surface, rect: pygame.Rect, px: np.ndarray, py: np.ndar
     if soft:
         patch = pygame.transform.smoothscale(pygame.surfarray.make_surface(_light(counts, colour, glow)),
                                              (pw * scale, ph * scale))
-    else:   # crisp: an 8-bit surface of the counts whose palette is the light table, converted to the target's
-        #     format before it is scaled and added (an 8-bit additive blit is ~15x slower than a 32-bit one)
+    elif bloom is None or scale < MERGED_BLOOM_SCALE:
+        # crisp: an 8-bit surface of the counts whose palette is the light table, converted to the target's format
+        # before it is scaled (an 8-bit additive blit is ~15x slower)
         cells = pygame.surfarray.make_surface(np.minimum(counts, MAX_COUNT).astype(np.uint8))
         cells.set_palette(_palette(tuple(int(c) for c in colour), round(glow, 3)))
         patch = pygame.transform.scale(cells.convert(target), (pw * scale, ph * scale))
+        if bloom is not None:   # the bloom: counts over factor × factor cells, lit, smoothed at half size, doubled
+            halo_colour, factor = bloom
+            coarse, shape = _coarse(counts, factor)
+            size = (shape[0] * scale, shape[1] * scale)
+            halo = pygame.transform.smoothscale(pygame.surfarray.make_surface(_light(coarse, halo_colour, glow)),
+                                                (size[0] // 2, size[1] // 2))
+            target.blit(pygame.transform.scale(halo, size), topleft, special_flags=pygame.BLEND_RGB_ADD)
+    else:   # big cells (4K): crisp points plus their bloom summed on the cell grid, then one scale and one blit
+        halo_colour, factor = bloom
+        coarse, shape = _coarse(counts, factor)
+        # the bloom: counts summed over factor × factor cells, lit, and smoothed back to the cell grid
+        halo = pygame.transform.smoothscale(pygame.surfarray.make_surface(_light(coarse, halo_colour, glow)), shape)
+        light = _light(counts, colour, glow).astype(np.uint16)
+        light += pygame.surfarray.array3d(halo)[:pw, :ph]
+        patch = pygame.transform.scale(pygame.surfarray.make_surface(np.minimum(light, 255).astype(np.uint8)),
+                                       (pw * scale, ph * scale))
     target.blit(patch, topleft, special_flags=pygame.BLEND_RGB_ADD)
-    if bloom is not None:   # counts summed over factor × factor cells, lit, smoothed up over the same patch
-        colour, factor = bloom
-        padded = np.zeros((-(-pw // factor) * factor, -(-ph // factor) * factor), dtype=counts.dtype)
-        padded[:pw, :ph] = counts
-        coarse = padded.reshape(padded.shape[0] // factor, factor, padded.shape[1] // factor, factor).sum(axis=(1, 3))
-        size = (padded.shape[0] * scale, padded.shape[1] * scale)
-        # smoothed at half the size, then doubled: a glow has no detail to lose, and it halves the cost
-        halo = pygame.transform.smoothscale(pygame.surfarray.make_surface(_light(coarse, colour, glow)),
-                                            (size[0] // 2, size[1] // 2))
-        target.blit(pygame.transform.scale(halo, size), topleft, special_flags=pygame.BLEND_RGB_ADD)
+
+
+def _coarse(counts: np.ndarray, factor: int) -> tuple[np.ndarray, tuple[int, int]]:
+    """(counts summed over factor × factor cells, the padded fine grid's shape that they cover)."""
+    pw, ph = counts.shape
+    padded = np.zeros((-(-pw // factor) * factor, -(-ph // factor) * factor), dtype=counts.dtype)
+    padded[:pw, :ph] = counts
+    coarse = padded.reshape(padded.shape[0] // factor, factor, padded.shape[1] // factor, factor).sum(axis=(1, 3))
+    return coarse, padded.shape
 
 
 @functools.lru_cache(maxsize=32)
