@@ -75,11 +75,7 @@ class NetworkStage:
         fine = (spread @ level.T @ spread.T)[:, ::-1]           # (α, β): surfarray order; β grows upward
         gx, gz = (g * (work / side) for g in np.gradient(fine))   # per screen pixel, as the shading expects
         shade = np.clip(0.8 + 20.0 * (-gx + gz), 0.4, 1.25)
-        if self.view.gallery:
-            rgb = loss_ramp(p, fine) * np.clip(0.85 + 0.5 * (shade - 0.8), 0.7, 1.1)[..., None]
-        else:
-            lo_c, hi_c = np.asarray(p.terrain_low, float), np.asarray(p.terrain_high, float)
-            rgb = (lo_c + (hi_c - lo_c) * (0.15 + 0.85 * fine[..., None])) * shade[..., None]
+        rgb = loss_ramp(p, fine) * np.clip(0.85 + 0.5 * (shade - 0.8), 0.7, 1.1)[..., None]
         bands = np.floor(fine * CONTOURS)
         edge = (np.diff(bands, axis=0, prepend=bands[:1]) != 0) | (np.diff(bands, axis=1, prepend=bands[:, :1]) != 0)
         rgb[edge] = rgb[edge] * 0.45 + np.asarray(p.contour, float) * 0.55
@@ -101,6 +97,7 @@ class NetworkStage:
         if view.gallery:
             self._draw_gallery(target, probe)
             return
+        self._draw_scale(target, probe, beside="right")
         centre = r.center
         arm = int(12 * unit)
         pygame.draw.line(target, p.landscape.ball, (centre[0] - arm, centre[1]), (centre[0] + arm, centre[1]), 2)
@@ -138,10 +135,16 @@ class NetworkStage:
         cx, cy = self.rect.center
         target.blit(halo, (cx - halo.get_width() // 2, cy - halo.get_height() // 2), special_flags=pygame.BLEND_RGB_ADD)
         pygame.draw.circle(target, p.landscape.ball, (cx, cy), max(3, int(stage.u(7))))
-        # the colour scale: the ramp from the plane's lowest loss (bottom) to its highest (top), with both numbers
+        self._draw_scale(target, probe, beside="under" if view.design.portrait else "left")
+
+    def _draw_scale(self, target: pygame.Surface, probe, beside: str) -> None:
+        """The colour scale: the ramp from the plane's lowest loss to its highest, with both numbers, left of the
+        map, right of it, or under it (lowest on the left)."""
+        view, p = self.view, self.view.palette
+        stage = view.design
         low, high = float(probe.losses.min()), float(probe.losses.max())
         size, gap = stage.type(LABEL), stage.u(6)
-        if view.design.portrait:    # under the map, lowest loss on the left
+        if beside == "under":
             bar = pygame.Rect(0, 0, int(self.rect.width * 0.4), int(stage.u(SCALE_BAR)))
             bar.midtop = (self.rect.centerx, self.rect.bottom + int(stage.u(24)))
             ramp = loss_ramp(p.landscape, np.linspace(0.0, 1.0, bar.width))           # (w, 3), left first
@@ -149,9 +152,12 @@ class NetworkStage:
             ends = ((f"{low:.3g}", (bar.left - gap, bar.centery), "midright"),
                     (f"{high:.3g}", (bar.right + gap, bar.centery), "midleft"),
                     ("loss", (bar.centerx, bar.bottom + gap), "midtop"))
-        else:                       # left of the map, lowest loss at the bottom
+        else:                       # beside the map, lowest loss at the bottom
             bar = pygame.Rect(0, 0, int(stage.u(SCALE_BAR)), int(self.rect.height * 0.4))
-            bar.bottomright = (self.rect.left - int(stage.u(18)), self.rect.bottom - int(stage.u(70)))
+            if beside == "left":
+                bar.bottomright = (self.rect.left - int(stage.u(18)), self.rect.bottom - int(stage.u(70)))
+            else:
+                bar.bottomleft = (self.rect.right + int(stage.u(18)), self.rect.bottom - int(stage.u(70)))
             ramp = loss_ramp(p.landscape, np.linspace(1.0, 0.0, bar.height))          # (h, 3), top first
             strip = np.repeat(ramp[None, :, :], bar.width, axis=0)                      # (w, h, 3)
             ends = ((f"{high:.3g}", (bar.centerx, bar.top - gap), "midbottom"),

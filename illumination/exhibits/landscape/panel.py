@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pygame
 
+from illumination.core.draw.charts import chart_frame, polyline
 from illumination.core.draw.typescale import BODY, LABEL, TITLE
 
 HISTOGRAM_BINS = 24
@@ -106,20 +107,11 @@ def _grid(view, area: pygame.Rect, count: int) -> list[pygame.Rect]:
 
 
 def _frame(view, target, rect, title, value: str = "") -> pygame.Rect:
-    """A chart's frame with its title (and its latest value, right); returns the plot area inside."""
-    p, u, em = view.palette, view.unit, view.design.type(LABEL)
-    pygame.draw.rect(target, p.chart.panel, rect, border_radius=int(6 * u))
-    pygame.draw.rect(target, p.chart.panel_border, rect, 1, border_radius=int(6 * u))
-    pad = view.design.u(10)
-    room = rect.width - 2 * pad
-    if value:
-        shown = view.text.blit(target, value, (rect.right - pad, rect.y + pad * 0.6), em, p.text.primary,
-                               anchor="topright")
-        room -= shown.width + pad
-    text, em = fitted(view, title, LABEL, room)
-    view.text.blit(target, text, (rect.x + pad, rect.y + pad * 0.6), em, p.text.secondary, bold=True)
-    head = int(pad * 0.6 + em * 1.5)
-    return pygame.Rect(rect.x + int(pad), rect.y + head, rect.width - int(2 * pad), rect.height - head - int(pad))
+    """A chart's frame (core's, as the Network's charts) with its title fitted to it and its latest value; returns
+    the plot area inside."""
+    title, _ = fitted(view, title, LABEL, rect.width - view.design.u(20))
+    legend = [(value, view.palette.text.primary)] if value else []
+    return chart_frame(target, view.design, view.palette, view.text, rect, title, legend)
 
 
 def _plot(view, target, rect, title, values, colour) -> None:
@@ -133,7 +125,7 @@ def _plot(view, target, rect, title, values, colour) -> None:
     span = high - low
     xs = inner.x + np.linspace(0, inner.width, len(finite))
     ys = inner.bottom - (finite - low) / span * inner.height
-    pygame.draw.lines(target, colour, False, np.column_stack([xs, ys]).tolist(), max(1, int(1.5 * view.unit)))
+    polyline(target, colour, np.column_stack([xs, ys]).tolist(), view.design.u(1.5))
 
 
 def _scatter(view, target, rect, title, losses, temperatures) -> None:
@@ -174,7 +166,7 @@ def _histogram(view, target, rect) -> None:
     if temperature > 0:
         xs = inner.x + (np.arange(len(boltzmann)) + 0.5) * width
         ys = inner.bottom - boltzmann / top * inner.height
-        pygame.draw.lines(target, p.landscape.hot, False, np.column_stack([xs, ys]).tolist(), max(2, int(2 * view.unit)))
+        polyline(target, p.landscape.hot, np.column_stack([xs, ys]).tolist(), max(2, int(2 * view.unit)))
 
 
 def _peek(view, target, rect) -> None:
@@ -236,7 +228,7 @@ def _path(view, target, rect, probe) -> None:
     scale = 0.48 * min(inner.width, inner.height) / span          # one scale for both axes: angles are true
     cx, cy = inner.center
     pts = np.column_stack([cx + coords[:, 0] * scale, cy - coords[:, 1] * scale])
-    pygame.draw.lines(target, p.chart.loss, False, pts.tolist(), max(2, int(2 * view.unit)))
+    polyline(target, p.chart.loss, pts.tolist(), max(2, int(2 * view.unit)))
     pygame.draw.circle(target, p.text.secondary, pts[0].astype(int), max(3, int(4 * view.unit)))
     pygame.draw.circle(target, p.landscape.ball, pts[-1].astype(int), max(4, int(5 * view.unit)))
     em = view.design.type(LABEL)

@@ -8,6 +8,7 @@ import math
 import numpy as np
 import pygame
 
+from illumination.core.draw.charts import chart_frame, polyline
 from illumination.exhibits.network.layout import LABEL
 from illumination.exhibits.network.live_math import fmt
 
@@ -15,22 +16,8 @@ from illumination.exhibits.network.live_math import fmt
 def _chart(view, surface, rect, title, series, low, high, log=False, legend=()):
     """A panel with a title, a legend of (text, colour) right-aligned on the title's line (or below it when the
     line is too narrow), and the series plotted over the run's epochs. Returns (plot rect, value -> y)."""
-    L, p, text = view.layout, view.palette, view.text
-    pygame.draw.rect(surface, p.chart.panel, rect, border_radius=int(L.u(6)))
-    pygame.draw.rect(surface, p.chart.panel_border, rect, 1, border_radius=int(L.u(6)))
-    size, gap = L.type(LABEL), L.u(12)
-    title_rect = text.blit(surface, title, (rect.x + L.u(10), rect.y + L.u(8)), size, p.text.secondary, bold=True)
-    widths = [text.size(words, size)[0] for words, _ in legend]
-    needed = sum(widths) + gap * len(widths)
-    right, y = rect.right - L.u(10), title_rect.y
-    if legend and title_rect.right + needed > right:      # no room beside the title: a line of its own
-        y = title_rect.bottom + L.u(4)
-    bottom = title_rect.bottom
-    for (words, colour), width in zip(reversed(legend), reversed(widths)):
-        bottom = max(bottom, text.blit(surface, words, (right, y), size, colour, anchor="topright").bottom)
-        right -= width + gap
-    top = bottom + L.u(8)
-    plot = pygame.Rect(rect.x + L.u(10), top, rect.width - L.u(20), rect.bottom - L.u(10) - top)
+    L = view.layout
+    plot = chart_frame(surface, L, view.palette, view.text, rect, title, legend)
     total = max(view.scene.trainer.config.max_epochs, max((len(v) for v, _ in series), default=0), 2)
 
     lo, hi = (math.log10(low), math.log10(high)) if log else (low, high)
@@ -55,14 +42,7 @@ def _chart(view, surface, rect, title, series, low, high, log=False, legend=()):
                 finite = np.add.reduceat(finite, edges[:-1]) / np.diff(edges)
                 epochs = (edges[:-1] + edges[1:] - 1) / 2.0
             xs = plot.x + plot.width * epochs / (total - 1)
-            points = np.column_stack([xs, to_y(finite)]).tolist()
-            if len(points) == 2:
-                # pygame-ce's aalines reads past its buffer for exactly two points (src_c/draw.c, 2.5.x), so the
-                # same chart could differ by a pixel from frame to frame; aaline draws that one segment exactly.
-                pygame.draw.aaline(surface, colour, points[0], points[1])
-            else:
-                pygame.draw.aalines(surface, colour, False, points)
-            pygame.draw.lines(surface, colour, False, points, max(1, int(L.u(1.5))))
+            polyline(surface, colour, np.column_stack([xs, to_y(finite)]).tolist(), L.u(1.5))
     return plot, to_y
 
 
