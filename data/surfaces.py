@@ -51,6 +51,13 @@ class Surface:
     gradient_function: GradientFunction  # (x, z) -> (dL/dx, dL/dz), each of that shape
     global_minima: tuple[tuple[float, float], ...]  # every point (x*, z*) where L is lowest (symmetric copies)
     unique_stationary_point: bool = False  # True: the minimum is L's only stationary point, so all flows end there
+    # Defaults that make sense on this surface (measured: tests/data/test_surface_defaults.py): a learning rate at
+    # which cold balls (momentum 0.8) descend without leaving the domain, the hottest temperature at which at most
+    # 1% of them wander off it in 1,500 steps, and the half-width of the square balls are dropped in (centred on
+    # the domain), kept clear of the edges where a ball would roll straight out.
+    learning_rate: float = 0.01
+    temperature_max: float = 4.0
+    start_half_width: float = 10.0
 
     def loss(self, x, z) -> np.ndarray:
         return self.loss_function(np.asarray(x, dtype=np.float64), np.asarray(z, dtype=np.float64))
@@ -271,25 +278,31 @@ SURFACES: dict[str, Surface] = {s.name: s for s in (
             -20.0, 20.0, _complex, _complex_gradient, ((_COMPLEX_X, _COMPLEX_Z), (_COMPLEX_X, -_COMPLEX_Z))),
     Surface("rosenbrock", "Rosenbrock banana", "(1 - x)² + 100(z - x²)²",
             "A long, narrow, curved valley: easy to fall into, slow to follow to its minimum at (1, 1).",
-            -3.0, 3.0, _rosenbrock, _rosenbrock_gradient, ((1.0, 1.0),), unique_stationary_point=True),
+            -3.0, 3.0, _rosenbrock, _rosenbrock_gradient, ((1.0, 1.0),), unique_stationary_point=True,
+            learning_rate=1e-4, temperature_max=0.3, start_half_width=2.5),
     Surface("rastrigin", "Rastrigin egg crate", "20 + x² - 10 cos 2πx + z² - 10 cos 2πz",
             "A regular grid of local minima around the global one at the origin: a trap for cold descent.",
-            -3.0, 3.0, _rastrigin, _rastrigin_gradient, ((0.0, 0.0),)),
+            -3.0, 3.0, _rastrigin, _rastrigin_gradient, ((0.0, 0.0),),
+            learning_rate=0.003, temperature_max=1.0, start_half_width=2.5),
     Surface("ackley", "Ackley crater", "-20 exp(-0.2 √(½(x² + z²))) - exp(½(cos 2πx + cos 2πz)) + e + 20",
             "A nearly flat, bumpy plain around one deep, sharp crater at the origin.",
-            -3.0, 3.0, _ackley, _ackley_gradient, ((0.0, 0.0),)),
+            -3.0, 3.0, _ackley, _ackley_gradient, ((0.0, 0.0),),
+            learning_rate=0.01, temperature_max=0.2, start_half_width=2.5),
     Surface("neural", "Neural loss",
             "0.5(x² + z²) + 0.1 sin 5x sin 5z + 0.3 e^-((x-1)² + (z-½)²) + 0.2 e^-((x+½)² + (z+1)²)",
             "A bowl with small ripples and two soft hills: several good-enough minima, one best.",
-            -3.0, 3.0, _neural, _neural_gradient, (_NEURAL_MIN,)),
+            -3.0, 3.0, _neural, _neural_gradient, (_NEURAL_MIN,),
+            temperature_max=0.2),
     Surface("saddle", "Mountain pass", "0.5x² + (z² - 1)² + 0.3z",
             "Two valleys joined by a saddle near the origin; the lower valley is at z ≈ -1.04.",
-            -2.5, 2.5, _saddle, _saddle_gradient, ((0.0, _SADDLE_Z),)),
+            -2.5, 2.5, _saddle, _saddle_gradient, ((0.0, _SADDLE_Z),),
+            temperature_max=0.2),
     Surface("plateau", "Plateau and hole",
             "1 + 0.005(x² + z²) - 0.3 e^-(x² + z²)/8 - 1.2 e^-((x-2.5)² + (z-2.5)²)/0.32",
             "A nearly flat green: a broad shallow dip at the centre catches descent; the true minimum is a "
             "narrow hole near (2.5, 2.5).",
-            -6.0, 6.0, _plateau, _plateau_gradient, ((_PLATEAU_MIN, _PLATEAU_MIN),)),
+            -6.0, 6.0, _plateau, _plateau_gradient, ((_PLATEAU_MIN, _PLATEAU_MIN),),
+            temperature_max=0.03, start_half_width=4.0),
 )}
 
 

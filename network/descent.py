@@ -102,8 +102,11 @@ def check_ball_count(count) -> int:
 
 
 def random_starts(surface: Surface, count: int, rng: np.random.Generator) -> np.ndarray:
-    """(2, count) positions uniform in START_BOX² ∩ the domain (a square either way)."""
-    low, high = max(START_BOX[0], surface.lo), min(START_BOX[1], surface.hi)
+    """(2, count) positions uniform in START_BOX² ∩ the surface's drop square (its start_half_width about the
+    domain's centre, clear of the edges) ∩ the domain."""
+    centre = (surface.lo + surface.hi) / 2
+    low = max(START_BOX[0], surface.lo, centre - surface.start_half_width)
+    high = min(START_BOX[1], surface.hi, centre + surface.start_half_width)
     return rng.uniform(low, high, size=(2, count))
 
 

@@ -31,7 +31,7 @@ class SettingsMixin:
 
     def replace(self, **changes):
         """A validated copy with some values changed (raises SettingsError, leaving self untouched)."""
-        return validated(type(self), {**dataclasses.asdict(self), **changes})
+        return validated(type(self), {**dataclasses.asdict(self), **changes}, given=set(changes))
 
     def to_toml(self) -> str:
         lines = ["# Neural Illumination scene: load with --scene FILE or the Load scene button",
@@ -54,8 +54,10 @@ def ranges(cls: type) -> dict[str, tuple[type, float | None, float | None]]:
             for name, f in fields_of(cls).items()}
 
 
-def validated(cls: type, values: dict, source: str = ""):
-    """An instance of the settings class `cls` from plain values, or SettingsError listing every problem."""
+def validated(cls: type, values: dict, source: str = "", given=None):
+    """An instance of the settings class `cls` from plain values, or SettingsError listing every problem. given:
+    the keys a person set (the rest are defaults or carried over); a class's `complete(values, given)` may fill
+    defaults that follow from them (a surface's own learning rate)."""
     problems: list[str] = []
     clean = check_table("", cls, values, problems, required=False)
     check = getattr(cls, "check_names", None)   # names that a registry knows (optimizers …), checked alongside
@@ -65,6 +67,9 @@ def validated(cls: type, values: dict, source: str = ""):
         problems += check({k: v for k, v in values.items() if isinstance(v, str)})
     if problems:
         raise SettingsError(problems, source)
+    complete = getattr(cls, "complete", None)
+    if complete is not None and given is not None:
+        clean = complete(clean, set(given))
     return cls(**clean)
 
 
@@ -99,8 +104,10 @@ def load_settings(cls: type, scene: str | os.PathLike | dict | None = None, over
         if problems:
             raise SettingsError(problems, source)
         values.update(flat)
+    given = set(flat) if scene is not None else set()
+    given |= {k for k, v in (overrides or {}).items() if v is not None}
     values.update({k: v for k, v in (overrides or {}).items() if v is not None})
-    return validated(cls, values, source)
+    return validated(cls, values, source, given=given)
 
 
 def save_scene(settings, path: str | os.PathLike) -> Path:

@@ -21,7 +21,8 @@ PHYSICS = (
     _slider("learning_rate", "Learning rate (step size)", 0.001, 10.0),
     _slider("momentum", "Momentum β", 0.0, 0.99, 0.01),
     Choice("noise_mode", "Noise", NOISE_MODES, ("Langevin (T)", "Uniform kick")),
-    _slider("temperature", "Temperature T (Langevin)", 0.0, 10.0, 0.05),
+    _slider("temperature", "Temperature T (Langevin)", 0.0, 10.0, 0.05,
+            detail=lambda settings, value: f" · this surface: up to {SURFACES[settings.surface].temperature_max:g}"),
     _slider("noise", "Kick n (uniform noise)", 0.0, 10.0, 0.1),
     Choice("schedule", "Cooling", tuple(SCHEDULES)),
 )

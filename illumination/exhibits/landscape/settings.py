@@ -34,4 +34,13 @@ class LandscapeSettings(SettingsMixin):
     theme: str = text(default="midnight")
 
 
+    @staticmethod
+    def complete(values: dict, given: set) -> dict:
+        """A surface chosen without a learning rate brings its own (data/surfaces.py: one at which cold balls
+        descend without leaving the domain)."""
+        if "surface" in given and "learning_rate" not in given and values.get("surface") in SURFACES:
+            values = {**values, "learning_rate": SURFACES[values["surface"]].learning_rate}
+        return values
+
+
 RANGES = ranges(LandscapeSettings)

@@ -228,7 +228,8 @@ def _item(index: int, table, exhibits, problems: list[str]) -> Item | None:
         values[spec.converge_setting] = True
     try:
         settings = validated(spec.settings, {**dataclasses.asdict(spec.settings()), **values,
-                                             "theme": theme if isinstance(theme, str) and theme else DEFAULT_THEME})
+                                             "theme": theme if isinstance(theme, str) and theme else DEFAULT_THEME},
+                             given=set(values))
     except SettingsError as error:
         problems.extend(f"{path}.settings.{p}" for p in error.problems)
         settings = None
