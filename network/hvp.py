@@ -28,6 +28,13 @@ kernel = njit(cache=True, error_model="numpy")
 
 
 @kernel
+def _zero(hW, hb):
+    """Clear one layer's product buffers (a matrix and a bias) before the samples accumulate into them."""
+    hW[:, :] = 0.0
+    hb[:] = 0.0
+
+
+@kernel
 def _hidden_in(starts, columns, values, s, W, b, V, c, z, rz):
     """z (H,) = x_s·W + b and rz (H,) = x_s·V + c over sample s's nonzero inputs."""
     for j in range(W.shape[1]):
@@ -112,10 +119,8 @@ def hessian_vector(starts, columns, values, y, W1, b1, W2, b2, V1, c1, V2, c2, h
     n = y.shape[0]
     inv_n = 1.0 / n
     hidden = W1.shape[1]
-    hW1[:, :] = 0.0
-    hb1[:] = 0.0
-    hW2[:, :] = 0.0
-    hb2[:] = 0.0
+    _zero(hW1, hb1)
+    _zero(hW2, hb2)
     z, rz = np.empty(hidden), np.empty(hidden)
     dz, rdz = np.empty(hidden), np.empty(hidden)
     o, ro, d, rd = np.empty(2), np.empty(2), np.empty(2), np.empty(2)
@@ -134,12 +139,9 @@ def hessian_vector_deep(starts, columns, values, y, W1, b1, W2, b2, W3, b3, V1, 
     n = y.shape[0]
     inv_n = 1.0 / n
     hidden = W1.shape[1]
-    hW1[:, :] = 0.0
-    hb1[:] = 0.0
-    hW2[:, :] = 0.0
-    hb2[:] = 0.0
-    hW3[:, :] = 0.0
-    hb3[:] = 0.0
+    _zero(hW1, hb1)
+    _zero(hW2, hb2)
+    _zero(hW3, hb3)
     z1, rz1, z2, rz2 = np.empty(hidden), np.empty(hidden), np.empty(hidden), np.empty(hidden)
     dz2, rdz2, dz1, rdz1 = np.empty(hidden), np.empty(hidden), np.empty(hidden), np.empty(hidden)
     o, ro, d, rd = np.empty(2), np.empty(2), np.empty(2), np.empty(2)

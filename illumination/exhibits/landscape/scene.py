@@ -100,7 +100,12 @@ class LandscapeScene(Scene):
         return self.settings.max_steps / self.settings.speed
 
     def basin_counts(self):
-        return self.balls.basin_counts()
+        """The balls' basin counts, counted once per step (10,000 balls cost ~1 ms; the gallery's words read them
+        every frame): remembered until the balls step, respawn or the run restarts."""
+        key = (self.run, id(self.balls), self.balls.step_count, self.explosions)
+        if getattr(self, "_counts_key", None) != key:
+            self._counts_key, self._counts = key, self.balls.basin_counts()
+        return self._counts
 
     def status(self) -> dict:
         counts = self.basin_counts()
