@@ -19,7 +19,7 @@ STREAMS = {
     "noise": 5,
     "landscape": 6,
     "landscape_directions": 7,  # the real network's loss plane (exhibits/landscape/probe.py)
-    "sharpness": 8,             # Hutchinson probes and the Lanczos start (network/sharpness.py)
+    "sharpness": 8,             # Hutchinson probes and the Lanczos start (lab/sharpness.py)
 }
 
 

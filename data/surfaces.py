@@ -3,7 +3,7 @@
 Every surface is vectorised: `loss(x, z)` and `gradient(x, z)` take arrays of any one shape and return arrays of
 that shape, and the gradient is the exact analytic derivative (tests check it against finite differences).
 A surface lives on a square domain [lo, hi]²; balls that leave it are the caller's business (see
-network/descent.py).
+physics/descent.py).
 
 The global basin. `in_global_basin(x, z)` answers: does the T = 0 gradient flow dx/dt = -∇L(x) started here
 end at a global minimum? It is computed, not guessed:

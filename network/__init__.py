@@ -1,6 +1,6 @@
 """The from-scratch network and everything that trains it. NumPy + numba only; never imports pygame.
 
-The names below load on first use (PEP 562), so `import network.descent` or a settings check does not pay for
+The names below load on first use (PEP 562), so a settings check does not pay for
 numba's import (~0.4 s) before a window has even opened."""
 from importlib import import_module
 

@@ -1,8 +1,9 @@
 """The shape of the house, proved from the code itself: every module's imports read with ast.
 
-Arrows run one way: cli → modes → exhibits → core → network, data, themes. No import circles; the three
-modes never import each other; network/, data/ and themes/ never import the app or pygame; command modules
-never import a sibling (bar the one leaf of argument types); and no mode names the network exhibit's insides.
+Arrows run one way: cli → modes → exhibits → core → lab → physics → network → data, with themes beside them. No
+import circles; the three modes never import each other; the headless rooms (lab/, physics/, network/, data/,
+themes/) never import the app or pygame, and each imports only the rooms below it; command modules never import
+a sibling (bar the one leaf of argument types); and no mode names an exhibit's insides.
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("illumination", "network", "data", "themes")
+PACKAGES = ("illumination", "lab", "physics", "network", "data", "themes")
 
 
 def module_name(path: Path) -> str:
@@ -111,6 +112,7 @@ def test_no_import_circles():
             assert circle is None, " → ".join(circle)
 
 
+APP = {"illumination", "core", "exhibits", "modes.desktop", "modes.kiosk", "modes.export", "cli"}
 # layer -> the layers it must never import
 FORBIDDEN = {
     "core": {"exhibits", "modes.desktop", "modes.kiosk", "modes.export", "cli"},
@@ -118,10 +120,11 @@ FORBIDDEN = {
     "modes.desktop": {"modes.kiosk", "modes.export", "cli"},
     "modes.kiosk": {"modes.desktop", "modes.export", "cli"},
     "modes.export": {"modes.desktop", "modes.kiosk", "cli"},
-    "network": {"illumination", "core", "exhibits", "modes.desktop", "modes.kiosk", "modes.export", "cli"},
-    "data": {"illumination", "core", "exhibits", "modes.desktop", "modes.kiosk", "modes.export", "cli", "network"},
-    "themes": {"illumination", "core", "exhibits", "modes.desktop", "modes.kiosk", "modes.export", "cli",
-               "network", "data"},
+    "lab": APP,
+    "physics": APP | {"lab"},
+    "network": APP | {"lab", "physics"},
+    "data": APP | {"lab", "physics", "network"},
+    "themes": APP | {"lab", "physics", "network", "data"},
 }
 
 
@@ -131,7 +134,7 @@ def test_every_arrow_runs_down_the_layers():
     assert wrong == []
 
 
-@pytest.mark.parametrize("package", ["network", "data", "themes"])
+@pytest.mark.parametrize("package", ["network", "physics", "lab", "data", "themes"])
 def test_the_computation_never_imports_pygame(package):
     offenders = [name for name, path in MODULES.items() if name.split(".")[0] == package
                  and any(n.split(".")[0] in ("pygame", "pygame_gui") for n in imported_names(name, path))]

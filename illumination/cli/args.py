@@ -259,7 +259,7 @@ def open_metric_stream(args):
     if not (getattr(args, "metrics_out", None) or getattr(args, "serve_metrics", None)):
         return None
     from illumination.core.settings import SettingsError
-    from network.stream import MetricStream, StreamError
+    from lab.stream import MetricStream, StreamError
     if args.metrics_out is not None and not args.metrics_out.strip():
         raise SettingsError(["--metrics-out needs a file name"])
     try:

@@ -135,7 +135,7 @@ def bench_landscape_command(args) -> int:
     from illumination.core.settings import SettingsError
     from illumination.exhibits import get_exhibit
     from network import MLP
-    from network.descent import check_ball_count
+    from physics.descent import check_ball_count
     from network.landscape import filter_normalised_directions, loss_slice
     try:
         check_ball_count(args.balls)
@@ -219,7 +219,7 @@ def bench_sharpness_command(args) -> int:
     from data import make_dataset
     from data.seeding import rng_for
     from network.mlp import MLP
-    from network.sharpness import measure
+    from lab.sharpness import measure
     from network.train import TrainConfig, Trainer
     data = make_dataset(42)
     trainer = Trainer(MLP.create(42), data, TrainConfig(max_epochs=50), seed=42)

@@ -1,10 +1,10 @@
 """`illumination experiment escape`: does noise let descent escape local minima? Counted, not shown.
 `illumination experiment sweep`: train every seed × noise × optimizer, and say whether the predictions hold.
 
-Headless and pygame-free: the ensembles run in network/escape.py. One table row per noise level (or per
+Headless and pygame-free: the ensembles run in lab/escape.py. One table row per noise level (or per
 cooling schedule with --schedule): the fraction of balls that end in the global minimum's basin and their
-mean final loss. The same arguments give a bit-identical table. The sweep runs in network/sweep.py (in parallel
-processes, or on a Dask cluster) and writes results.csv, results.png and summary.md (network/sweep_report.py).
+mean final loss. The same arguments give a bit-identical table. The sweep runs in lab/sweep.py (in parallel
+processes, or on a Dask cluster) and writes results.csv, results.png and summary.md (lab/sweep_report.py).
 """
 from __future__ import annotations
 
@@ -42,9 +42,9 @@ def _count(name: str, low: int):
 
 
 def _checked(parse):
-    """A network.sweep parser as an argparse type: its SweepError becomes argparse's one-line error."""
+    """A lab.sweep parser as an argparse type: its SweepError becomes argparse's one-line error."""
     def convert(text: str):
-        from network.sweep import SweepError
+        from lab.sweep import SweepError
         try:
             return parse(text)
         except SweepError as error:
@@ -53,13 +53,13 @@ def _checked(parse):
 
 
 def _seeds(text: str) -> str:
-    from network.sweep import parse_seeds
+    from lab.sweep import parse_seeds
     _checked(parse_seeds)(text)
     return text
 
 
 def _executor(text: str) -> str:
-    from network.sweep import parse_executor
+    from lab.sweep import parse_executor
     _checked(parse_executor)(text)
     return text
 
@@ -114,8 +114,8 @@ def register(commands, benches) -> None:
 def escape_command(args) -> int:
     from tqdm import tqdm
     from illumination.core.settings import SettingsError
-    from network.descent import check_ball_count
-    from network.escape import escape_table, format_table, schedule_table
+    from physics.descent import check_ball_count
+    from lab.escape import escape_table, format_table, schedule_table
     common = dict(surface=args.surface, balls=args.balls, steps=args.steps, seed=args.seed,
                   noise_mode=args.noise_mode, optimizer=args.optimizer, learning_rate=args.lr,
                   momentum=args.momentum)
@@ -152,7 +152,7 @@ def escape_command(args) -> int:
 
 
 def sweep_command(args) -> int:
-    from network import sweep
+    from lab import sweep
     seeds = sweep.parse_seeds(args.seeds)   # checked by argparse already
     try:
         noises = sweep.parse_names(args.noise, "--noise")

@@ -116,7 +116,7 @@ def train_command(args) -> int:
     stream = open_metric_stream(args)
     try:
         if stream is not None:
-            from network.epoch_metrics import EpochMetrics
+            from lab.epoch_metrics import EpochMetrics
             EpochMetrics(trainer, stream.publish, settings.seed, args.sharpness_every)
         return _train_and_report(args, settings, trainer, target, epochs)
     finally:
@@ -160,7 +160,7 @@ def _train_and_report(args, settings, trainer, target, epochs) -> int:
     }
     if args.sharpness and not (trainer.diverged or trainer.dead):
         from data.seeding import rng_for
-        from network.sharpness import measure
+        from lab.sharpness import measure
         n = trainer.n_train
         sharp = measure(net, data.X_train[:n], data.y_train[:n], rng_for(settings.seed, "sharpness"))
         result.update(sharp.fields(), hessian_probes=sharp.probes, hessian_iterations=sharp.iterations)
@@ -187,7 +187,7 @@ def _train_and_report(args, settings, trainer, target, epochs) -> int:
 def bench_train_command(args) -> int:
     from illumination.exhibits.network.settings import NetworkSettings
     from illumination.exhibits.network.trainer import make_trainer
-    from network.benchmark import epochs_per_second, torch_epochs_per_second
+    from lab.benchmark import epochs_per_second, torch_epochs_per_second
     noise = {}
     if args.noise is not None:
         if isinstance(args.noise, float):

@@ -4,7 +4,7 @@ import json
 import pytest
 
 from illumination.cli import main
-from network.escape import escape_table
+from lab.escape import escape_table
 
 
 def run(capsys, *argv):

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-import network.sweep
+import lab.sweep
 from illumination.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -41,7 +41,7 @@ def rows(directory):
 
 
 def test_a_sweep_writes_its_files_and_a_rerun_skips_what_is_done(capsys, tmp_path, monkeypatch):
-    monkeypatch.setattr(network.sweep, "default_job", fake_job)
+    monkeypatch.setattr(lab.sweep, "default_job", fake_job)
     argv = ("--seeds", "0-2", "--noise", "none,input_jitter:0.1", "--optimizer", "sgd,adamw", "--epochs", "3",
             "-o", str(tmp_path), "--workers", "2", "--json")
     code, out = run(capsys, *argv)
@@ -61,7 +61,7 @@ def free_port():
 
 
 def test_a_sweep_runs_on_a_real_dask_cluster(capsys, tmp_path):
-    """The real job (network/sweep_job.py) on a real LocalCluster: [test] includes the [cluster] extra."""
+    """The real job (lab/sweep_job.py) on a real LocalCluster: [test] includes the [cluster] extra."""
     import distributed
     with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False, host="127.0.0.1",
                                   protocol="tcp://", dashboard_address=None) as cluster:
@@ -102,7 +102,7 @@ def test_bad_input_is_one_line_and_exit_2(capsys, tmp_path, argv, fragment):
 
 
 def test_an_unwritable_output_is_exit_1(capsys, tmp_path, monkeypatch):
-    monkeypatch.setattr(network.sweep, "default_job", fake_job)
+    monkeypatch.setattr(lab.sweep, "default_job", fake_job)
     (tmp_path / "file").write_text("")
     code, out = run(capsys, "--seeds", "0", "--noise", "none", "--optimizer", "sgd", "-o", str(tmp_path / "file"))
     assert code == 1 and out.err.startswith("illumination: error: cannot write the sweep's files in ")
@@ -111,7 +111,7 @@ def test_an_unwritable_output_is_exit_1(capsys, tmp_path, monkeypatch):
 
 SLOW_SWEEP = """
 import sys, time
-import network.sweep as sweep
+import lab.sweep as sweep
 from illumination.cli import main
 
 def job(seed, noise, optimizer, epochs):      # seeds 0 and 1 finish at once, the rest would take a minute

@@ -10,8 +10,8 @@ from websockets.sync.client import connect
 from data import make_dataset
 from illumination.cli import main
 from network import MLP, TrainConfig, Trainer
-from network.epoch_metrics import EpochMetrics
-from network.stream import MetricStream
+from lab.epoch_metrics import EpochMetrics
+from lab.stream import MetricStream
 
 
 def run(capsys, *argv):

@@ -6,8 +6,8 @@ import pytest
 from data.surfaces import SURFACES
 from illumination.core.settings import load_settings
 from illumination.exhibits.landscape.settings import LandscapeSettings
-from network.descent import random_starts
-from network.escape import escape_table
+from physics.descent import random_starts
+from lab.escape import escape_table
 
 BALLS, STEPS = 500, 1500
 

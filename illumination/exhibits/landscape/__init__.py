@@ -2,7 +2,7 @@
 escape the basins it would otherwise settle in. One ball, or ten thousand at once.
 
 settings.py (its scene-file keys) · scene.py (state: the balls, their trail and histories; the physics is
-network/descent.py) · view.py (the map from above). Importing this package is cheap.
+physics/descent.py) · view.py (the map from above). Importing this package is cheap.
 """
 from __future__ import annotations
 

@@ -6,7 +6,7 @@ from data.surfaces import SURFACES
 from illumination.core.controls import Choice, Controls, SliderSpec
 from illumination.core.settings import COMPOSITIONS
 from illumination.exhibits.landscape.settings import RANGES, VIEWS
-from network.descent import NOISE_MODES, OPTIMIZERS
+from physics.descent import NOISE_MODES, OPTIMIZERS
 from network.schedules import SCHEDULES
 
 

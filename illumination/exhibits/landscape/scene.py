@@ -1,5 +1,5 @@
 """The Landscape exhibit's state: balls rolling on a loss surface under learning rate, momentum, noise and
-temperature (the physics is network/descent.py), a trail and data log of the first ball, and the histories the
+temperature (the physics is physics/descent.py), a trail and data log of the first ball, and the histories the
 plots read. `update(dt)` steps the balls at `speed` steps per second of the clock and draws every random number;
 the view only reads. A ball that leaves the surface (or goes non-finite) is counted as exploded, shown as such,
 and starts again from a fresh random point: no crash, no NaN.
@@ -18,7 +18,7 @@ import numpy as np
 from data.seeding import rng_for
 from illumination.core.scene import Scene
 from illumination.exhibits.landscape.camera import Camera
-from network.descent import Balls, BallSettings
+from physics.descent import Balls, BallSettings
 
 HISTORY = 2000              # steps of loss and temperature the plots keep
 EXPLODED_NOTICE_S = 2.0     # how long "exploded" stays on screen

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from data.surfaces import SURFACES
 from illumination.core.settings import COMPOSITIONS, SettingsMixin, ranges
-from network.descent import MAX_BALLS, NOISE_MODES, OPTIMIZERS
+from physics.descent import MAX_BALLS, NOISE_MODES, OPTIMIZERS
 from network.schedules import SCHEDULES
 from themes.schema import choice, number, text, whole
 

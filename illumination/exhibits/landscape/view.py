@@ -27,7 +27,7 @@ from illumination.exhibits.landscape.netslice import NetworkStage
 from illumination.exhibits.landscape.perspective import PerspectiveStage
 from illumination.exhibits.landscape.topdown import MapStage
 from illumination.exhibits.landscape.valley import ValleyStage
-from network.descent import height_histogram
+from physics.descent import height_histogram
 
 HISTOGRAM_EVERY = 10
 STAGES = {"3d": PerspectiveStage, "map": MapStage, "valley": ValleyStage, "network": NetworkStage}

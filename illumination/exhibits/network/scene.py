@@ -53,7 +53,7 @@ class NetworkScene(Scene):
         self.diverged_for = None     # seconds since a divergence, or None
         self.message = ""
         # Live math: which step is up (of which phase's steps), paced to be read; its numbers are the shown sample's.
-        from network.sharpness import SharpnessMeter
+        from lab.sharpness import SharpnessMeter
         self.sharpness_meter = SharpnessMeter(rng_for(s.seed, "sharpness"), SHARPNESS_EVERY_S,
                                               SHARPNESS_STEPS_PER_UPDATE)
         self.math_steps = {"forward": 0, "backward": 0}     # the step each pass is at
@@ -77,7 +77,7 @@ class NetworkScene(Scene):
             self._stream_run()
 
     def _stream_run(self) -> None:
-        from network.epoch_metrics import EpochMetrics
+        from lab.epoch_metrics import EpochMetrics
         EpochMetrics(self.trainer, self.metrics_sink, self.settings.seed)
 
     def _log_run(self) -> None:

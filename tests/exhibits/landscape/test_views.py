@@ -12,7 +12,7 @@ from illumination.core.show import Show
 from illumination.exhibits import get_exhibit
 from illumination.exhibits.landscape.camera import Camera
 from illumination.exhibits.landscape.settings import VIEWS, LandscapeSettings
-from network.descent import height_histogram
+from physics.descent import height_histogram
 from themes import list_themes, load_theme
 
 SIZE = (800, 450)

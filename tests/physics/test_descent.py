@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from data.surfaces import get_surface
-from network.descent import (MAX_BALLS, TRAIL_LENGTH, BallSettings, Balls, check_ball_count, count_basins,
+from physics.descent import (MAX_BALLS, TRAIL_LENGTH, BallSettings, Balls, check_ball_count, count_basins,
                              height_histogram, random_starts)
 from network.schedules import SCHEDULES, schedule_value, temperature_at
 

@@ -1,4 +1,4 @@
-"""network/sweep.py and network/sweep_report.py: seeds, the parallel sweep, resume, torn lines, interrupts, and
+"""lab/sweep.py and lab/sweep_report.py: seeds, the parallel sweep, resume, torn lines, interrupts, and
 the summary's verdicts on synthetic rows. A fake job (instant, deterministic) stands in for training."""
 import csv
 import math
@@ -7,9 +7,9 @@ from concurrent.futures import Executor, Future
 
 import pytest
 
-from network import sweep, sweep_report
-from network.sweep import SweepError, parse_executor, parse_seeds, run_sweep
-from network.sweep_report import COLUMNS, prediction_1, prediction_2, read_results, summary_text
+from lab import sweep, sweep_report
+from lab.sweep import SweepError, parse_executor, parse_seeds, run_sweep
+from lab.sweep_report import COLUMNS, prediction_1, prediction_2, read_results, summary_text
 
 
 def fake_job(seed, noise, optimizer, epochs):

@@ -3,8 +3,8 @@
 Jobs run on a concurrent.futures executor: local processes by default, or an existing Dask cluster
 (`dask:tcp://HOST:8786`, through distributed.Client's executor). Each finished row is appended to results.csv at
 once (one write, flushed and fsynced), so Ctrl-C or SIGTERM keeps every finished row; a re-run skips the
-combinations already there. The report (results.png, summary.md) comes from results.csv (network/sweep_report.py).
-Never imports pygame; the job imports network.sweep_job inside the worker, so it pickles by reference.
+combinations already there. The report (results.png, summary.md) comes from results.csv (lab/sweep_report.py).
+Never imports pygame; the job imports lab.sweep_job inside the worker, so it pickles by reference.
 """
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ import sys
 import time
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 
-from network.sweep_report import COLUMNS, read_results, write_report
+from lab.sweep_report import COLUMNS, read_results, write_report
 
 KEY = ("seed", "noise", "optimizer", "epochs")
 MAX_SEEDS = 10_000
@@ -28,7 +28,7 @@ class SweepError(ValueError):
 
 def default_job(seed: int, noise: str, optimizer: str, epochs: int) -> dict:
     """The real job, imported inside the worker (a process or a Dask worker) so this function pickles by name."""
-    from network.sweep_job import run_job
+    from lab.sweep_job import run_job
     return run_job(seed, noise, optimizer, epochs)
 
 
@@ -151,7 +151,7 @@ class Results:
 
 
 def command_for(seeds_text: str, optimizer: str, epochs: int, out_dir: str) -> str:
-    from network.sweep_report import LABEL_LEVELS
+    from lab.sweep_report import LABEL_LEVELS
     return (f"illumination experiment sweep --seeds {seeds_text} --noise {LABEL_LEVELS} --optimizer {optimizer} "
             f"--epochs {epochs} -o {out_dir}")
 

@@ -4,8 +4,8 @@ import math
 import numpy as np
 import pytest
 
-from network.descent import MAX_BALLS
-from network.escape import escape_table, format_table, schedule_table
+from physics.descent import MAX_BALLS
+from lab.escape import escape_table, format_table, schedule_table
 
 SMALL = dict(balls=300, steps=400)
 
@@ -85,7 +85,7 @@ def test_format_table_lines_up_columns():
 
 
 def test_the_boltzmann_mass_of_the_global_basin():
-    from network.escape import boltzmann_basin_mass
+    from lab.escape import boltzmann_basin_mass
     # The bowl has one basin (all the mass); on complex the mass grows as T falls, towards 1 at T = 0.
     assert boltzmann_basin_mass("bowl", 0.5) == pytest.approx(1.0)
     masses = [boltzmann_basin_mass("complex", t) for t in (4.0, 2.0, 0.5, 0.1)]

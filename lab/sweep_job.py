@@ -9,7 +9,7 @@ from data.seeding import rng_for
 from network.mlp import MLP
 from network.noise import parse_noise
 from network.optim import DEFAULT_LEARNING_RATES, OPTIMIZERS
-from network.sharpness import measure
+from lab.sharpness import measure
 from network.train import TrainConfig, Trainer
 
 

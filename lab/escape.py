@@ -4,7 +4,7 @@ An ensemble of balls starts at random points and rolls for a fixed number of ste
 reports the fraction that end in the global minimum's basin (data/surfaces.py: the region from which T = 0
 gradient flow reaches a global minimum), their mean final loss, and how many exploded.
 
-"noise" means what the noise mode makes it mean (network/descent.py):
+"noise" means what the noise mode makes it mean (physics/descent.py):
   * langevin: the initial temperature T0; the temperature at step t is T0 · schedule(t), and noise enters
     as √(2ηT)·ξ (friction-matched for momentum, preconditioned for rmsprop and adam);
   * uniform:  the simulator's kick magnitude n; each step adds n · schedule(t) · U(-1, 1) per component to
@@ -26,7 +26,7 @@ import zlib
 import numpy as np
 
 from data.surfaces import get_surface
-from network.descent import Balls, BallSettings, check_ball_count, count_basins, random_starts
+from physics.descent import Balls, BallSettings, check_ball_count, count_basins, random_starts
 from network.schedules import check_schedule_name
 
 MAX_STEPS = 1_000_000

@@ -1,4 +1,4 @@
-"""What the metric stream reports after every epoch of a run: typed step_metrics events (network/stream.py).
+"""What the metric stream reports after every epoch of a run: typed step_metrics events (lab/stream.py).
 
     {"type": "step_metrics", "step", "epoch", "train_loss", "test_loss", "train_accuracy", "test_accuracy",
      "grad_norm", "learning_rate", "optimizer", "noise", "schedule", "noise_level",
@@ -14,7 +14,7 @@ import math
 from typing import Callable
 
 from data.seeding import rng_for
-from network.stream import step_metrics
+from lab.stream import step_metrics
 
 
 class EpochMetrics:
@@ -33,7 +33,7 @@ class EpochMetrics:
                       learning_rate=t.lr, optimizer=t.config.optimizer, noise=t.noise.spec.label,
                       schedule=t.config.schedule, noise_level=t.noise_level)
         if self.sharpness_every and snapshot.epoch % self.sharpness_every == 0:
-            from network.sharpness import measure
+            from lab.sharpness import measure
             sharp = measure(t.net, t.data.X_train[:t.n_train], t.data.y_train[:t.n_train], self._rng)
             values.update(sharp.fields())
         return step_metrics(snapshot.step, snapshot.epoch, **values)

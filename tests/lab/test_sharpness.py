@@ -8,7 +8,7 @@ from data import make_dataset
 from data.seeding import rng_for
 from network import MLP, TrainConfig, Trainer
 from network.optim import DEFAULT_LEARNING_RATES
-from network.sharpness import FlatGradient, SharpnessMeter, extreme_eigenvalues, hutchinson_trace, measure
+from lab.sharpness import FlatGradient, SharpnessMeter, extreme_eigenvalues, hutchinson_trace, measure
 
 NEAR_KINK = 1e-6      # |pre-activation| planted on purpose: well inside a finite difference's reach
 

@@ -15,7 +15,7 @@ import pytest
 from websockets.exceptions import ConnectionClosedOK
 from websockets.sync.client import connect
 
-from network.stream import MetricStream, StreamError, parse_address, step_metrics
+from lab.stream import MetricStream, StreamError, parse_address, step_metrics
 
 
 def _stream_threads():
@@ -207,6 +207,6 @@ def test_close_is_idempotent_and_ends_the_thread(tmp_path):
 
 
 def test_the_module_is_headless():
-    code = "import sys, network.stream; assert 'pygame' not in sys.modules"
+    code = "import sys, lab.stream; assert 'pygame' not in sys.modules"
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     subprocess.run([sys.executable, "-c", code], check=True, cwd=root, timeout=60)

@@ -1,7 +1,7 @@
 """Sharpness of the loss at the current weights: the Hessian's trace (Hutchinson), and its largest and smallest
 eigenvalues (Lanczos), all from exact Hessian-vector products.
 
-An HVP is the R-operator of network/hvp.py over the whole set in one call: exact for the linear piece of the ReLU
+An HVP is the R-operator of lab/hvp.py over the whole set in one call: exact for the linear piece of the ReLU
 net the weights are on, with no step size to cross a kink. The tests compare it with full Hessians built
 independently. Probes and start vectors come from the run's seed.
 """
@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from network import hvp, kernels
+from lab import hvp
+from network import kernels
 
 DEFAULT_PROBES = 20
 DEFAULT_ITERATIONS = 30
