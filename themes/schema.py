@@ -88,7 +88,10 @@ def text(**kw) -> Any:
 
 
 def choice(*options: str, **kw) -> Any:
-    return dataclasses.field(metadata={"kind": "choice", "options": tuple(options)}, **kw)
+    """One of the given strings; or, given one registry (a dict keyed by name), one of its names *at check time*,
+    so an entry registered after this field was declared is accepted too."""
+    live = len(options) == 1 and isinstance(options[0], dict)
+    return dataclasses.field(metadata={"kind": "choice", "options": options[0] if live else tuple(options)}, **kw)
 
 
 def show(value: Any) -> str:
