@@ -1,6 +1,15 @@
-"""The one fixed-clock loop: update on exactly 1/fps, draw, hand the frame on. Export, snapshot, the benches
-and the tests all run it, so a frame is the same wherever it is made. (The window and the kiosk run the same
-update → draw order on the real clock, with events and presenting in between.)
+"""The frame loop: tick the clock, update, draw, hand the frame on. One loop, `run_loop`, parameterised by
+whatever differs between its users:
+
+- export, snapshot, `bench render` and the tests: `run_frames`, the loop on the fixed clock (exactly 1/fps a
+  frame), every frame drawn and given to a sink (a video writer …), so a frame is the same wherever it is made;
+- the kiosk's soak (modes/kiosk/runner.py): the fixed clock, a frame drawn every Nth update, an error in a frame
+  handed to the kiosk's supervisor, a per-frame hook for its progress bar and memory readings;
+- the kiosk's window: the real clock, events before each update, `display.flip` as the sink, the frame-rate
+  limiter as the per-frame hook.
+
+The desktop window (modes/desktop/window.py) still runs its own events → update → draw → flip loop on the real
+clock, in the same order; `bench landscape` and `bench ui` time single steps and draws of their own.
 """
 from __future__ import annotations
 
@@ -8,6 +17,49 @@ import time
 from typing import Callable
 
 from illumination.core.clock import FixedClock
+
+
+def run_loop(show, clock, frames: int | None = None, *, surface=None, sink: Callable | None = None,
+             draw_every: int = 1, before: Callable | None = None, after: Callable | None = None,
+             on_error: Callable | None = None, timings: dict | None = None) -> tuple[int, int]:
+    """Tick → update → draw (every draw_every-th frame) → sink(surface), until `frames` frames (None: until
+    `before` says stop). Returns (frames run, frames drawn).
+
+    show: anything with update(dt) and draw(surface). clock: anything with tick() -> dt and now (core/clock.py).
+    surface: the surface drawn on, or a callable returning it (a window's screen, which a resize replaces).
+    before(): run first in each frame (events); False stops the loop there, before the frame counts.
+    after(n): run after each frame, n counted from 1, outside the error handling (progress, the frame limiter).
+    on_error(error, now): an exception raised in a frame (before, update, draw or sink) ends that frame and is
+    handed here; without it the exception propagates.
+    timings: if given, {"update_ms": [...], "draw_ms": [...]} collect per-frame costs (the benches).
+    """
+    target = surface if callable(surface) else (lambda: surface)
+    count = drawn = 0
+    while frames is None or count < frames:
+        try:
+            if before is not None and before() is False:
+                break
+            started = time.perf_counter()
+            show.update(clock.tick())
+            if (count + 1) % draw_every == 0:
+                updated = time.perf_counter()
+                picture = target()
+                show.draw(picture)
+                if timings is not None:
+                    finished = time.perf_counter()
+                    timings.setdefault("update_ms", []).append((updated - started) * 1000)
+                    timings.setdefault("draw_ms", []).append((finished - updated) * 1000)
+                if sink is not None:
+                    sink(picture)
+                drawn += 1
+        except Exception as error:
+            if on_error is None:
+                raise
+            on_error(error, clock.now)
+        count += 1
+        if after is not None:
+            after(count)
+    return count, drawn
 
 
 def run_frames(show, frames: int, fps: float, sink: Callable | None = None, surface=None,
@@ -18,21 +70,9 @@ def run_frames(show, frames: int, fps: float, sink: Callable | None = None, surf
     timings: if given, {"update_ms": [...], "draw_ms": [...]} collect per-frame costs (the benches).
     """
     import pygame
-    clock = clock or FixedClock(fps)
     surface = surface if surface is not None else pygame.Surface(show.size)
-    for _ in range(frames):
-        started = time.perf_counter()
-        show.update(clock.tick())
-        drawn = time.perf_counter()
-        show.draw(surface)
-        if timings is not None:
-            finished = time.perf_counter()
-            timings.setdefault("update_ms", []).append((drawn - started) * 1000)
-            timings.setdefault("draw_ms", []).append((finished - drawn) * 1000)
-        if sink is not None:
-            sink(surface)
-        if on_frame is not None:
-            on_frame()
+    run_loop(show, clock or FixedClock(fps), frames, surface=surface, sink=sink, timings=timings,
+             after=None if on_frame is None else lambda _n: on_frame())
     return surface
 
 

@@ -122,8 +122,6 @@ class ExitCombo:
         return 0.0 if self.esc_since is None else min((now - self.esc_since) / self.hold_s, 1.0)
 
 
-# -- the attract loop --------------------------------------------------------------------------------
-
 # -- the soak: the whole loop on the fixed clock, as fast as it goes ---------------------------------
 
 def rss_mb() -> float:
@@ -146,6 +144,12 @@ class _Supervisor:
         self.kiosk = make_kiosk()
         self.errors = 0
         self._recent: deque = deque(maxlen=KIOSK_ERRORS_TO_RESTART)
+
+    def update(self, dt: float) -> None:      # the loop's show (core/loop.py): whichever kiosk is current
+        self.kiosk.update(dt)
+
+    def draw(self, surface) -> None:
+        self.kiosk.draw(surface)
 
     def failed(self, error: BaseException, now: float) -> None:
         self.errors += 1
@@ -171,6 +175,7 @@ def soak(playlist, hours: float, size=SOAK_SIZE, *, faults=None, log=None, progr
     from tqdm import tqdm
     from illumination.core.clock import FixedClock
     from illumination.core.display import init_headless
+    from illumination.core.loop import run_loop
     import pygame
     from illumination.modes.kiosk.attract import Kiosk, warm_up
     log = log or logging.getLogger(LOGGER_NAME)
@@ -183,38 +188,34 @@ def soak(playlist, hours: float, size=SOAK_SIZE, *, faults=None, log=None, progr
     supervisor = _Supervisor(lambda: Kiosk(playlist, size, wall_time=wall_time, faults=faults,
                                            random_seed=random_seed, log=log), log)
     supervisor.kiosk.draw(surface)
-    rss_initial = rss_max = rss_mb()
-    rss_start = None        # measured once every item has played once: warm-up is over
+    rss_initial = rss_mb()
+    # rss "start" is measured once every item has played once: warm-up is over
+    memory = {"max": rss_initial, "start": None, "start_at": 0.0}
     total = round(hours * 3600 * updates_per_second)
     per_draw, per_minute = updates_per_second * draw_every_s, updates_per_second * 60
-    frames = 0
-    started = time.perf_counter()
     warm_items = len(playlist.items) + 1
+    started = time.perf_counter()
     try:
         with tqdm(total=round(hours * 60), unit="sim-min", desc="kiosk soak", file=sys.stderr, leave=False,
                   disable=None if progress and not os.environ.get("CI") else True) as bar:
-            for n in range(1, total + 1):
-                try:
-                    supervisor.kiosk.update(clock.tick())
-                    if n % per_draw == 0:
-                        supervisor.kiosk.draw(surface)
-                        frames += 1
-                except Exception as error:
-                    supervisor.failed(error, clock.now)
-                if rss_start is None and supervisor.kiosk.stats["items_played"] >= warm_items:
-                    rss_start = rss_mb()
-                    rss_start_at = clock.now
+            def after(n: int) -> None:
+                if memory["start"] is None and supervisor.kiosk.stats["items_played"] >= warm_items:
+                    memory["start"], memory["start_at"] = rss_mb(), clock.now
                 if n % per_minute == 0:
                     bar.update(1)
-                    rss_max = max(rss_max, rss_mb())
+                    memory["max"] = max(memory["max"], rss_mb())
+
+            _, frames = run_loop(supervisor, clock, total, surface=surface, draw_every=per_draw, after=after,
+                                 on_error=supervisor.failed)
         wall = time.perf_counter() - started
         gc.collect()
         rss_end = rss_mb()
     finally:
         gc.unfreeze()
+    rss_start, rss_start_at, rss_max = memory["start"], memory["start_at"], memory["max"]
     kiosk = supervisor.kiosk
     if rss_start is None:          # too short to finish a round of the playlist
-        rss_start, rss_start_at = rss_initial, 0.0
+        rss_start = rss_initial
     summary = kiosk.summary()
     log.info("soak done: %s", summary)
     return {
@@ -260,6 +261,7 @@ def run_window(playlist, display: int = 0, *, faults=None, log=None, clock=None,
                wall_time=None, fps: int = 60) -> int:
     """Fullscreen at the display's native resolution until the exit combination. clock/max_frames: tests."""
     from illumination.core.clock import RealClock
+    from illumination.core.loop import run_loop
     from illumination.core.display import NO_DISPLAY_MESSAGE, NoDisplay, display_expected, open_window
     from illumination.modes.kiosk.attract import Kiosk, warm_up
     log = log or logging.getLogger(LOGGER_NAME)
@@ -288,47 +290,50 @@ def run_window(playlist, display: int = 0, *, faults=None, log=None, clock=None,
     # SIGTERM (systemd stop) and SIGHUP end the loop after the frame in hand; the exit code names the signal
     previous = {signum: signal.signal(signum, lambda s, _f: stop.append(signal.Signals(s).name))
                 for signum in (signal.SIGTERM, signal.SIGHUP)}
-    supervisor = _Supervisor(lambda: Kiosk(playlist, screen.get_size(), faults=faults, log=log,
+    state = {"screen": screen, "frames": 0}          # a resize replaces the screen
+    supervisor = _Supervisor(lambda: Kiosk(playlist, state["screen"].get_size(), faults=faults, log=log,
                                            wall_time=wall_time), log)
     clock = clock or RealClock(max_dt=0.1)
     limiter = pygame.time.Clock()           # only sleeps to cap the frame rate; time comes from `clock`
     combo = ExitCombo()
     ignored = IgnoredInput(log)
-    frames = 0
     log.info("window %dx%d on display %d", *screen.get_size(), display)
+
+    def events() -> bool:
+        """Before each update: the events, the exit combination; False once the loop is to stop."""
+        if stop:
+            return False
+        now = clock.now
+        for event in pygame.event.get():
+            if combo.feed(event, now):
+                stop.append("exit combination")
+            elif event.type == pygame.QUIT:
+                log.info("ignored a window-close request (exit: hold Esc 3 s, or Ctrl+Shift+Q)")
+            elif event.type in (pygame.VIDEORESIZE, pygame.WINDOWSIZECHANGED):
+                state["screen"] = pygame.display.get_surface()
+                supervisor.kiosk.resize(state["screen"].get_size())
+            elif (not supervisor.kiosk.handle_event(event)
+                  and event.type in (pygame.KEYDOWN, pygame.MOUSEBUTTONDOWN, pygame.FINGERDOWN)):
+                ignored.note(event, now)
+        if combo.poll(now):
+            stop.append("exit combination")
+        if stop:
+            return False
+        supervisor.kiosk.exit_progress = combo.progress(now)
+        return True
+
+    def after(n: int) -> None:
+        state["frames"] = n
+        limiter.tick(5 if supervisor.kiosk.closed else fps)
+
     try:
-        while not stop and (max_frames is None or frames < max_frames):
-            try:
-                now = clock.now
-                for event in pygame.event.get():
-                    if combo.feed(event, now):
-                        stop.append("exit combination")
-                    elif event.type == pygame.QUIT:
-                        log.info("ignored a window-close request (exit: hold Esc 3 s, or Ctrl+Shift+Q)")
-                    elif event.type in (pygame.VIDEORESIZE, pygame.WINDOWSIZECHANGED):
-                        screen = pygame.display.get_surface()
-                        supervisor.kiosk.resize(screen.get_size())
-                    elif (not supervisor.kiosk.handle_event(event)
-                          and event.type in (pygame.KEYDOWN, pygame.MOUSEBUTTONDOWN, pygame.FINGERDOWN)):
-                        ignored.note(event, now)
-                if combo.poll(now):
-                    stop.append("exit combination")
-                if stop:
-                    break
-                kiosk = supervisor.kiosk
-                kiosk.exit_progress = combo.progress(now)
-                kiosk.update(clock.tick())
-                kiosk.draw(screen)
-                pygame.display.flip()
-            except Exception as error:
-                supervisor.failed(error, clock.now)
-            frames += 1
-            limiter.tick(5 if supervisor.kiosk.closed else fps)
+        run_loop(supervisor, clock, max_frames, surface=lambda: state["screen"], sink=lambda _: pygame.display.flip(),
+                 before=events, after=after, on_error=supervisor.failed)
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, signal.SIG_DFL if handler is None else handler)
         gc.unfreeze()
-        log.info("kiosk stopped (%s) after %d frames: %s", stop[0] if stop else "frame limit", frames,
+        log.info("kiosk stopped (%s) after %d frames: %s", stop[0] if stop else "frame limit", state["frames"],
                  supervisor.kiosk.summary())
         pygame.display.quit()
     return 128 + int(signal.Signals[stop[0]]) if stop and stop[0] in ("SIGTERM", "SIGHUP") else 0
