@@ -45,9 +45,9 @@ def bench_panel(exhibit, settings, size=(1920, 1080), frames: int = 400, warmup:
     if panel:
         for _ in range(frames):
             t0 = time.perf_counter()
-            desktop.manager.update(1 / 60)
+            desktop.panel.update(1 / 60)
             t1 = time.perf_counter()
-            desktop.manager.draw_ui(screen)
+            desktop.panel.draw(screen)
             t2 = time.perf_counter()
             ui_update_ms.append((t1 - t0) * 1000)
             ui_draw_ms.append((t2 - t1) * 1000)

@@ -5,6 +5,7 @@ import pygame
 
 from illumination.core.display import set_window_mode
 
+
 def toggle_fullscreen(desktop) -> None:
     """Desktop-size full screen and back, by setting the mode itself: with or without a window manager the
     surface, the panel and the layout then always agree on one size (pygame's toggle_fullscreen() could leave the
@@ -14,7 +15,7 @@ def toggle_fullscreen(desktop) -> None:
         if flags & pygame.FULLSCREEN:
             set_window_mode(desktop.windowed_size or (1280, 720), pygame.RESIZABLE)
         else:
-            desktop.windowed_size = desktop.screen.get_size()
+            desktop.windowed_size = desktop.layout.window
             set_window_mode((0, 0), pygame.FULLSCREEN)
     except pygame.error as error:
         desktop.say(f"Full screen is not available here ({error}).", error=True)

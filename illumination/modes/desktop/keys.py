@@ -1,40 +1,43 @@
-"""The window's keyboard map: every action of the panel has a key, and the help overlay (? or H) lists them.
+"""The window's keyboard map: which key presses which action (actions.py, the one table of actions the panel's
+buttons name too), and the help overlay (? or H) that lists the keys with what each action does.
 
-`KEYS` is the one table of the window's own keys; an exhibit adds its toggles' letters (its controls). The help
-overlay and docs/desktop.md are written from them (a test checks the docs name every key). `action_for(event,
-toggles)` turns a KEYDOWN into an action name that `Desktop.perform` understands — the same names the panel's
-buttons use.
+`HELP_KEYS` gives the window's own keys as a person reads them, in the help's order; an exhibit adds its toggles'
+letters (its controls). The help overlay, the buttons' tool tips and docs/desktop.md name keys from it (a test
+checks the docs name every key and that every key presses an action of the table). `action_for(event, toggles)`
+turns a KEYDOWN into the name of an action.
 """
 from __future__ import annotations
 
 import pygame
 
-# (keys as shown, action, what it does). Grouped as the help overlay shows them.
-KEYS: tuple[tuple[str, str, str], ...] = (
-    ("Space", "pause", "pause / resume training"),
-    ("→", "step", "one minibatch (pauses first)"),
-    ("R", "reset", "restart the run with the same settings"),
-    ("N", "seed_next", "next seed (new data, weights, order)"),
-    ("P", "seed_prev", "previous seed"),
-    ("X", "seed_random", "a random seed"),
-    ("Enter", "seed_type", "type a seed in the panel, Enter applies"),
-    ("↑ ↓", "select_next", "choose a slider (marked » in the panel)"),
-    ("− +", "increase", "move the chosen slider one step"),
-    ("T", "next_theme", "next colour theme"),
-    ("I", "diagnostics", "print full diagnostics (console + overlay)"),
-    ("C", "screenshot", "save a PNG screenshot of the exhibit"),
-    ("V", "record", "start / stop recording an MP4"),
-    ("Backspace", "clear_drawing", "clear the drawing pad (exhibits with a pad)"),
-    ("Ctrl+S", "save_scene", "save the scene to the file named in the panel"),
-    ("Ctrl+O", "load_scene", "load the scene from that file"),
-    ("Tab", "toggle_panel", "hide / show the control panel"),
-    ("? H", "help", "this help"),
-    ("F11", "fullscreen", "full screen on / off"),
-    ("Esc", "escape", "close help or diagnostics, otherwise quit"),
-    ("Q", "quit", "quit"),
+from illumination.modes.desktop.actions import ACTIONS, table
+
+# (keys as the help shows them, the action they press). A pair's row (↑ ↓, − +) names the action it describes.
+HELP_KEYS: tuple[tuple[str, str], ...] = (
+    ("Space", "pause"),
+    ("→", "step"),
+    ("R", "reset"),
+    ("N", "seed_next"),
+    ("P", "seed_prev"),
+    ("X", "seed_random"),
+    ("Enter", "seed_type"),
+    ("↑ ↓", "select_next"),
+    ("− +", "increase"),
+    ("T", "next_theme"),
+    ("I", "diagnostics"),
+    ("C", "screenshot"),
+    ("V", "record"),
+    ("Backspace", "clear_drawing"),
+    ("Ctrl+S", "save_scene"),
+    ("Ctrl+O", "load_scene"),
+    ("Tab", "toggle_panel"),
+    ("? H", "help"),
+    ("F11", "fullscreen"),
+    ("Esc", "escape"),
+    ("Q", "quit"),
 )
 
-_PLAIN = {
+PLAIN = {
     pygame.K_SPACE: "pause",
     pygame.K_RIGHT: "step",
     pygame.K_r: "reset",
@@ -64,14 +67,14 @@ _PLAIN = {
     pygame.K_ESCAPE: "escape",
     pygame.K_q: "quit",
 }
-_CTRL = {pygame.K_s: "save_scene", pygame.K_o: "load_scene", pygame.K_q: "quit"}
+WITH_CTRL = {pygame.K_s: "save_scene", pygame.K_o: "load_scene", pygame.K_q: "quit"}
 
 
 def action_for(event, toggles=()) -> str | None:
     """The action a KEYDOWN asks for, or None. toggles: the exhibit's (core.controls.Toggle, with shortcuts)."""
     mods = getattr(event, "mod", 0)
     if mods & (pygame.KMOD_CTRL | pygame.KMOD_META):
-        return _CTRL.get(event.key)
+        return WITH_CTRL.get(event.key)
     if getattr(event, "unicode", "") == "?" or (event.key == pygame.K_SLASH and mods & pygame.KMOD_SHIFT):
         return "help"
     if getattr(event, "unicode", "") == "+":
@@ -79,21 +82,30 @@ def action_for(event, toggles=()) -> str | None:
     for toggle in toggles:
         if toggle.shortcut and event.key == ord(toggle.shortcut.lower()):  # letter keys are their ASCII codes
             return toggle.action_name
-    return _PLAIN.get(event.key)
+    return PLAIN.get(event.key)
 
 
 def key_table(toggles=()) -> tuple[tuple[str, str, str], ...]:
-    """Every key of the window for an exhibit: the exhibit's toggles after the seed and slider keys."""
-    own = tuple((t.shortcut.upper(), t.action_name, f"{t.label[0].lower()}{t.label[1:]} on / off")
-                for t in toggles if t.shortcut)
-    split = next(n for n, (_, action, _) in enumerate(KEYS) if action == "next_theme")
-    return KEYS[:split] + own + KEYS[split:]
+    """Every key of the window for an exhibit, as (keys, action, what it does): the exhibit's toggles after the
+    seed and slider keys."""
+    actions = table(toggles)
+    own = tuple((t.shortcut.upper(), t.action_name) for t in toggles if t.shortcut)
+    split = next(n for n, (_, action) in enumerate(HELP_KEYS) if action == "next_theme")
+    rows = HELP_KEYS[:split] + own + HELP_KEYS[split:]
+    return tuple((keys, action, actions[action].does) for keys, action in rows)
+
+
+def tool_tip(action: str) -> str:
+    """A button's tool tip: what its action does, and its key (the panel's welcome says hovering shows it)."""
+    keys = next((keys for keys, name in HELP_KEYS if name == action), None)
+    does = ACTIONS[action].does
+    return f"{does} ({keys})" if keys else does
 
 
 def help_lines(toggles=()) -> list[str]:
-    table = key_table(toggles)
-    width = max(len(keys) for keys, _, _ in table)
+    rows = key_table(toggles)
+    width = max(len(keys) for keys, _, _ in rows)
     lines = ["KEYS", ""]
-    lines += [f"{keys:<{width}}   {text}" for keys, _, text in table]
+    lines += [f"{keys:<{width}}   {does}" for keys, _, does in rows]
     lines += ["", "Every control is also in the panel (Tab). Sliders: drag, or ↑ ↓ then − +."]
     return lines

@@ -1,13 +1,15 @@
-"""The side panel (pygame-gui): a thin layer over the one Settings object.
+"""The side panel (pygame-gui): a thin layer over the one Settings object, that owns its widgets.
 
-The panel never touches the scene. It turns pygame-gui events into *intents* — ("set", key, value),
-("action", name), ("seed", text), ("theme", name) — that the Desktop validates and applies through
-`Settings.replace` + `scene.apply_settings`; and it shows the settings back (`sync`) whenever they
-change, whoever changed them (a key, a loaded scene, a restart after divergence).
+The panel never touches the scene. It turns pygame-gui events into intents (intents.py: Press, SetValue, LetGo,
+ChooseTheme, ChooseExhibit) that wait in `take_intents()` until the Desktop validates and applies them through
+`Settings.replace` + `scene.apply_settings`; and it shows the settings back (`sync`) whenever they change, whoever
+changed them (a key, a loaded scene, a restart after divergence). Everything else the desktop asks of it — a
+message, the typed seed, the keyboard's chosen slider, its place in the window — goes through its methods.
 
 Layout (pixels at scale 1, the panel is PANEL_WIDTH wide on the right of the window; drawn larger on large
-screens, panel_theme.py):
+screens at the layout's scale, layout.py and panel_theme.py):
     seed row · typed seed · actions · message box · tabs [Training | Visuals | Draw | Scene] · the tab's page
+The settings' pages (sliders, menus, check boxes, the theme menu) are panel_settings.py's.
 """
 from __future__ import annotations
 
@@ -16,67 +18,47 @@ import html
 import pygame
 import pygame_gui
 
-from illumination.core.controls import Choice, Controls
-from illumination.modes.desktop.panel_theme import (FONT_SIZE, MESSAGE_BOX_MARGIN, PAD_SIZE, PANEL_WIDTH,  # noqa: F401
-                                                    make_manager, panel_scale, scaled_size)
+from illumination.core.controls import Controls
+from illumination.modes.desktop.intents import ChooseExhibit, Intent, LetGo, Press
+from illumination.modes.desktop.keys import tool_tip
+from illumination.modes.desktop.layout import WindowLayout
+from illumination.modes.desktop.panel_settings import SettingControls
+from illumination.modes.desktop.panel_theme import (FONT_SIZE, MESSAGE_BOX_MARGIN, PAD_SIZE, PANEL_WIDTH, make_manager,
+                                                    scaled_size)
 from illumination.modes.desktop.wrapping import wrap_message
-from pygame_gui.elements import (UIButton, UICheckBox, UIDropDownMenu, UIHorizontalSlider, UIImage, UILabel, UIPanel,
-                                 UITextBox, UITextEntryLine)
+from pygame_gui.elements import UIButton, UIDropDownMenu, UIImage, UILabel, UIPanel, UITextBox, UITextEntryLine
 
 WELCOME = "Tab hides this panel; ? or H lists every key. Hover over a button to see its key."
 
 
-def slider_caption(spec, settings, pending=None, selected: bool = False) -> str:
-    value = getattr(settings, spec.key)
-    text = f"{spec.label}: {spec.text(value)}"
-    if spec.detail is not None:
-        text += spec.detail(settings, value)
-    if pending is not None and pending != value:
-        text = f"{spec.label}: {spec.text(pending)} (let go to restart)"
-    return ("» " if selected else "") + text
-
-
 class ControlPanel:
-    def __init__(self, manager: pygame_gui.UIManager, window_size: tuple[int, int], settings, themes: list[str],
-                 scene_path: str = "scene.toml", controls=None, exhibits: tuple = (), exhibit: str = ""):
-        self.manager = manager
-        self.scale = panel_scale(window_size)    # its manager's theme has fonts of the same scale (make_manager)
-        self.width = round(PANEL_WIDTH * self.scale)
-        self.pad_size = round(PAD_SIZE * self.scale)
-        self.themes = list(themes)
+    def __init__(self, layout: WindowLayout, settings, themes: list[str], scene_path: str = "scene.toml",
+                 controls=None, exhibits: tuple = (), exhibit: str = "", shown: bool = True, tab: str | None = None):
+        self.layout = layout
+        # Its own pygame-gui manager, its theme's fonts at the same scale: a panel at a new scale is a new panel.
+        self.manager = make_manager(layout.window, layout.scale)
+        self.pad_size = round(PAD_SIZE * layout.scale)
         self.controls = controls or Controls()
-        self.slider_specs = self.controls.sliders
-        self.tabs = (*(title for title, _, _ in self.controls.pages), *(("Draw",) if self.controls.make_pad else ()),
-                     "Scene")
-        self.visible = True
-        self.tab = self.tabs[0]
-        self.selected = 0                    # index into slider_specs of the slider the keyboard's − / + move
-        self.pending: dict = {}              # key -> value of a restarting slider still being dragged
-        self._settings = None                # the settings last shown
-        self._dirty_captions = False
+        self._tabs = (*(title for title, _, _ in self.controls.pages), *(("Draw",) if self.controls.make_pad else ()),
+                      "Scene")
+        self._visible = shown
+        self._tab = tab if tab in self._tabs else self._tabs[0]
+        self._intents: list[Intent] = []     # what the widgets asked for, until the desktop takes them
         self._texts: dict = {}               # element -> text last set (set_text only on change)
-        self.sliders: dict = {}              # key -> (spec, slider, caption label), for the pages built so far
-        self.toggles: dict = {}              # key -> check box
-        self.menus: dict = {}                # key -> (Choice, drop-down menu, its rect, its page)
+        self._pad_version = -1               # the pad's picture last shown
         self.exhibits = tuple(exhibits)      # ((name, title), …) the window can switch to
-        w, h = window_size
-        self.root = UIPanel(pygame.Rect(w - self.width, 0, self.width, h), starting_height=1, manager=manager)
+        self.root = UIPanel(layout.panel_rect, starting_height=1, manager=self.manager)
         self._build_header(settings)
-        self.pages = {name: UIPanel(pygame.Rect(*self._page_rect(h)), starting_height=1,
-                                    manager=manager, container=self.root) for name in self.tabs}
-        # A page of settings is built the first time it is shown: ten pygame-gui sliders cost ~0.13 s, and a
-        # window's launch only needs the page it opens on. Until then its keys have no entries below.
-        self._unbuilt = {title: (specs, toggle_keys) for title, specs, toggle_keys in self.controls.pages}
-        self._initial_settings = settings
-        # The theme menu sits at the end of the last page of settings (or the Scene page if there is none).
-        self._theme_page = self.controls.pages[-1][0] if self.controls.pages else "Scene"
-        self.theme_menu: UIDropDownMenu | None = None
-        if not self.controls.pages:
-            self._build_theme_menu(216, settings.theme)
+        self.pages = {name: UIPanel(pygame.Rect(*self._page_rect(layout.window[1])), starting_height=1,
+                                    manager=self.manager, container=self.root) for name in self._tabs}
+        self._setting_controls = SettingControls(self.manager, self._rect, self.pages, self.controls, themes, settings,
+                                                 ask=self._intents.append)
         if self.controls.make_pad:
             self._build_draw_page()
         self._build_scene_page(scene_path, exhibit)
-        self.select_tab(self.tab)
+        self.select_tab(self._tab)           # builds the first page's controls only if the panel is shown
+        if not shown:
+            self.root.hide()
         self.sync(settings)
 
     # -- building ----------------------------------------------------------------------------------
@@ -94,81 +76,32 @@ class ControlPanel:
         self.seed_label = UILabel(self._rect(8, 6, 170, 30), f"Seed {settings.seed}", m, container=root,
                                   object_id="#seed_label")
         self.buttons: dict[UIButton, str] = {}
-        self._button(root, self._rect(182, 8, 142, 28), "Random seed", "seed_random", "a random seed (X)")
-        self._button(root, self._rect(8, 42, 60, 28), "Prev", "seed_prev", "previous seed (P)")
-        self._button(root, self._rect(72, 42, 60, 28), "Next", "seed_next", "next seed (N)")
+        self._button(root, self._rect(182, 8, 142, 28), "Random seed", "seed_random")
+        self._button(root, self._rect(8, 42, 60, 28), "Prev", "seed_prev")
+        self._button(root, self._rect(72, 42, 60, 28), "Next", "seed_next")
         self.seed_entry = UITextEntryLine(self._rect(136, 42, 132, 28), m, container=root,
                                           placeholder_text="type a seed")
         self.seed_entry.set_text_length_limit(12)
-        self._button(root, self._rect(272, 42, 52, 28), "Set", "seed_apply", "use the typed seed (Enter)")
-        self.pause_button = self._button(root, self._rect(8, 78, 102, 28), "Pause", "pause", "pause / resume (Space)")
-        self._button(root, self._rect(115, 78, 102, 28), "Step", "step", "one minibatch (→)")
-        self._button(root, self._rect(222, 78, 102, 28), "Reset", "reset", "restart this run (R)")
-        self._button(root, self._rect(8, 110, 102, 28), "Diagnostics", "diagnostics", "print full diagnostics (I)")
-        self._button(root, self._rect(115, 110, 102, 28), "Screenshot", "screenshot", "save a PNG (C)")
-        self.record_button = self._button(root, self._rect(222, 110, 102, 28), "Record", "record",
-                                          "start / stop an MP4 recording (V)")
+        self._button(root, self._rect(272, 42, 52, 28), "Set", "seed_apply")
+        self.pause_button = self._button(root, self._rect(8, 78, 102, 28), "Pause", "pause")
+        self._button(root, self._rect(115, 78, 102, 28), "Step", "step")
+        self._button(root, self._rect(222, 78, 102, 28), "Reset", "reset")
+        self._button(root, self._rect(8, 110, 102, 28), "Diagnostics", "diagnostics")
+        self._button(root, self._rect(115, 110, 102, 28), "Screenshot", "screenshot")
+        self.record_button = self._button(root, self._rect(222, 110, 102, 28), "Record", "record")
         self.message_box = UITextBox("", self._rect(8, 144, 316, 76), m, container=root)
         self.show_message(WELCOME)
         self.tab_buttons: dict[UIButton, str] = {}
-        width = (316 + 2) // len(self.tabs) - 2
-        for n, name in enumerate(self.tabs):
+        width = (316 + 2) // len(self._tabs) - 2
+        for n, name in enumerate(self._tabs):
             button = UIButton(self._rect(8 + n * (width + 2), 228, width, 28), name, m, container=root)
             self.tab_buttons[button] = name
 
-    def _button(self, container, rect, text, action, tip=None) -> UIButton:
-        button = UIButton(rect, text, self.manager, container=container, tool_tip_text=tip)
+    def _button(self, container, rect, text, action) -> UIButton:
+        """A button that presses an action of the table (actions.py); its tool tip says what it does and its key."""
+        button = UIButton(rect, text, self.manager, container=container, tool_tip_text=tool_tip(action))
         self.buttons[button] = action
         return button
-
-    def _build_page(self, title: str) -> None:
-        """Sliders and menus, then check boxes (then the theme menu on its page), top to bottom."""
-        specs, toggle_keys = self._unbuilt.pop(title)
-        settings = self._settings or self._initial_settings
-        y = self._build_sliders(self.pages[title], specs, settings)
-        for n, key in enumerate(toggle_keys):
-            self._build_toggle(self.pages[title], key, settings, y + 30 * n)
-        y += 30 * len(toggle_keys) + 6
-        if title == self._theme_page:
-            self._build_theme_menu(y, settings.theme)
-        if self._settings is not None:     # built after the first sync: show the captions at once
-            self._dirty_captions = True
-            self._sync_settings(self._settings)
-
-    def _build_theme_menu(self, y: int, theme: str) -> None:
-        UILabel(self._rect(8, y, 120, 26), "Theme", self.manager, container=self.pages[self._theme_page])
-        self._theme_rect = self._rect(110, y, 206, 28)
-        self.theme_menu = self._make_theme_menu(theme)
-
-    def _build_sliders(self, page, specs, settings) -> int:
-        """Sliders and menus, top to bottom; returns the y below them."""
-        y = 6
-        for spec in specs:
-            if isinstance(spec, Choice):
-                UILabel(self._rect(8, y, 110, 28), spec.label, self.manager, container=page)
-                rect = self._rect(120, y, 204, 28)
-                self.menus[spec.key] = (spec, self._make_menu(spec, getattr(settings, spec.key), rect, page), rect, page)
-                y += 34
-                continue
-            label = UILabel(self._rect(8, y, 316, 18), "", self.manager, container=page)
-            slider = UIHorizontalSlider(self._rect(8, y + 19, 316, 22), spec.position_of(getattr(settings, spec.key)),
-                                        (0, spec.positions), self.manager, container=page)
-            self.sliders[spec.key] = (spec, slider, label)
-            y += 44
-        return y - 2
-
-    def _make_menu(self, spec, value, rect, page) -> UIDropDownMenu:
-        names = [spec.name_of(option) for option in spec.options]
-        return UIDropDownMenu(names, spec.name_of(value), rect, self.manager, container=page)
-
-    def _build_toggle(self, page, key, settings, y) -> None:
-        box = UICheckBox(self._rect(10, y + 4, 18, 18), self.controls.toggle(key).label, self.manager, container=page,
-                         initial_state=bool(getattr(settings, key)))
-        self.toggles[key] = box
-
-    def _make_theme_menu(self, theme: str) -> UIDropDownMenu:
-        options = self.themes if theme in self.themes else [*self.themes, theme]
-        return UIDropDownMenu(options, theme, self._theme_rect, self.manager, container=self.pages[self._theme_page])
 
     def _build_draw_page(self) -> None:
         page, m = self.pages["Draw"], self.manager
@@ -178,7 +111,7 @@ class ControlPanel:
         self.pad_image = UIImage(self._rect((PANEL_WIDTH - 6 - PAD_SIZE) // 2, 46, PAD_SIZE, PAD_SIZE), blank, m,
                                  container=page, scale_func=pygame.transform.scale)
         self.verdict = UILabel(self._rect(8, 278, 220, 26), "", m, container=page, object_id="#verdict")
-        self._button(page, self._rect(236, 278, 88, 28), "Clear", "clear_drawing", "clear the pad (Backspace)")
+        self._button(page, self._rect(236, 278, 88, 28), "Clear", "clear_drawing")
         self.verdict_detail = UILabel(self._rect(8, 306, 316, 20), "", m, container=page, object_id="#hint")
 
     def _build_scene_page(self, scene_path: str, exhibit: str) -> None:
@@ -186,8 +119,8 @@ class ControlPanel:
         UILabel(self._rect(8, 6, 316, 20), "Scene file (every setting, flat TOML):", m, container=page)
         self.scene_entry = UITextEntryLine(self._rect(8, 30, 316, 30), m, container=page)
         self.scene_entry.set_text(scene_path)
-        self._button(page, self._rect(8, 68, 154, 30), "Save scene", "save_scene", "write the settings (Ctrl+S)")
-        self._button(page, self._rect(170, 68, 154, 30), "Load scene", "load_scene", "restore a scene (Ctrl+O)")
+        self._button(page, self._rect(8, 68, 154, 30), "Save scene", "save_scene")
+        self._button(page, self._rect(170, 68, 154, 30), "Load scene", "load_scene")
         UITextBox("Relative paths start in the folder the program was started from. "
                   "To open with a scene: <i>illumination run --scene FILE</i>",
                   self._rect(8, 108, 316, 100), m, container=page)
@@ -198,57 +131,98 @@ class ControlPanel:
             current = next((title for name, title in self.exhibits if name == exhibit), titles[0])
             self.exhibit_menu = UIDropDownMenu(titles, current, self._rect(120, 218, 204, 28), m, container=page)
 
-    # -- showing -----------------------------------------------------------------------------------
+    # -- its place in the window -------------------------------------------------------------------
+    @property
+    def scale(self) -> float:
+        return self.layout.scale
+
+    @property
+    def width(self) -> int:
+        return self.layout.panel_width
+
     @property
     def rect(self) -> pygame.Rect:
         return self.root.rect
+
+    @property
+    def visible(self) -> bool:
+        return self._visible
+
+    @property
+    def tabs(self) -> tuple[str, ...]:
+        return self._tabs
+
+    @property
+    def tab(self) -> str:
+        """The tab on top (kept while the panel is hidden)."""
+        return self._tab
 
     @property
     def pad_rect(self) -> pygame.Rect | None:
         """Where the drawing pad is on screen, when it can be seen."""
         if not self.controls.make_pad:
             return None
-        return self.pad_image.rect if self.visible and self.tab == "Draw" else None
+        return self.pad_image.rect if self._visible and self._tab == "Draw" else None
+
+    def place(self, layout: WindowLayout) -> None:
+        """The window has a new size at the same scale: the panel keeps its widgets and moves to the new edge."""
+        self.layout = layout
+        self.manager.set_window_resolution(layout.window)
+        self.root.set_dimensions(layout.panel_rect.size)
+        self.root.set_relative_position(layout.panel_rect.topleft)
+        for page in self.pages.values():
+            page.set_dimensions(self._page_rect(layout.window[1])[2:])
 
     def set_visible(self, visible: bool) -> None:
-        self.visible = visible
+        self._visible = visible
         if visible:
             self.root.show()
-            self.select_tab(self.tab)    # show() showed every page; keep only the chosen one
+            self.select_tab(self._tab)    # show() showed every page; keep only the chosen one
         else:
             self.root.hide()
 
     def page_of(self, key: str) -> str:
         """The tab that holds a setting's control ("Theme" lives on the theme's page)."""
         if key == "theme":
-            return self._theme_page
+            return self._setting_controls.theme_page
         for title, specs, toggle_keys in self.controls.pages:
             if key in toggle_keys or any(spec.key == key for spec in specs):
                 return title
         raise KeyError(key)
 
     def select_tab(self, name: str) -> None:
-        self.tab = name
+        self._tab = name
         for page_name, page in self.pages.items():
-            if page_name == name and self.visible:
+            if page_name == name and self._visible:
                 page.show()
             else:
                 page.hide()
-        if name in self._unbuilt and self.visible:
-            self._build_page(name)    # into a shown page: pygame-gui's check box cannot be created hidden
+        if self._setting_controls.unbuilt(name) and self._visible:
+            self._setting_controls.build_page(name)    # into a shown page: pygame-gui's check box cannot be created hidden
         for button, tab in self.tab_buttons.items():
             button.select() if tab == name else button.unselect()
 
-    def relayout(self, window_size: tuple[int, int]) -> None:
-        w, h = window_size
-        self.root.set_dimensions((self.width, h))
-        self.root.set_relative_position((w - self.width, 0))
-        for page in self.pages.values():
-            page.set_dimensions(self._page_rect(h)[2:])
+    def widget(self, key: str):
+        """The widget that edits a setting ("theme": the theme menu), once its page is built; None before."""
+        return self._setting_controls.widget(key)
 
-    def text_focused(self) -> bool:
-        return self.seed_entry.is_focused or self.scene_entry.is_focused
+    def caption(self, key: str):
+        """The label above a slider (its caption: the setting's name and value), once its page is built."""
+        entry = self._setting_controls.sliders.get(key)
+        return entry[2] if entry is not None else None
 
+    # -- the frame ---------------------------------------------------------------------------------
+    def update(self, dt: float) -> None:
+        self.manager.update(dt)
+
+    def draw(self, surface: pygame.Surface) -> None:
+        self.manager.draw_ui(surface)
+
+    def kill(self) -> None:
+        """Remove every element of the panel (the window is switching exhibits, or rebuilding it at a new scale)."""
+        self.root.kill()
+
+    # -- what it shows -----------------------------------------------------------------------------
     def _set_text(self, element, text: str) -> None:
         if self._texts.get(element) != text:
             self._texts[element] = text
@@ -261,7 +235,6 @@ class ControlPanel:
                                                                          "noto_sans")
         room = self.message_box.rect.width - round(MESSAGE_BOX_MARGIN * self.scale)
         lines = wrap_message(text, lambda line: font.size(line)[0] <= room)
-        self.message_lines = lines
         body = "<br>".join(html.escape(line) for line in lines)
         self.message_box.set_text(f'<font color="#f0866a">{body}</font>' if error else body)
 
@@ -276,86 +249,96 @@ class ControlPanel:
         self._set_text(self.verdict, verdict[0])
         self._set_text(self.verdict_detail, verdict[1])
 
-    def set_pad_picture(self, surface: pygame.Surface) -> None:
-        self.pad_image.set_image(surface, scale_func=pygame.transform.scale)
+    def show_pad(self, pad) -> None:
+        """The input pad's picture, drawn again only when the pad has changed since it was last shown."""
+        if pad.version != self._pad_version:
+            self._pad_version = pad.version
+            self.pad_image.set_image(pad.render(self.pad_size), scale_func=pygame.transform.scale)
 
     def sync(self, settings, paused: bool = False, recording: bool = False) -> None:
         """Show the settings (and the run's state on the buttons); cheap when nothing changed."""
         self._set_text(self.pause_button, "Resume" if paused else "Pause")
         self._set_text(self.record_button, "Stop rec." if recording else "Record")
-        if settings is self._settings and not self._dirty_captions:
-            return
-        self._sync_settings(settings)
-
-    def _sync_settings(self, settings) -> None:
-        self._settings = settings
-        self._dirty_captions = False
         self._set_text(self.seed_label, f"Seed {settings.seed}")
-        for n, spec in enumerate(self.slider_specs):
-            if spec.key not in self.sliders:        # on a page not built yet
-                continue
-            _, slider, label = self.sliders[spec.key]
-            pending = self.pending.get(spec.key)
-            self._set_text(label, slider_caption(spec, settings, pending, selected=n == self.selected))
-            position = spec.position_of(getattr(settings, spec.key) if pending is None else pending)
-            if slider.get_current_value() != position and not slider.sliding_button.held:
-                slider.set_current_value(position, warn=False)
-        for key, box in self.toggles.items():
-            if box.get_state() is not bool(getattr(settings, key)):
-                box.set_state(bool(getattr(settings, key)))
-        for key, (spec, menu, rect, page) in list(self.menus.items()):
-            shown = spec.name_of(getattr(settings, key))
-            if menu.selected_option[0] != shown:      # changed elsewhere (a key, a scene file): rebuild to show it
-                menu.kill()
-                menu = self._make_menu(spec, getattr(settings, key), rect, page)
-                self.menus[key] = (spec, menu, rect, page)
-                if not self.visible or self.pages[self.tab] is not page:
-                    menu.hide()
-        if self.theme_menu is not None and self.theme_menu.selected_option[0] != settings.theme:
-            self.theme_menu.kill()
-            self.theme_menu = self._make_theme_menu(settings.theme)
-            if not (self.visible and self.tab == self._theme_page):
-                self.theme_menu.hide()
+        self._setting_controls.sync(settings, showing=self._tab if self._visible else None)
 
-    def refresh_captions(self) -> None:
-        self._dirty_captions = True
+    # -- the keyboard's chosen slider --------------------------------------------------------------
+    def select_slider(self, step: int):
+        """Choose the slider `step` places on (↑ ↓) and show its tab; its spec, or None without sliders."""
+        spec = self._setting_controls.select(step)
+        if spec is not None:
+            self.select_tab(self.page_of(spec.key))
+        return spec
+
+    def selected_slider(self):
+        """The slider the keyboard's − / + move (its spec), or None without sliders."""
+        return self._setting_controls.selected_slider()
+
+    # -- text fields -------------------------------------------------------------------------------
+    def text_focused(self) -> bool:
+        return self.seed_entry.is_focused or self.scene_entry.is_focused
+
+    def type_text(self, event) -> bool:
+        """A key or text event while one of the panel's fields has focus goes to the field (Esc leaves it).
+        False when no field has focus: the key is the window's."""
+        if not (self._visible and self.text_focused()):
+            return False
+        if event.type == pygame.KEYDOWN and event.key == pygame.K_ESCAPE:
+            self.manager.set_focus_set(None)
+        else:
+            self.manager.process_events(event)
+        return True
+
+    def focus_seed_entry(self) -> None:
+        self.manager.set_focus_set(self.seed_entry)
+
+    def typed_seed(self) -> str:
+        return self.seed_entry.get_text()
+
+    def clear_typed_seed(self, leave_field: bool) -> None:
+        """Empty the seed field (a seed was used, or refused: the message says why); leave it after a used one."""
+        self.seed_entry.set_text("")
+        if leave_field:
+            self.seed_entry.unfocus()
+
+    def scene_file(self) -> str:
+        """The scene file's name as typed in the Scene tab."""
+        return self.scene_entry.get_text()
 
     # -- events → intents --------------------------------------------------------------------------
-    def intent(self, event) -> tuple | None:
-        """What a pygame-gui event asks for, or None if it is not the panel's."""
+    def process_event(self, event) -> bool:
+        """An event for the shown panel: True if it was the panel's (a widget took it). What it asks for waits in
+        take_intents()."""
+        if not self._visible:
+            return False
+        consumed = self.manager.process_events(event)
+        return self._take(event) or consumed
+
+    def _take(self, event) -> bool:
         element = getattr(event, "ui_element", None)
+        if element is None:
+            return False
         if event.type == pygame_gui.UI_BUTTON_PRESSED:
             if element in self.tab_buttons:
                 self.select_tab(self.tab_buttons[element])
-                return ("tab", self.tab)
+                return True
             if element in self.buttons:
-                action = self.buttons[element]
-                if action == "seed_apply":
-                    return ("seed", self.seed_entry.get_text())
-                return ("action", action)
-        elif event.type == pygame_gui.UI_HORIZONTAL_SLIDER_MOVED:
-            for key, (spec, slider, _) in self.sliders.items():
-                if element is slider:
-                    self.selected = self.slider_specs.index(spec)
-                    self.refresh_captions()
-                    return ("set", key, spec.value_at(event.value))
-        elif event.type in (pygame_gui.UI_CHECK_BOX_CHECKED, pygame_gui.UI_CHECK_BOX_UNCHECKED):
-            for key, box in self.toggles.items():
-                if element is box:
-                    return ("set", key, event.type == pygame_gui.UI_CHECK_BOX_CHECKED)
-        elif event.type == pygame_gui.UI_DROP_DOWN_MENU_CHANGED:
-            if element is not None and element is self.theme_menu:
-                return ("theme", event.text)
-            if element is not None and element is self.exhibit_menu:
-                return ("exhibit", next(name for name, title in self.exhibits if title == event.text))
-            for key, (spec, menu, _, _) in self.menus.items():
-                if element is menu:
-                    return ("set", key, spec.value_of(event.text))
-        elif event.type == pygame_gui.UI_TEXT_ENTRY_FINISHED:
-            if element is self.seed_entry:
-                return ("seed", event.text)
-        return None
+                self._intents.append(Press(self.buttons[element]))
+                return True
+        elif event.type == pygame_gui.UI_DROP_DOWN_MENU_CHANGED and element is self.exhibit_menu:
+            self._intents.append(ChooseExhibit(next(name for name, title in self.exhibits if title == event.text)))
+            return True
+        elif event.type == pygame_gui.UI_TEXT_ENTRY_FINISHED and element is self.seed_entry:
+            self._intents.append(Press("seed_apply"))     # Enter in the seed field: as the Set button
+            return True
+        return self._setting_controls.take(event)
 
-    def kill(self) -> None:
-        """Remove every element of the panel (the window is switching exhibits)."""
-        self.root.kill()
+    def take_intents(self) -> list[Intent]:
+        """What the widgets asked for since the last call, in order."""
+        intents = list(self._intents)
+        self._intents.clear()      # in place: the settings' controls append to this same list
+        return intents
+
+    def released_sliders(self) -> LetGo | None:
+        """Restarting sliders held during a drag, once the mouse button is up: their values (then let go of)."""
+        return self._setting_controls.released()

@@ -72,9 +72,8 @@ def preloaded_fonts(scale: float = 1.0) -> list[dict]:
     return [{"name": "noto_sans", "point_size": size, "style": style, "antialiased": "1"} for size, style in sorted(styles)]
 
 
-def make_manager(window_size: tuple[int, int]) -> pygame_gui.UIManager:
-    """pygame-gui's manager for a window this size, its theme's fonts at panel_scale(window_size)."""
-    scale = panel_scale(window_size)
+def make_manager(window_size: tuple[int, int], scale: float) -> pygame_gui.UIManager:
+    """pygame-gui's manager for a window this size, its theme's fonts at the panel's scale (layout.py)."""
     manager = pygame_gui.UIManager(window_size, gui_theme(scale), enable_live_theme_updates=False)
     manager.preload_fonts(preloaded_fonts(scale))
     return manager

@@ -10,7 +10,7 @@ from illumination.core.settings import SettingsError, load_settings, read_scene,
 
 def scene_path(desktop) -> Path | None:
     """The file named in the panel, or None after saying what is wrong with the name."""
-    text = desktop.panel.scene_entry.get_text().strip()
+    text = desktop.panel.scene_file().strip()
     if not text:
         desktop.say("Type a scene file name first (for example scene.toml).", error=True)
         return None

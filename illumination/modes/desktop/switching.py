@@ -33,11 +33,9 @@ def switch_exhibit(desk, name: str) -> None:
     remember_look(desk.carried_look, desk.scene.settings)
     settings = starting_settings(exhibit, desk.carried_look)
     desk.capture.stop()          # a recording is one exhibit at one size: finish it
-    scene_path = desk.panel.scene_entry.get_text()
     sink, metrics = desk.scene.log_sink, desk.scene.metrics_sink
-    desk.mount(make_show(exhibit, settings, desk.exhibit_rect.size, theme=desk.show.theme), scene_path)
+    desk.mount(make_show(exhibit, settings, desk.exhibit_rect.size, theme=desk.show.theme))   # the same place
     desk.scene.attach_log(sink)     # --log and the metric stream go on with the new exhibit
     desk.scene.attach_metrics(metrics)
-    desk.help_open, desk.diagnostics_lines = False, None
-    desk.relayout()
+    desk.close_overlays()
     desk.say(f"{exhibit.title}: a new exhibit, from its own defaults (seed {settings.seed}).")

@@ -21,7 +21,7 @@ from illumination.core.display import init_headless
 from illumination.core.settings import read_scene
 from illumination.core.show import make_show
 from illumination.exhibits import get_exhibit
-from illumination.exhibits.network.controls import SLIDER_BY_KEY, SLIDERS
+from illumination.exhibits.network.controls import SLIDER_BY_KEY
 from illumination.exhibits.network.drawpad import DrawPad, cells_between
 from illumination.exhibits.network.settings import RANGES
 from illumination.exhibits.network.settings import NetworkSettings as Settings
@@ -188,12 +188,12 @@ def test_parse_seed():
 def test_batch_slider_to_4_gives_60_updates_per_epoch():
     desk = make_desktop()
     desk.perform("pause")
-    spec, slider, _ = desk.panel.sliders["batch_size"]
+    slider = desk.panel.widget("batch_size")
     for _ in range(3):                     # the slider's own ◀ arrow, one step (4) at a time: 16 → 12 → 8 → 4
         click(desk, slider.left_button)
     assert desk.scene.settings.batch_size == 4
     frame(desk)
-    assert "60 updates/epoch" in desk.panel.sliders["batch_size"][2].text
+    assert "60 updates/epoch" in desk.panel.caption("batch_size").text
     trainer = desk.scene.trainer
     assert trainer.epoch == 0 and trainer.step_in_epoch == 0
     steps = 0
@@ -209,7 +209,7 @@ def test_batch_change_applies_from_the_next_epoch():
     trainer = desk.scene.trainer
     for _ in range(3):
         desk.perform("step")
-    spec, slider, _ = desk.panel.sliders["batch_size"]
+    spec, slider = SLIDER_BY_KEY["batch_size"], desk.panel.widget("batch_size")
     pygame.event.post(pygame.event.Event(pygame_gui.UI_HORIZONTAL_SLIDER_MOVED, value=spec.position_of(32),
                                          ui_element=slider))
     pump(desk)
@@ -240,7 +240,7 @@ def test_slider_moves_edit_the_settings_live(key, value, check):
         frame(desk)
     steps = desk.scene.trainer.step_count
     tab(desk, desk.panel.page_of(key))        # a page's controls are built when it is first shown
-    spec, slider, label = desk.panel.sliders[key]
+    spec, slider, label = SLIDER_BY_KEY[key], desk.panel.widget(key), desk.panel.caption(key)
     pygame.event.post(pygame.event.Event(pygame_gui.UI_HORIZONTAL_SLIDER_MOVED, value=spec.position_of(value),
                                          ui_element=slider))
     pump(desk)
@@ -252,7 +252,7 @@ def test_slider_moves_edit_the_settings_live(key, value, check):
 
 def test_hidden_size_slider_rebuilds_the_net_once_the_slider_is_let_go(monkeypatch):
     desk = make_desktop()
-    spec, slider, label = desk.panel.sliders["hidden_size"]
+    spec, slider, label = SLIDER_BY_KEY["hidden_size"], desk.panel.widget("hidden_size"), desk.panel.caption("hidden_size")
     monkeypatch.setattr(pygame.mouse, "get_pressed", lambda *a, **k: (True, False, False))
     pygame.event.post(pygame.event.Event(pygame_gui.UI_HORIZONTAL_SLIDER_MOVED, value=spec.position_of(24),
                                          ui_element=slider))
@@ -267,7 +267,7 @@ def test_hidden_size_slider_rebuilds_the_net_once_the_slider_is_let_go(monkeypat
 
 def test_samples_slider_changes_the_training_set():
     desk = make_desktop()
-    spec, slider, _ = desk.panel.sliders["samples"]
+    spec, slider = SLIDER_BY_KEY["samples"], desk.panel.widget("samples")
     pygame.event.post(pygame.event.Event(pygame_gui.UI_HORIZONTAL_SLIDER_MOVED, value=spec.position_of(500),
                                          ui_element=slider))
     pump(desk)
@@ -276,15 +276,15 @@ def test_samples_slider_changes_the_training_set():
 
 def test_checkboxes_and_theme_menu():
     desk = make_desktop()
-    box = desk.panel.toggles["early_stop"]
+    box = desk.panel.widget("early_stop")
     click(desk, box)
     assert desk.scene.settings.early_stop is True and desk.scene.trainer.config.early_stop is True
     tab(desk, "Visuals")
-    click(desk, desk.panel.toggles["show_particles"])
+    click(desk, desk.panel.widget("show_particles"))
     assert desk.scene.settings.show_particles is False
     other = next(name for name in desk.themes if name != "midnight")
     pygame.event.post(pygame.event.Event(pygame_gui.UI_DROP_DOWN_MENU_CHANGED, text=other,
-                                         ui_element=desk.panel.theme_menu))
+                                         ui_element=desk.panel.widget("theme")))
     pump(desk)
     assert desk.scene.settings.theme == other and desk.show.theme == load_theme(other)
     frame(desk)
@@ -292,7 +292,7 @@ def test_checkboxes_and_theme_menu():
 
 def test_keyboard_nudges_the_chosen_slider_and_clamps_at_its_ends():
     desk = make_desktop()
-    assert SLIDERS[desk.panel.selected].key == "learning_rate"
+    assert desk.panel.selected_slider().key == "learning_rate"
     press(desk, pygame.K_EQUALS, "=")
     assert desk.scene.settings.learning_rate == 0.06 and desk.scene.trainer.lr == 0.06
     press(desk, pygame.K_MINUS, "-")
@@ -303,7 +303,7 @@ def test_keyboard_nudges_the_chosen_slider_and_clamps_at_its_ends():
         press(desk, pygame.K_PLUS, "+")
     assert desk.scene.settings.speed == 300.0           # the top of the slider, as on the original page
     frame(desk)
-    assert desk.panel.sliders["speed"][2].text.startswith("» ")
+    assert desk.panel.caption("speed").text.startswith("» ")
 
 
 def test_out_of_range_values_are_refused_and_nothing_changes():
@@ -337,12 +337,12 @@ def test_keys_pause_step_reset_and_toggles():
     assert (s.show_synapses, s.show_particles, s.early_stop) == (False, False, True)
     frame(desk)
     tab(desk, "Visuals")     # built now, after the keys changed its settings: it shows them
-    assert desk.panel.toggles["show_math"].get_state() is False
+    assert desk.panel.widget("show_math").get_state() is False
     theme = desk.scene.settings.theme
     press(desk, pygame.K_t, "t")
     assert desk.scene.settings.theme != theme
     frame(desk)
-    assert desk.panel.theme_menu.selected_option[0] == desk.scene.settings.theme
+    assert desk.panel.widget("theme").selected_option[0] == desk.scene.settings.theme
     press(desk, pygame.K_r, "r")
     assert desk.scene.trainer.step_count == 0 and not desk.scene.paused
 
@@ -390,11 +390,11 @@ def test_help_and_escape():
 
 
 def test_every_key_in_the_help_is_bound_and_documented(tmp_path):
-    actions = {action for _, action, _ in keymap.KEYS}
-    bound = set(keymap._PLAIN.values()) | set(keymap._CTRL.values())
-    assert actions <= bound | {"increase", "select_next"}
+    shown = {action for _, action in keymap.HELP_KEYS}
+    bound = set(keymap.PLAIN.values()) | set(keymap.WITH_CTRL.values())
+    assert shown <= bound
     docs = (Path(__file__).parents[3] / "docs" / "desktop.md").read_text(encoding="utf-8")
-    for keys, _, _ in keymap.KEYS:
+    for keys, _ in keymap.HELP_KEYS:
         assert f"`{keys}`" in docs, f"docs/desktop.md does not list the key {keys}"
     desk = make_desktop(output_dir=tmp_path)
     for action in sorted(bound - {"quit", "escape", "fullscreen", "record", "load_scene", "save_scene"}):
@@ -511,7 +511,7 @@ def test_save_then_load_scene_round_trips_every_key(tmp_path):
     frame(desk)
     assert desk.panel.seed_label.text == "Seed 7"
     tab(desk, desk.panel.page_of("theme"))
-    assert desk.panel.theme_menu.selected_option[0] == other_theme
+    assert desk.panel.widget("theme").selected_option[0] == other_theme
 
 
 def test_a_bad_scene_file_is_refused_listing_each_problem(tmp_path):

@@ -95,7 +95,7 @@ def test_switching_keeps_the_chosen_composition(tmp_path):
     """Gallery chosen (Visuals → Composition), then Landscape → Network from the Exhibit menu: still gallery."""
     desk = make_desktop(tmp_path=tmp_path)
     tab(desk, "Visuals")
-    choose(desk, desk.panel.menus["composition"][1], "Gallery (for the wall)")
+    choose(desk, desk.panel.widget("composition"), "Gallery (for the wall)")
     assert desk.scene.settings.composition == "gallery"
     tab(desk, "Scene")
     choose(desk, desk.panel.exhibit_menu, "Landscape")
@@ -105,7 +105,7 @@ def test_switching_keeps_the_chosen_composition(tmp_path):
     assert desk.show.name == "network" and desk.scene.settings.composition == "gallery"
     assert desk.show.view.layout.gallery                      # drawn as the wall's composition, too
     tab(desk, "Visuals")
-    assert desk.panel.menus["composition"][1].selected_option[0] == "Gallery (for the wall)"
+    assert desk.panel.widget("composition").selected_option[0] == "Gallery (for the wall)"
 
 
 def test_the_landscape_run_page_chooses_its_composition(tmp_path):
@@ -113,10 +113,10 @@ def test_the_landscape_run_page_chooses_its_composition(tmp_path):
     desk = make_desktop("landscape", tmp_path=tmp_path)
     assert desk.panel.page_of("composition") == "Run" and not desk.show.view.gallery
     tab(desk, "Run")
-    choose(desk, desk.panel.menus["composition"][1], "Gallery (for the wall)")
+    choose(desk, desk.panel.widget("composition"), "Gallery (for the wall)")
     assert desk.scene.settings.composition == "gallery" and desk.show.view.gallery
     tab(desk, "Run")
-    choose(desk, desk.panel.menus["composition"][1], "Explain (annotated)")
+    choose(desk, desk.panel.widget("composition"), "Explain (annotated)")
     assert desk.scene.settings.composition == "explain" and not desk.show.view.gallery
 
 
@@ -134,7 +134,7 @@ def test_a_window_opened_in_gallery_comes_back_in_gallery(tmp_path):
 def test_landscape_menus_change_the_settings_and_the_scene(tmp_path, key, option, value):
     desk = make_desktop("landscape", tmp_path=tmp_path)
     tab(desk, desk.panel.page_of(key))
-    spec, menu, _, page = desk.panel.menus[key]
+    spec, menu = next(c for c in desk.controls.choices if c.key == key), desk.panel.widget(key)
     assert isinstance(spec, Choice)
     run = desk.scene.run
     choose(desk, menu, option)
@@ -146,19 +146,19 @@ def test_landscape_menus_change_the_settings_and_the_scene(tmp_path, key, option
     if key == "schedule":
         assert desk.scene.balls.settings.schedule == "cosine" and desk.scene.run == run   # live, no restart
     frame(desk)
-    assert desk.panel.menus[key][1].selected_option[0] == option
+    assert desk.panel.widget(key).selected_option[0] == option
 
 
 def test_a_setting_changed_elsewhere_shows_in_its_menu(tmp_path):
     desk = make_desktop("landscape", tmp_path=tmp_path)
     desk.change(surface="bowl")
     frame(desk)
-    assert desk.panel.menus["surface"][1].selected_option[0] == "Simple bowl"
+    assert desk.panel.widget("surface").selected_option[0] == "Simple bowl"
 
 
 def test_landscape_sliders_reach_the_physics(tmp_path):
     desk = make_desktop("landscape", tmp_path=tmp_path)
-    _, slider, _ = desk.panel.sliders["temperature"]
+    slider = desk.panel.widget("temperature")
     spec = desk.controls.slider("temperature")
     slider.set_current_value(spec.position_of(2.0))
     pygame.event.post(pygame.event.Event(__import__("pygame_gui").UI_HORIZONTAL_SLIDER_MOVED,
@@ -198,18 +198,18 @@ def test_the_noise_page_sets_optimizer_noise_and_schedule_and_restarts_the_run(t
     desk = make_desktop(tmp_path=tmp_path)
     tab(desk, "Noise")
     run = desk.scene.run
-    choose(desk, desk.panel.menus["noise_mode"][1], "Langevin (SGLD)")
+    choose(desk, desk.panel.widget("noise_mode"), "Langevin (SGLD)")
     s = desk.scene.settings
     assert (s.noise_mode, s.noise_magnitude) == ("sgld", 1e-4)          # the mode's usual magnitude comes with it
     assert desk.scene.run == run + 1 and desk.scene.trainer.noise.spec.label == "sgld:0.0001"
-    choose(desk, desk.panel.menus["schedule"][1], "cosine")
-    choose(desk, desk.panel.menus["optimizer"][1], "Muon")
+    choose(desk, desk.panel.widget("schedule"), "cosine")
+    choose(desk, desk.panel.widget("optimizer"), "Muon")
     assert desk.scene.trainer.config.schedule == "cosine" and desk.scene.trainer.config.optimizer == "muon"
-    _, slider, _ = desk.panel.sliders["noise_magnitude"]
+    slider = desk.panel.widget("noise_magnitude")
     spec = desk.controls.slider("noise_magnitude")
     desk.process_event(pygame.event.Event(pygame_gui.UI_HORIZONTAL_SLIDER_MOVED,
                                           value=spec.position_of(1e-3), ui_element=slider))
     pump(desk)
     assert desk.scene.trainer.noise.spec.magnitude == pytest.approx(1e-3, rel=0.3)
-    choose(desk, desk.panel.menus["noise_mode"][1], "None")
+    choose(desk, desk.panel.widget("noise_mode"), "None")
     assert not desk.scene.trainer.noise.spec.active

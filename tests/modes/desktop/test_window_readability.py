@@ -9,7 +9,7 @@ from illumination.core.display import init_headless
 from illumination.core.show import make_show
 from illumination.exhibits import get_exhibit
 from illumination.modes.desktop.desktop import Desktop
-from illumination.modes.desktop.panel import FONT_SIZE, PANEL_WIDTH, panel_scale
+from illumination.modes.desktop.panel_theme import FONT_SIZE, PANEL_WIDTH, panel_scale
 from illumination.modes.desktop.wrapping import wrap_message
 
 
@@ -82,12 +82,13 @@ def test_the_panel_grows_with_the_screen(tmp_path, size, scale):
     desk = make_desktop(size, tmp_path)
     panel = desk.panel
     assert panel.width == round(PANEL_WIDTH * scale) and desk.exhibit_rect.width == size[0] - panel.width
-    label = next(iter(panel.sliders.values()))[2]
+    built = [spec.key for spec in desk.controls.sliders if panel.widget(spec.key) is not None]   # the page shown
+    label = panel.caption(built[0])
     height = label.font.size("Learning rate")[1]
     assert height >= round(FONT_SIZE * scale * 1.2), height       # the text's line, not 14 px at 4K
     window = pygame.Rect(0, 0, *size)
-    for _, slider, caption in panel.sliders.values():
-        assert window.contains(slider.rect) and window.contains(caption.rect)
+    for key in built:
+        assert window.contains(panel.widget(key).rect) and window.contains(panel.caption(key).rect)
     for button in panel.buttons:
         assert window.contains(button.rect)
 
