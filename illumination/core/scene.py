@@ -137,3 +137,9 @@ class Exhibit:
     #: (settings) -> the longest clock step one update may take without the run losing work to its catch-up
     #: cap: the headless kiosk soak updates at least this often
     longest_update: Callable = lambda settings: 0.5
+    #: (event) -> the readable lines of one of its training-log events (Scene.attach_log): how the kiosk writes
+    #: them in its log without knowing what they say; by default the event as it is
+    describe_log: Callable = lambda event: (str(event),)
+    #: (size, frames, **options) -> dict: the figures of `illumination bench <name>` for an exhibit that has a
+    #: bench of its own (the Landscape's camera and stage), or None
+    bench: Callable | None = None

@@ -34,9 +34,14 @@ def _controls():
     return network_controls()
 
 
+def _describe_log(event):
+    from network.trainlog import describe
+    return describe(event)
+
+
 EXHIBIT = Exhibit(name="network", title="Network", settings=NetworkSettings, make_scene=_make_scene,
                   make_view=_make_view, about=ABOUT, count_unit="epochs", count_setting="max_epochs",
-                  converge_setting="early_stop", controls=_controls,
+                  converge_setting="early_stop", controls=_controls, describe_log=_describe_log,
                   kiosk_settings=(("composition", "gallery"),),   # the wall's layout unless an item says otherwise
                   # an update catches up at most ~4 epochs (scene.py); half of that leaves a margin
                   longest_update=lambda settings: 2.0 / settings.speed)

@@ -18,15 +18,17 @@ import gc
 import logging
 from collections import deque
 from datetime import datetime
+from functools import partial
 
 import pygame
 
 from illumination.modes.kiosk.overlay import (caption_layout, colours_of, draw_exit_progress, explanation_panel,
                                              has_caption_band)
 from illumination.modes.kiosk.playlist import Item, Playlist, SeedPlan
+from illumination.modes.kiosk.slot import Slot, caption_text, is_finished, status_of
 from illumination.core.draw.colour import smoothstep
 from illumination.core.draw.text import TextCache
-from illumination.core.show import Show, make_show
+from illumination.core.show import make_show
 from illumination.exhibits import get_exhibit
 
 LOG = logging.getLogger("illumination.kiosk")
@@ -35,6 +37,7 @@ FAILURE_WINDOW_S = 60.0       # ... within this many seconds skip it
 DIVERGENCES_TO_SKIP = 3       # an item that keeps diverging gives way to the next
 REST_SECONDS = 60.0           # every item failed: a black screen, then try again
 OVERLAY_FADE_S = 0.4
+
 
 def warm_up(playlist: Playlist, size: tuple[int, int]) -> None:
     """Build, run and draw each exhibit once (imports, numba's cached kernels, fonts), throw it away, then
@@ -60,42 +63,6 @@ def dip_level(t: float) -> float:
 
 
 # -- the attract loop --------------------------------------------------------------------------------
-
-class Slot:
-    """One item being played: its show (scene + view) and the watchdog's view of it."""
-    __slots__ = ("item", "seed", "show", "elapsed", "attempt", "play_number", "divergences", "gave_up",
-                 "caption")
-
-    def __init__(self, item: Item, seed: int, show: Show, attempt: int, play_number: int):
-        self.item, self.seed, self.show = item, seed, show
-        self.attempt, self.play_number = attempt, play_number
-        self.elapsed = 0.0
-        self.divergences = int(show.scene.divergences or 0)
-        self.gave_up = False
-        self.caption = ""
-
-
-def _status(scene) -> dict:
-    try:
-        status = scene.status()
-        return status if isinstance(status, dict) else {}
-    except Exception:     # a status that fails is not worth a rebuild; the next update will tell
-        return {}
-
-
-def _finished(scene) -> bool:
-    try:
-        return bool(scene.finished)
-    except Exception:     # as with status: the scene's next update will raise properly, and be handled
-        return False
-
-
-def caption_text(scene, seed: int) -> str:
-    try:
-        return scene.caption()
-    except Exception:     # a caption is never worth a rebuild
-        return f"seed {seed}"
-
 
 class Kiosk:
     def __init__(self, playlist: Playlist, size: tuple[int, int], *, wall_time=None, faults=None,
@@ -133,7 +100,8 @@ class Kiosk:
         try:
             settings = item.settings if item.settings.seed == seed else item.settings.replace(seed=seed)
             show = make_show(get_exhibit(item.exhibit), settings, self.size, item.theme)
-            show.scene.attach_log(self._training_log)    # the network's training reports, in the kiosk's log
+            # an exhibit's training reports (the network's), in the kiosk's log, in the exhibit's own words
+            show.scene.attach_log(partial(self._training_log, show.exhibit.describe_log))
             if self.faults is not None:
                 show, kind = self.faults.wrap(show, play_number, attempt)
                 if kind:
@@ -143,8 +111,7 @@ class Kiosk:
             return None
         return Slot(item, seed, show, attempt, play_number)
 
-    def _training_log(self, event: dict) -> None:
-        from network.trainlog import describe
+    def _training_log(self, describe, event: dict) -> None:
         for line in describe(event):
             self.log.info("train log · %s", line.strip())
 
@@ -238,7 +205,7 @@ class Kiosk:
             if self._step(slot, dt) and self._done(slot):
                 self._finish(slot)
         elif self.phase == "hold":
-            if _finished(self.current.show.scene):      # a finished exhibit keeps its gentle end-state motion
+            if is_finished(self.current.show.scene):      # a finished exhibit keeps its gentle end-state motion
                 self._step(self.current, dt)
             if self.phase == "hold" and self.phase_t >= self.playlist.hold_seconds:
                 self._begin_fade()
@@ -278,7 +245,7 @@ class Kiosk:
             return slot.elapsed >= item.seconds
         if item.count is not None and slot.show.scene.position() >= item.count:
             return True
-        if not _finished(slot.show.scene):
+        if not is_finished(slot.show.scene):
             return False
         return item.floor is None or not self._below_floor(slot)
 
@@ -293,7 +260,7 @@ class Kiosk:
                 return False
             scene.apply_settings(scene.settings.replace(**{spec.converge_setting: False,
                                                            spec.count_setting: item.floor}))
-            below = not _finished(scene)
+            below = not is_finished(scene)
         except Exception as error:     # the item ends where it converged; the next update will tell if it broke
             self.log.warning("%s could not train on to its floor: %s", item.describe(), error)
             return False
@@ -302,7 +269,7 @@ class Kiosk:
         return below
 
     def _finish(self, slot: Slot) -> None:
-        status = _status(slot.show.scene)
+        status = status_of(slot.show.scene)
         if isinstance(status.get("seed"), int):
             self.seeds.last = status["seed"]      # "next" continues after any restarts this item made
         slot.caption = caption_text(slot.show.scene, slot.seed)
