@@ -133,3 +133,58 @@ def test_a_headless_kiosk_plays_the_throwaway_exhibit(tmp_path):
     assert (0, "hold") in seen and (1, "play") in seen
     assert kiosk.stats["items_completed"] >= 1 and kiosk.stats["exceptions_recovered"] == 0
     assert surface.get_at((47, 13))[2] > 0     # the gradient is on the wall
+
+
+def test_the_kiosk_logs_an_exhibits_training_reports_in_the_exhibits_own_words(monkeypatch):
+    """The kiosk knows no exhibit's log format: it writes the lines the exhibit's describe_log gives it."""
+    import logging
+    from dataclasses import replace
+
+    class Reporting(GradientScene):
+        def update(self, dt):
+            super().update(dt)
+            if self.log_sink is not None and self.position() == 3:
+                self.log_sink({"event": "milestone", "step": 3})
+
+    exhibit = replace(GRADIENT, make_scene=Reporting,
+                      describe_log=lambda event: [f"reached step {event['step']}", "  and went on"])
+    monkeypatch.setitem(EXHIBITS, "gradient", exhibit)
+    records = []
+    handler = logging.Handler()
+    handler.emit = records.append
+    logger = logging.getLogger("illumination.test.any_exhibit")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    playlist = load_themes(parse_playlist(tomllib.loads('[[item]]\nexhibit = "gradient"\nseconds = 1\n'
+                                                        'settings = { speed = 60.0 }\n')))[0]
+    kiosk = Kiosk(playlist, (48, 27), log=logger)
+    clock = FixedClock(60)
+    for _ in range(10):
+        kiosk.update(clock.tick())
+    lines = [r.getMessage() for r in records if r.getMessage().startswith("train log")]
+    assert lines == ["train log · reached step 3", "train log · and went on"]
+
+
+def test_bench_landscape_runs_through_the_exhibits_own_bench(monkeypatch, capsys):
+    """`bench landscape` hands its flags to the exhibit's bench hook and reports what it returns."""
+    import json
+    from dataclasses import replace
+    calls = []
+
+    def bench(size, frames, **options):
+        calls.append((size, frames, options))
+        return {"frames": frames, "from": "the hook"}
+
+    monkeypatch.setitem(EXHIBITS, "landscape", replace(EXHIBITS["landscape"], bench=bench))
+    assert main(["bench", "landscape", "--json", "--frames", "3", "--balls", "7", "--size", "64x36"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"frames": 3, "from": "the hook"}
+    assert calls == [((64, 36), 3, {"balls": 7, "view": "3d", "composition": "explain"})]
+
+
+def test_the_landscapes_bench_reports_its_figures():
+    from illumination.exhibits import get_exhibit
+    result = get_exhibit("landscape").bench((160, 90), 2, balls=50, view="3d", composition="explain")
+    assert list(result) == ["size", "balls", "frames", "view", "composition", "frame_ms_median", "frame_ms_p99",
+                            "mesh_ms_median", "drag_frame_ms_median", "slice_ms_median", "slice_resolution",
+                            "slice_samples", "finite"]
+    assert result["finite"] and result["mesh_ms_median"] is not None and result["slice_samples"] == 240

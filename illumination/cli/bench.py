@@ -121,77 +121,14 @@ def bench_render_command(args) -> int:
 
 
 def bench_landscape_command(args) -> int:
-    """frame_ms: one frame of the Landscape exhibit with N balls, stepped (one step a frame, Langevin heat on) and
-    drawn on the chosen view (the 3D surface by default) at the given size. mesh_ms: a frame in which the camera
-    moved, so the 3D view redraws its cached mesh layer; drag_frame_ms: a frame while the mouse drags the camera
-    (the coarser mesh). Both for the 3d view only. slice_ms: the live network's loss on a 51x51 plane of filter-normalised
-    directions through its weights, over the 240 training samples."""
-    import numpy as np
-    import pygame
-    from data import make_dataset, rng_for
+    """The Landscape's own bench (its camera and stage: illumination/exhibits/landscape/bench.py says what each
+    figure is), through the exhibit's interface."""
     from illumination.core.display import init_headless
-    from illumination.core.loop import percentile
-    from illumination.core.show import make_show
-    from illumination.core.settings import SettingsError
     from illumination.exhibits import get_exhibit
-    from network import MLP
-    from physics.descent import check_ball_count
-    from network.landscape import filter_normalised_directions, loss_slice
-    try:
-        check_ball_count(args.balls)
-    except ValueError as error:
-        raise SettingsError([str(error)]) from None
     init_headless()
     exhibit = get_exhibit("landscape")
-    if args.view not in ("3d", "map", "valley"):
-        raise SettingsError([f"--view must be 3d, map or valley (the network view has no balls), got {args.view!r}"])
-    settings = exhibit.settings(balls=args.balls, temperature=1.0, max_steps=10**6, view=args.view,
-                                composition=args.composition)
-    show = make_show(exhibit, settings, args.size)
-    surface = pygame.Surface(args.size)
-    frame_ms = []
-    for frame in range(30 + args.frames):
-        started = time.perf_counter()
-        show.scene.step_once()
-        show.draw(surface)
-        if frame >= 30:
-            frame_ms.append((time.perf_counter() - started) * 1000)
-    mesh_ms, drag_ms = [], []
-    if args.view == "3d":
-        for _ in range(15):
-            show.scene.camera.orbit(0.02, 0.0)
-            started = time.perf_counter()
-            show.scene.step_once()
-            show.draw(surface)
-            mesh_ms.append((time.perf_counter() - started) * 1000)
-        # a person dragging the surface round: every frame a mouse move, the coarse mesh redrawn
-        centre = show.view.stage.rect.center
-        show.view.handle_event(pygame.event.Event(pygame.MOUSEBUTTONDOWN, button=1, pos=centre))
-        for k in range(15):
-            pos = (centre[0] + 4 * (k + 1), centre[1])
-            show.view.handle_event(pygame.event.Event(pygame.MOUSEMOTION, pos=pos, rel=(4, 0), buttons=(1, 0, 0)))
-            started = time.perf_counter()
-            show.scene.step_once()
-            show.draw(surface)
-            drag_ms.append((time.perf_counter() - started) * 1000)
-        show.view.handle_event(pygame.event.Event(pygame.MOUSEBUTTONUP, button=1, pos=pos))
-    data = make_dataset(42)
-    net = MLP.create(42)
-    d1, d2 = filter_normalised_directions(net, rng_for(42, "landscape"))
-    slice_ms = []
-    for _ in range(25):
-        started = time.perf_counter()
-        loss_slice(net, data.X_train, data.y_train, d1, d2, span=1.0, resolution=51)
-        slice_ms.append((time.perf_counter() - started) * 1000)
-    result = {"size": f"{args.size[0]}x{args.size[1]}", "balls": args.balls, "frames": args.frames,
-              "view": args.view, "composition": args.composition,
-              "frame_ms_median": round(statistics.median(frame_ms), 3),
-              "frame_ms_p99": round(percentile(frame_ms, 99), 3),
-              "mesh_ms_median": round(statistics.median(mesh_ms), 3) if mesh_ms else None,
-              "drag_frame_ms_median": round(statistics.median(drag_ms), 3) if drag_ms else None,
-              "slice_ms_median": round(statistics.median(slice_ms), 3), "slice_resolution": 51,
-              "slice_samples": int(len(data.y_train)), "finite": bool(np.isfinite(show.scene.balls.position).all())}
-    return report(result, args.json)
+    return report(exhibit.bench(args.size, args.frames, balls=args.balls, view=args.view,
+                                composition=args.composition), args.json)
 
 
 def _present_ms(size, surface) -> float | None:
@@ -215,7 +152,7 @@ def _present_ms(size, surface) -> float | None:
 
 
 def bench_sharpness_command(args) -> int:
-    """Time network/sharpness.measure on the default run's 240 training samples after 50 epochs."""
+    """Time lab/sharpness.measure on the default run's 240 training samples after 50 epochs."""
     from data import make_dataset
     from data.seeding import rng_for
     from network.mlp import MLP

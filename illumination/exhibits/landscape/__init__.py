@@ -1,8 +1,12 @@
 """The Landscape exhibit: an optimizer is a ball rolling on a loss surface, and noise (temperature) lets it
 escape the basins it would otherwise settle in. One ball, or ten thousand at once.
 
-settings.py (its scene-file keys) · scene.py (state: the balls, their trail and histories; the physics is
-physics/descent.py) · view.py (the map from above). Importing this package is cheap.
+settings.py (its scene-file keys) · scene.py (state: the balls, the first ball's trail and data log, the
+histories; the physics is physics/descent.py, the surfaces data/surfaces.py) with camera.py (the 3D view's orbit)
+and probe.py (the real network's loss plane) · view.py (drawing, in the explain or gallery composition) with one
+module per view: perspective.py (3d), topdown.py (map), valley.py, netslice.py (network), and relief.py, marks.py,
+panel.py, gallery.py, story.py · controls.py (the desktop panel) · bench.py (`illumination bench landscape`).
+Importing this package is cheap: the scene, view and bench load on first use.
 """
 from __future__ import annotations
 
@@ -36,9 +40,14 @@ def _controls():
     return landscape_controls()
 
 
+def _bench(size, frames, **options):
+    from illumination.exhibits.landscape.bench import bench
+    return bench(size, frames, **options)
+
+
 EXHIBIT = Exhibit(name="landscape", title="Landscape", settings=LandscapeSettings, make_scene=_make_scene,
                   make_view=_make_view, about=ABOUT, count_unit="steps", count_setting="max_steps",
-                  controls=_controls,
+                  controls=_controls, bench=_bench,
                   kiosk_settings=(("composition", "gallery"),),   # the wall's layout unless an item says otherwise
                   # an update takes at most MAX_STEPS_PER_UPDATE (400) steps; half of that leaves a margin
                   longest_update=lambda settings: 200.0 / settings.speed)
