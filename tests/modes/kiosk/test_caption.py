@@ -137,3 +137,29 @@ def test_the_touch_overlay_is_the_pieces_type_above_the_floor(size):
     assert not small, f"under the {TYPE_FLOOR_PX} px floor: {small}"
     panel = kiosk._overlay[1].get_rect(center=(size[0] // 2, size[1] // 2))
     assert surface.get_rect().contains(panel), f"the overlay {panel} runs off the {size} screen"
+
+
+def test_the_kiosks_words_are_the_bundled_noto_sans(monkeypatch):
+    """Every font the kiosk's caption and touch overlay open is the Noto Sans file bundled with the piece (or its
+    bundled fallback for symbols), never pygame's default font."""
+    from pathlib import Path
+
+    from illumination.core.draw.text import face
+    opened = {}
+    real_font = pygame.font.Font
+
+    def recording_font(path, size):
+        font = real_font(path, size)
+        opened[id(font)] = path
+        return font
+
+    monkeypatch.setattr(pygame.font, "Font", recording_font)
+    kiosk = held_kiosk('exhibit = "network"\nseed = 3\nepochs = 1\nsettings = { speed = 10.0 }\n', (640, 360))
+    assert kiosk.handle_event(pygame.event.Event(pygame.MOUSEBUTTONDOWN, button=1, pos=(5, 5)))
+    kiosk.update(1.0)
+    kiosk.draw(pygame.Surface((640, 360)))           # the held caption and the overlay
+    fonts = list(kiosk._text._fonts.values())
+    assert fonts, "the kiosk drew its words without opening a font of its own"
+    paths = {opened[id(font)] for font in fonts}
+    assert face() in paths and paths <= {face(), face(bold=True), face(fallback=True)}, paths
+    assert Path(face()).name == "NotoSans-Regular.ttf" and Path(face()).is_file()
