@@ -42,7 +42,7 @@ def _controls():
 
 def _bench(size, frames, **options):
     from illumination.exhibits.landscape.bench import bench
-    return bench(size, frames, **options)
+    return bench(EXHIBIT, size, frames, **options)
 
 
 EXHIBIT = Exhibit(name="landscape", title="Landscape", settings=LandscapeSettings, make_scene=_make_scene,

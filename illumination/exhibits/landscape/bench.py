@@ -10,20 +10,19 @@ VIEWS_WITH_BALLS = ("3d", "map", "valley")
 WARMUP_FRAMES = 30
 
 
-def bench(size: tuple[int, int], frames: int, *, balls: int, view: str, composition: str) -> dict:
+def bench(exhibit, size: tuple[int, int], frames: int, *, balls: int, view: str, composition: str) -> dict:
     """frame_ms: one frame of the Landscape exhibit with N balls, stepped (one step a frame, Langevin heat on) and
     drawn on the chosen view (the 3D surface by default) at the given size. mesh_ms: a frame in which the camera
     moved, so the 3D view redraws its cached mesh layer; drag_frame_ms: a frame while the mouse drags the camera
     (the coarser mesh). Both for the 3d view only. slice_ms: the live network's loss on a 51x51 plane of
-    filter-normalised directions through its weights, over the 240 training samples. Pygame is initialised
-    (headless) by the caller."""
+    filter-normalised directions through its weights, over the 240 training samples. exhibit: the Landscape's
+    record (the package's EXHIBIT); pygame is initialised (headless) by the caller."""
     import numpy as np
     import pygame
     from data import make_dataset, rng_for
     from illumination.core.loop import percentile
     from illumination.core.settings import SettingsError
     from illumination.core.show import make_show
-    from illumination.exhibits.landscape import EXHIBIT
     from network import MLP
     from network.landscape import filter_normalised_directions, loss_slice
     from physics.descent import check_ball_count
@@ -33,8 +32,8 @@ def bench(size: tuple[int, int], frames: int, *, balls: int, view: str, composit
         raise SettingsError([str(error)]) from None
     if view not in VIEWS_WITH_BALLS:
         raise SettingsError([f"--view must be 3d, map or valley (the network view has no balls), got {view!r}"])
-    settings = EXHIBIT.settings(balls=balls, temperature=1.0, max_steps=10**6, view=view, composition=composition)
-    show = make_show(EXHIBIT, settings, size)
+    settings = exhibit.settings(balls=balls, temperature=1.0, max_steps=10**6, view=view, composition=composition)
+    show = make_show(exhibit, settings, size)
     surface = pygame.Surface(size)
 
     def frame() -> float:
