@@ -148,10 +148,116 @@ def test_command_modules_never_import_a_sibling():
     assert wrong == []
 
 
-# Names that belong to the network exhibit's insides: a mode that writes one has reached past the interface.
+# -- no mode reaches into an exhibit ---------------------------------------------------------------------------
+# A mode holds a Show and an Exhibit record (core/scene.py, core/show.py) and nothing else of an exhibit's. Three
+# checks: no mode imports a module inside an exhibit's package (every exhibit, found on disk); no mode reads an
+# attribute that only an exhibit's own classes define (derived from the code: every exhibit); and no mode writes
+# a name from the hand lists below, the insides most likely to be reached for.
+
+EXHIBIT_PACKAGES = sorted(name for name, path in MODULES.items()
+                          if name.startswith("illumination.exhibits.") and path.name == "__init__.py")
+MODES = {name: path for name, path in MODULES.items() if layer(name).startswith("modes.")}
+
+
+def test_no_mode_imports_an_exhibits_insides():
+    assert {"illumination.exhibits.network", "illumination.exhibits.landscape"} <= set(EXHIBIT_PACKAGES)
+    wrong = [f"{source} → {target}" for source in MODES for target in GRAPH[source]
+             for package in EXHIBIT_PACKAGES if target.startswith(package + ".")]
+    assert wrong == []
+
+
+def parsed(path: Path) -> ast.Module:
+    return ast.parse(path.read_text(encoding="utf-8"))
+
+
+def attributes_defined(tree: ast.AST) -> set[str]:
+    """Every attribute a file's classes define: methods, class attributes, and any `x.name = …` it stores."""
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ClassDef):
+            for item in node.body:
+                if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    names.add(item.name)
+                elif isinstance(item, ast.Assign):
+                    names.update(target.id for target in item.targets if isinstance(target, ast.Name))
+                elif isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name):
+                    names.add(item.target.id)
+        elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store):
+            names.add(node.attr)
+    return names
+
+
+def names_defined(tree: ast.AST) -> set[str]:
+    """Every name a file binds itself: variables, functions, classes, parameters."""
+    names = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)}
+    names.update(node.name for node in ast.walk(tree) if isinstance(node, (ast.FunctionDef, ast.ClassDef)))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.arguments):
+            names.update(arg.arg for arg in node.posonlyargs + node.args + node.kwonlyargs)
+    return names
+
+
+def attributes_read(tree: ast.AST) -> set[str]:
+    return {node.attr for node in ast.walk(tree) if isinstance(node, ast.Attribute)}
+
+
+def library_names(name: str, path: Path) -> set[str]:
+    """The attributes of the libraries a module imports (pygame.image, json.load …): theirs, not an exhibit's."""
+    import importlib
+    found = set()
+    for imported in imported_names(name, path):
+        if imported.split(".")[0] not in PACKAGES:
+            try:
+                found.update(dir(importlib.import_module(imported)))
+            except ImportError:
+                pass
+    return found
+
+
+def shared_names() -> set[str]:
+    """What a mode may read by an attribute's name: the interface and everything else core and themes define, what
+    the modes define themselves, the builtin types', pygame's surfaces' and rectangles', and their libraries'."""
+    import pygame
+    shared = set().union(*(set(dir(kind)) for kind in (object, dict, list, tuple, set, str, int, float,
+                                                       pygame.Surface, pygame.Rect)))
+    for name, path in MODULES.items():
+        if layer(name) in ("core", "themes") or name in MODES or name == "illumination.exhibits":
+            tree = parsed(path)
+            shared |= attributes_defined(tree) | names_defined(tree)
+    for name, path in MODES.items():
+        shared |= library_names(name, path)
+    return shared
+
+
+def exhibit_only_attributes(package: str, shared: set[str]) -> set[str]:
+    """The attributes only this exhibit's own classes define (its settings, the scene-file keys, are public)."""
+    own, public = set(), set()
+    for name, path in MODULES.items():
+        if name.startswith(package + "."):
+            (public if name == package + ".settings" else own).update(attributes_defined(parsed(path)))
+    return own - public - shared
+
+
+def insides_read(source: Path, private: dict[str, set[str]]) -> dict[str, list[str]]:
+    read = attributes_read(parsed(source))
+    return {package: sorted(read & names) for package, names in private.items() if read & names}
+
+
+def test_no_mode_reads_an_attribute_only_an_exhibit_defines():
+    shared = shared_names()
+    private = {package: exhibit_only_attributes(package, shared) for package in EXHIBIT_PACKAGES}
+    assert all(private.values()), "the reader found no exhibit's insides at all"
+    found = {name: insides_read(path, private) for name, path in MODES.items()}
+    assert {name: reads for name, reads in found.items() if reads} == {}
+
+
+# Names that belong to an exhibit's insides: a mode that writes one has reached past the interface.
 NETWORK_ONLY = {"trainer", "_view", "NetworkScene", "NetworkView", "NetworkSettings", "make_trainer", "CLASS_NAMES",
                 "max_epochs", "early_stop", "learning_rate", "hidden_size", "test_accuracy", "epoch", "epochs",
                 "show_drawing", "drawing", "grid_probs", "diverged_for", "TRAINING_SLIDERS", "VISUAL_SLIDERS"}
+LANDSCAPE_ONLY = {"LandscapeScene", "LandscapeView", "LandscapeSettings", "Camera", "camera", "orbit", "Balls",
+                  "NetworkProbe", "probe", "basin_counts", "explosions", "exploded_for", "loss_history",
+                  "temperature_history", "stage_area", "max_steps"}
 
 
 def code_names(path: Path) -> set[str]:
@@ -160,9 +266,9 @@ def code_names(path: Path) -> set[str]:
     return {token.string for token in tokens if token.type == tokenize.NAME}
 
 
-def test_no_mode_names_the_network_exhibits_insides():
-    found = {name: sorted(code_names(path) & NETWORK_ONLY) for name, path in MODULES.items()
-             if layer(name).startswith("modes.")}
+@pytest.mark.parametrize("insides", [NETWORK_ONLY, LANDSCAPE_ONLY], ids=["network", "landscape"])
+def test_no_mode_names_an_exhibits_insides(insides):
+    found = {name: sorted(code_names(path) & insides) for name, path in MODES.items()}
     assert {name: names for name, names in found.items() if names} == {}
 
 
@@ -176,3 +282,18 @@ def test_the_reader_would_see_a_forbidden_arrow(tmp_path):
     leaky = tmp_path / "leaky.py"
     leaky.write_text("x = show.scene.trainer.epoch  # a comment naming trainer does not count\n")
     assert code_names(leaky) & NETWORK_ONLY == {"trainer", "epoch"}
+
+
+def test_the_reader_would_see_a_mode_reach_into_an_exhibit(tmp_path):
+    """The exhibit checks can fail: a mode that imports a module of the Landscape's, or turns its camera through
+    the show, is caught by each of them."""
+    fake = tmp_path / "fake.py"
+    fake.write_text("from illumination.exhibits.landscape.camera import Camera\n"
+                    "from illumination.exhibits import get_exhibit\n\n\n"
+                    "def turn(show):\n    show.scene.camera.orbit(0.1, 0.0)\n    show.scene.step_once()\n")
+    imported = imported_names("illumination.modes.kiosk.fake", fake)
+    assert [target for target in imported for package in EXHIBIT_PACKAGES if target.startswith(package + ".")] \
+        == ["illumination.exhibits.landscape.camera"]
+    private = {package: exhibit_only_attributes(package, shared_names()) for package in EXHIBIT_PACKAGES}
+    assert insides_read(fake, private) == {"illumination.exhibits.landscape": ["camera", "orbit"]}
+    assert code_names(fake) & LANDSCAPE_ONLY == {"Camera", "camera", "orbit"}
