@@ -1,6 +1,13 @@
-"""The exhibits, one package each, and the registry the modes ask for them by name.
+"""The exhibits, one package each, and the registry the modes and commands ask for them by name.
 
-Adding an exhibit is one package here and one `register` line below; no mode changes.
+An exhibit is one `Exhibit` record (core/scene.py: its scene, view and settings, its about-text, count unit, kiosk
+settings and desktop controls, and optional hooks: how to describe its training log, a bench of its own). The
+modes know only that record and the Show (core/show.py); test_house keeps them out of every exhibit's package.
+
+Adding an exhibit is one package here and one `register` line below, and no mode changes (tests/test_any_exhibit.py
+runs a throwaway exhibit through snapshot, export and the kiosk). Outside the modes it is not yet one place: a
+theme section of its own is named in themes/loader.py (EXHIBIT_SECTIONS), and command-line flags for its settings
+are written in cli/args.py.
 """
 from __future__ import annotations
 
