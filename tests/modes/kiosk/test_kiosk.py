@@ -223,25 +223,6 @@ def test_window_loop_quits_only_on_the_combination(tmp_path, monkeypatch, log, s
     assert "stopped (exit combination) after 0 frames" in log_text(tmp_path)
 
 
-@pytest.mark.filterwarnings("ignore:no fast renderer available")
-def test_the_soak_and_the_window_run_the_one_frame_loop(monkeypatch, log, stubs):
-    """Both run core/loop.run_loop: the soak draws every Nth update, the window draws and presents each frame."""
-    import illumination.core.loop as loop
-    monkeypatch.setenv("ILLUMINATION_ALLOW_DUMMY_WINDOW", "1")
-    calls, real = [], loop.run_loop
-
-    def spy(show, clock, frames=None, **options):
-        result = real(show, clock, frames, **options)
-        calls.append((frames, options.get("draw_every", 1), options.get("sink") is not None, result))
-        return result
-
-    monkeypatch.setattr(loop, "run_loop", spy)
-    playlist = playlist_of('[[item]]\nexhibit = "solid"\nseed = 1\nseconds = 5\n')
-    result = soak(playlist, 0.01, (32, 18), log=log, updates_per_second=4, draw_every_s=2)
-    assert run_window(playlist, log=log, clock=FixedClock(60), max_frames=6, fps=1000) == 0
-    assert calls == [(144, 8, False, (144, 18)), (6, 1, True, (6, 6))] and result["frames"] == 18
-
-
 def test_no_display_is_one_line_and_exit_2(tmp_path, monkeypatch, capsys):
     monkeypatch.delenv("ILLUMINATION_ALLOW_DUMMY_WINDOW", raising=False)
     code = kiosk_command(parse(["kiosk", "--log-file", str(tmp_path / "k.log")]))
