@@ -306,6 +306,12 @@ SURFACES: dict[str, Surface] = {s.name: s for s in (
 )}
 
 
+def register_surface(surface: Surface) -> Surface:
+    """Make a surface available everywhere by its name: the Landscape's settings, menu and CLI read SURFACES."""
+    SURFACES[surface.name] = surface
+    return surface
+
+
 def get_surface(name: str) -> Surface:
     try:
         return SURFACES[name]

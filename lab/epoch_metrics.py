@@ -31,7 +31,7 @@ class EpochMetrics:
         values = dict(train_loss=snapshot.loss, test_loss=t.test_loss, train_accuracy=t.train_accuracy,
                       test_accuracy=t.test_accuracy, grad_norm=math.sqrt(sum(v * v for v in norms.values())),
                       learning_rate=t.lr, optimizer=t.config.optimizer, noise=t.noise.spec.label,
-                      schedule=t.config.schedule, noise_level=t.noise_level)
+                      schedule=t.noise.spec.schedule, noise_level=t.noise_level)
         if self.sharpness_every and snapshot.epoch % self.sharpness_every == 0:
             from lab.sharpness import measure
             sharp = measure(t.net, t.data.X_train[:t.n_train], t.data.y_train[:t.n_train], self._rng)

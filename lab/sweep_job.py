@@ -8,7 +8,7 @@ from data import make_dataset
 from data.seeding import rng_for
 from network.mlp import MLP
 from network.noise import parse_noise
-from network.optim import DEFAULT_LEARNING_RATES, OPTIMIZERS
+from network.optim import OPTIMIZERS
 from lab.sharpness import measure
 from network.train import TrainConfig, Trainer
 
@@ -24,8 +24,8 @@ def run_job(seed: int, noise: str, optimizer: str, epochs: int) -> dict:
     started = time.perf_counter()
     data = make_dataset(seed)
     net = MLP.create(seed)
-    trainer = Trainer(net, data, TrainConfig(lr=DEFAULT_LEARNING_RATES.get(optimizer, 0.01), optimizer=optimizer,
-                                             max_epochs=epochs, noise=spec.label), seed=seed)
+    trainer = Trainer(net, data, TrainConfig(lr=OPTIMIZERS[optimizer].learning_rate, optimizer=optimizer,
+                                             max_epochs=epochs, noise=spec), seed=seed)
     trainer.train()
     failed = trainer.diverged or trainer.dead
     row = {"seed": seed, "noise": noise, "noise_mode": spec.mode, "noise_magnitude": spec.magnitude,

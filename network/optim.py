@@ -1,17 +1,25 @@
-"""Optimizers and their registry. Each updates the network's arrays in place from a gradient dict.
+"""Optimizers and their one registry, used by the network and by the Landscape's balls.
 
 A new optimizer joins by subclassing Optimizer and decorating the class with @register: everything that names
-one (settings, the window's menu, sweeps) reads OPTIMIZERS, so it appears everywhere at once. Arrays are keyed
-W1, b1, … ; a matrix is a weight (ndim 2), a vector a bias, which is how AdamW and Muon tell them apart.
+one (the settings of both exhibits, the window's menus, the CLI, sweeps) reads OPTIMIZERS, so it appears
+everywhere at once.
+
+- The network: `step(params, grads)` updates its arrays in place. Arrays are keyed W1, b1, … ; a matrix is a
+  weight (ndim 2), a vector a bias, which is how AdamW and Muon tell them apart.
+- The balls (physics/descent.py): an optimizer with `rolls = True` has `roll(...)`, its update of N balls'
+  positions (2, N) in Langevin form: the displacement for a gradient g at temperature T, with the noise placed
+  so that the stationary density is ∝ exp(−L/T) (the balls' docstring derives each one). Its β is the
+  Landscape's momentum setting (Adam's β1); every other constant is the class's own, shared with `step`.
 """
 from __future__ import annotations
 
+import math
 from abc import ABC, abstractmethod
-from typing import Callable
+from collections.abc import Iterator, Mapping
 
 import numpy as np
 
-OPTIMIZERS: dict[str, Callable[[float], "Optimizer"]] = {}
+OPTIMIZERS: dict[str, type["Optimizer"]] = {}
 
 
 def register(cls):
@@ -20,8 +28,30 @@ def register(cls):
     return cls
 
 
+class _Rolling(Mapping):
+    """The optimizers that can roll the balls (those with `rolls`), read from OPTIMIZERS whenever asked."""
+
+    def __getitem__(self, name: str) -> type["Optimizer"]:
+        if name in OPTIMIZERS and OPTIMIZERS[name].rolls:
+            return OPTIMIZERS[name]
+        raise KeyError(name)
+
+    def __iter__(self) -> Iterator[str]:
+        return (name for name, cls in list(OPTIMIZERS.items()) if cls.rolls)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+ROLLING = _Rolling()
+
+
 class Optimizer(ABC):
     name = "base"
+    menu = "Base"                 #: its name in the window's menus
+    learning_rate = 0.01          #: a sensible rate on this network (batch 16), for sweeps that compare optimizers
+    rolls = False                 #: has a Langevin form for the Landscape's balls (`roll`)
+    bias_corrected = False        #: roll() reads the balls' decay powers β^k, β2^k (Adam's bias correction)
     #: True for plain SGD, whose update every numba kernel has built in (under noise, with two hidden layers).
     #: Momentum and Adam(W) have a fused epoch of their own (kernel_rule); the rest step in NumPy.
     fused = False
@@ -37,6 +67,14 @@ class Optimizer(ABC):
 
     def reset(self) -> None:
         """Forget any internal state (momentum buffers …)."""
+
+    @classmethod
+    def roll(cls, g: np.ndarray, lr: float, beta: float, temperature: float, kick: np.ndarray | None,
+             velocity: np.ndarray, square_average: np.ndarray, first_power: np.ndarray, second_power: np.ndarray):
+        """The balls' update: (displacement, new velocity, new square average), each (2, N), for gradient g (2, N)
+        at temperature T with kick ξ ~ N(0, I) (None at T = 0). first_power, second_power (N,) are β^k and β2^k
+        after a ball's k steps. Only optimizers with `rolls` define it."""
+        raise NotImplementedError(f"{cls.name} has no Langevin form for the balls")
 
 
 class _Stateful(Optimizer):
@@ -86,8 +124,15 @@ class _Stateful(Optimizer):
 @register
 class SGD(Optimizer):
     """Plain stochastic gradient descent: w ← w − lr·g."""
-    name = "sgd"
+    name, menu, learning_rate, rolls = "sgd", "SGD", 0.05, True
     fused = True
+
+    @classmethod
+    def roll(cls, g, lr, beta, temperature, kick, velocity, square_average, first_power, second_power):
+        displacement = -lr * g                                   # overdamped Langevin: Δ = −ηg + √(2ηT)ξ
+        if kick is not None:
+            displacement += math.sqrt(2 * lr * temperature) * kick
+        return displacement, velocity, square_average
 
     def step(self, params, grads):
         for key, grad in grads.items():
@@ -97,9 +142,17 @@ class SGD(Optimizer):
 @register
 class Momentum(_Stateful):
     """Heavy-ball momentum: v ← βv + g; w ← w − lr·v."""
-    name = "momentum"
+    name, menu, learning_rate, rolls = "momentum", "Momentum", 0.02, True
     beta = 0.9
     kernel_rule, moments = "momentum", ("v",)
+
+    @classmethod
+    def roll(cls, g, lr, beta, temperature, kick, velocity, square_average, first_power, second_power):
+        # u ← βu − ηg + √(2(1−β)ηT)ξ; Δ = u: friction-matched noise, as in stochastic-gradient HMC
+        velocity = beta * velocity - lr * g
+        if kick is not None:
+            velocity += math.sqrt(2 * (1 - beta) * lr * temperature) * kick
+        return velocity, velocity, square_average
 
     def kernel_hyper(self):
         return self.beta, 0.0, 0.0, 0.0
@@ -114,9 +167,15 @@ class Momentum(_Stateful):
 
 @register
 class RMSprop(_Stateful):
-    """s ← ρs + (1 − ρ)g²; w ← w − lr·g/(√s + ε)."""
-    name = "rmsprop"
-    rho, eps = 0.9, 1e-8
+    """s ← ρs + (1 − ρ)g²; w ← w − lr·g/(√s + ε), ρ = 0.99 (PyTorch's default)."""
+    name, menu, learning_rate, rolls = "rmsprop", "RMSprop", 0.003, True
+    rho, eps = 0.99, 1e-8
+
+    @classmethod
+    def roll(cls, g, lr, beta, temperature, kick, velocity, square_average, first_power, second_power):
+        square_average = square_average * cls.rho
+        square_average += (1 - cls.rho) * g * g
+        return _preconditioned(g, np.sqrt(square_average), cls.eps, lr, temperature, kick), velocity, square_average
 
     def step(self, params, grads):
         for key, grad in grads.items():
@@ -129,10 +188,20 @@ class RMSprop(_Stateful):
 @register
 class Adam(_Stateful):
     """Adam with bias correction: m, v the running first and second moments of g."""
-    name = "adam"
+    name, menu, learning_rate, rolls, bias_corrected = "adam", "Adam", 0.003, True, True
     beta1, beta2, eps = 0.9, 0.999, 1e-8
     weight_decay = 0.0
     kernel_rule, moments = "adam", ("m", "v")
+
+    @classmethod
+    def roll(cls, g, lr, beta, temperature, kick, velocity, square_average, first_power, second_power):
+        # β (the Landscape's momentum) is β1; the bias corrections 1 − β^k and 1 − β2^k are for this step's k
+        square_average = square_average * cls.beta2
+        square_average += (1 - cls.beta2) * g * g
+        velocity = beta * velocity + (1 - beta) * g
+        direction = velocity / (1 - first_power * beta)
+        root_mean_square = np.sqrt(square_average / (1 - second_power * cls.beta2))
+        return _preconditioned(direction, root_mean_square, cls.eps, lr, temperature, kick), velocity, square_average
 
     def kernel_hyper(self):
         return self.beta1, self.beta2, self.eps, self.weight_decay
@@ -162,14 +231,14 @@ class Adam(_Stateful):
 @register
 class AdamW(Adam):
     """Adam with decoupled weight decay (Loshchilov & Hutter): w ← w − lr·λ·w before the Adam step, λ = 0.01."""
-    name = "adamw"
+    name, menu, rolls, bias_corrected = "adamw", "AdamW", False, False
     weight_decay = 0.01
 
 
 @register
 class Normalized(Optimizer):
     """Normalized gradient descent: every step has length lr, w ← w − lr·g/‖g‖ (‖g‖ over all parameters)."""
-    name = "normalized"
+    name, menu, learning_rate = "normalized", "Normalized", 0.05
 
     def step(self, params, grads):
         norm = float(np.sqrt(sum(float(np.sum(g * g)) for g in grads.values())))
@@ -197,7 +266,7 @@ def newton_schulz(G: np.ndarray, steps: int = 5) -> np.ndarray:
 class Muon(_Stateful):
     """Muon (Jordan et al., 2024): for each weight matrix, Nesterov momentum whose update is orthogonalised by
     Newton–Schulz and scaled by √max(1, rows/cols); biases get plain Nesterov momentum."""
-    name = "muon"
+    name, menu, learning_rate = "muon", "Muon", 0.02
     beta = 0.95
 
     def step(self, params, grads):
@@ -212,10 +281,18 @@ class Muon(_Stateful):
             params[key] -= self.lr * update
 
 
-# A sensible learning rate for each on this network (batch 16), for sweeps that compare optimizers: the adaptive
-# ones step by ~lr per coordinate, so their lr is an order of magnitude smaller than plain SGD's.
-DEFAULT_LEARNING_RATES = {"sgd": 0.05, "momentum": 0.02, "rmsprop": 0.003, "adam": 0.003, "adamw": 0.003,
-                          "normalized": 0.05, "muon": 0.02}
+def _preconditioned(direction: np.ndarray, root_mean_square: np.ndarray, eps: float, lr: float,
+                    temperature: float, kick: np.ndarray | None) -> np.ndarray:
+    """Preconditioned Langevin, P = 1/(√ŝ + ε): Δ = −ηP·direction + √(2ηTP)·ξ, written with one division as
+    (−η·direction + √(2ηT)·√(1/P)·ξ)·P. The noise shapes the position update only, never the moment estimates."""
+    denominator = root_mean_square + eps                                  # 1 / P, (2, N)
+    displacement = -lr * direction
+    if kick is not None:
+        kick *= np.sqrt(denominator)
+        kick *= math.sqrt(2 * lr * temperature)
+        displacement += kick
+    displacement /= denominator
+    return displacement
 
 
 def make_optimizer(name: str, lr: float) -> Optimizer:

@@ -53,6 +53,7 @@ def inverse_anneal(t: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + 0.001 * t)
 
 
+# The one registry: settings, menus, the CLI and both noise kinds (the network's, the balls') read it.
 SCHEDULES: dict[str, Callable[[np.ndarray], np.ndarray]] = {
     "exponential": exponential,
     "polynomial": polynomial,
@@ -62,6 +63,12 @@ SCHEDULES: dict[str, Callable[[np.ndarray], np.ndarray]] = {
     "cyclical": cyclical,
     "inverse_anneal": inverse_anneal,
 }
+
+
+def register_schedule(function: Callable[[np.ndarray], np.ndarray]) -> Callable[[np.ndarray], np.ndarray]:
+    """Decorator: make a schedule (vectorised in t, equal to 1 at t = 0) available everywhere by its name."""
+    SCHEDULES[function.__name__] = function
+    return function
 
 
 def check_schedule_name(name: str) -> str:

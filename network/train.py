@@ -23,7 +23,7 @@ from data.seeding import rng_for
 from data.shapes import Dataset
 from network import kernels
 from network.mlp import MLP, cross_entropy
-from network.noise import PER_STEP, NoiseInjector, parse_noise
+from network.noise import PER_STEP, NoiseInjector, NoiseSpec
 from network.optim import make_optimizer
 from network.snapshots import History, Snapshot, frozen, layer_norms, sample_view
 
@@ -43,8 +43,7 @@ class TrainConfig:
     # A mean cross-entropy above this is an exploding loss: p(correct) < e^-50 on average. Sane runs never come
     # near it (chance is ln 2 ≈ 0.69), so it only fires once the weights have blown up.
     max_loss: float = 50.0
-    noise: str = "none"          # "none" or "MODE:MAGNITUDE" (network/noise.py)
-    schedule: str = "constant"   # scales the noise's magnitude over the update count (network/schedules.py)
+    noise: NoiseSpec = NoiseSpec()   # mode, magnitude and schedule (network/noise.py: check_noise, parse_noise)
 
     def __post_init__(self):
         problems = []
@@ -56,10 +55,8 @@ class TrainConfig:
             problems.append(f"max_epochs must be an integer >= 0, got {self.max_epochs!r}")
         if self.backend not in BACKENDS:
             problems.append(f"backend must be one of {BACKENDS}, got {self.backend!r}")
-        try:
-            parse_noise(self.noise, self.schedule)
-        except ValueError as error:
-            problems.append(str(error))
+        if not isinstance(self.noise, NoiseSpec):
+            problems.append(f"noise must be a NoiseSpec (network.noise.parse_noise makes one), got {self.noise!r}")
         if problems:
             raise ValueError("; ".join(problems))
 
@@ -74,7 +71,7 @@ class Trainer:
         self._rng = rng_for(seed, "batches")
         # Its own stream: adding noise to a run never changes its data, initial weights or batch order.
         key = int(rng_for(seed, "noise").integers(2**62))
-        self.noise = NoiseInjector(parse_noise(config.noise, config.schedule), key, net.n_parameters)
+        self.noise = NoiseInjector(config.noise, key, net.n_parameters)
         self._X, self._y = data.X_train, data.y_train      # this epoch's training inputs and labels
         # The numba kernels read inputs as sparse rows (kernels.Rows): the data set's are built once, here.
         self._clean_rows = kernels.sparse(data.X_train)
@@ -250,11 +247,11 @@ class Trainer:
         if self.finished:
             return
         opt, deep = self.optimizer, self.net.hidden_layers == 2
-        per_step_noise = self.noise.spec.active and self.noise.spec.mode in PER_STEP
+        per_step_noise = self.noise.spec.per_step
         # SGD fuses everything (a second layer but for per-step noise); momentum and Adam(W) a plain 64-H-2 epoch.
         rule = getattr(opt, "kernel_rule", None) if not (deep or per_step_noise) else None
         fusable = (self.config.backend == "numba" and (opt.fused or rule is not None) and self.step_in_epoch == 0
-                   and not self._subscribers["step"] and not (self.noise.spec.mode in PER_STEP and deep))
+                   and not self._subscribers["step"] and not (self.noise.spec.kind.acts == PER_STEP and deep))
         if not fusable:
             target = self.epoch + 1
             while self.epoch < target and not self.finished:
@@ -270,7 +267,7 @@ class Trainer:
                                            *ws.buffers(), kernels.RULES[rule], state, beta1, beta2, eps, c1s, c2s,
                                            decay)
             opt.scatter(self.net.parameters(), state, steps)
-        elif self.noise.spec.active and self.noise.spec.mode in PER_STEP:    # one hidden layer (see fusable)
+        elif self.noise.spec.per_step:    # one hidden layer (see fusable)
             scales = self.noise.step_scales(self.step_count, steps, lr)
             mean_loss = kernels.sgd_epoch_noisy(*self._rows, self._y, self._order, self.batch_size, *params, lr,
                                                 *ws.buffers(), np.uint64(self.noise.key), self.step_count, scales)

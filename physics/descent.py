@@ -8,7 +8,7 @@ State is a handful of (2, N) arrays — row 0 is x, row 1 is z — so a step cos
      kick of magnitude n(t) = noise · schedule(t) added to the gradient before the optimizer sees it. Its
      variance n²/3 per component makes sgd and momentum behave like Langevin at T_eq = η n² / (6(1-β)):
      with the simulator's η = 0.01 and β = 0.8, the top of its noise slider (n = 5) is only T_eq ≈ 0.21.
-  3. The optimizer turns g into a displacement Δ; in Langevin mode Gaussian noise ξ ~ N(0, I) enters at
+  3. The optimizer (network/optim.py's registry, its `roll`) turns g into a displacement Δ; in Langevin mode Gaussian noise ξ ~ N(0, I) enters at
      temperature T(t) = T0 · schedule(t), placed so that the stationary density is ∝ exp(-L / T):
        sgd       Δ = -η g + √(2ηT) ξ                                   (overdamped Langevin, exactly)
        momentum  u ← βu - η g + √(2(1-β)ηT) ξ;  Δ = u                   (u is the simulator's velocity: the
@@ -23,7 +23,8 @@ State is a handful of (2, N) arrays — row 0 is x, row 1 is z — so a step cos
                  gradients is neglected, so the law is only roughly Boltzmann: on the bowl at T = 0.5 the
                  ensemble's Var(x) settles near 2.8 for adam and 3.6 for rmsprop instead of 2.5. A ball
                  whose gradients have all been exactly 0 has P = 1/ε and explodes at its first warm step.)
-     β is the `momentum` setting (adam's β1); ρ = RMSPROP_DECAY, β2 = ADAM_SQUARE_DECAY, ε = EPSILON.
+     β is the `momentum` setting (adam's β1); ρ, β2 and ε are the optimizer class's own (RMSprop.rho = 0.99,
+     Adam.beta2 = 0.999, eps = 1e-8), the same the network trains with.
   4. x ← x + Δ, unless the result is non-finite or outside the domain: then the ball is marked `exploded` and
      frozen where it was (its last in-domain position, optimizer buffers zeroed). Frozen balls never move
      again (until `respawn_exploded`), so the state never holds NaN or inf; callers count them.
@@ -40,16 +41,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from data.surfaces import SURFACES, Surface, get_surface
+from network.optim import ROLLING
 from network.schedules import SCHEDULES, schedule_value
 
-OPTIMIZERS = ("sgd", "momentum", "rmsprop", "adam")
 NOISE_MODES = ("langevin", "uniform")
 MAX_BALLS = 100_000
 TRAIL_LENGTH = 1000
 START_BOX = (-10.0, 10.0)  # the simulator's random start square, intersected with the surface's domain
-RMSPROP_DECAY = 0.99
-ADAM_SQUARE_DECAY = 0.999
-EPSILON = 1e-8
 
 
 def _is_number(value) -> bool:
@@ -72,8 +70,8 @@ class BallSettings:
         problems = []
         if self.surface not in SURFACES:
             problems.append(f"surface: unknown {self.surface!r}, choose one of {', '.join(SURFACES)}")
-        if self.optimizer not in OPTIMIZERS:
-            problems.append(f"optimizer: unknown {self.optimizer!r}, choose one of {', '.join(OPTIMIZERS)}")
+        if self.optimizer not in ROLLING:
+            problems.append(f"optimizer: unknown {self.optimizer!r}, choose one of {', '.join(ROLLING)}")
         if self.noise_mode not in NOISE_MODES:
             problems.append(f"noise_mode: unknown {self.noise_mode!r}, choose one of {', '.join(NOISE_MODES)}")
         if self.schedule not in SCHEDULES:
@@ -145,6 +143,7 @@ class Balls:
                  line_z: float | None = None):
         self.settings = settings
         self.surface = get_surface(settings.surface)
+        self.optimizer = ROLLING[settings.optimizer]
         # line_z: hold every ball on the line z = line_z (a 1D valley: the z part of each move is dropped)
         self.line_z = None if line_z is None else float(line_z)
         self._reset_state(self._starts(check_ball_count(count), rng), tracked)
@@ -160,6 +159,7 @@ class Balls:
         """Balls starting at given positions x (N,), z (N,) instead of random ones."""
         balls = cls.__new__(cls)
         balls.settings, balls.surface, balls.line_z = settings, get_surface(settings.surface), None
+        balls.optimizer = ROLLING[settings.optimizer]
         position = np.array([np.atleast_1d(x), np.atleast_1d(z)], dtype=np.float64)
         check_ball_count(position.shape[1])
         if not np.all(balls.surface.in_domain(position[0], position[1])):
@@ -229,9 +229,9 @@ class Balls:
             self.position = np.where(moving, proposed, self.position)
             self.velocity = np.where(moving, velocity, 0.0)
             self.square_average = np.where(moving, square_average, 0.0)
-        if settings.optimizer == "adam":
+        if self.optimizer.bias_corrected:
             self.first_decay_power = np.where(moving, self.first_decay_power * settings.momentum, 1.0)
-            self.second_decay_power = np.where(moving, self.second_decay_power * ADAM_SQUARE_DECAY, 1.0)
+            self.second_decay_power = np.where(moving, self.second_decay_power * self.optimizer.beta2, 1.0)
         self.step_count += 1
         if self.tracked is not None:
             i = self.tracked
@@ -241,37 +241,10 @@ class Balls:
 
     def _optimizer_step(self, g: np.ndarray, temperature: float, rng: np.random.Generator):
         """(displacement, new velocity, new square average), each (2, N), for gradient g (2, N)."""
-        settings, lr, beta = self.settings, self.settings.learning_rate, self.settings.momentum
         kick = rng.standard_normal(g.shape) if temperature > 0 else None      # ξ (2, N)
-        velocity, square_average = self.velocity, self.square_average
-        if settings.optimizer == "sgd":
-            displacement = -lr * g
-            if kick is not None:
-                displacement += math.sqrt(2 * lr * temperature) * kick
-        elif settings.optimizer == "momentum":
-            velocity = beta * velocity - lr * g
-            if kick is not None:
-                velocity += math.sqrt(2 * (1 - beta) * lr * temperature) * kick
-            displacement = velocity
-        else:
-            square_average = square_average * (RMSPROP_DECAY if settings.optimizer == "rmsprop" else ADAM_SQUARE_DECAY)
-            if settings.optimizer == "rmsprop":
-                square_average += (1 - RMSPROP_DECAY) * g * g
-                direction, root_mean_square = g, np.sqrt(square_average)
-            else:  # adam, with the bias corrections 1 - β^k and 1 - β2^k for this step's k
-                square_average += (1 - ADAM_SQUARE_DECAY) * g * g
-                velocity = beta * velocity + (1 - beta) * g
-                direction = velocity / (1 - self.first_decay_power * beta)
-                root_mean_square = np.sqrt(square_average / (1 - self.second_decay_power * ADAM_SQUARE_DECAY))
-            denominator = root_mean_square + EPSILON                           # 1 / P, (2, N)
-            # Δ = -η P direction + √(2ηT P) ξ, written with one division: (-η direction + √(2ηT) √(1/P) ξ) · P
-            displacement = -lr * direction
-            if kick is not None:
-                kick *= np.sqrt(denominator)
-                kick *= math.sqrt(2 * lr * temperature)
-                displacement += kick
-            displacement /= denominator
-        return displacement, velocity, square_average
+        return self.optimizer.roll(g, self.settings.learning_rate, self.settings.momentum, temperature, kick,
+                                   self.velocity, self.square_average, self.first_decay_power,
+                                   self.second_decay_power)
 
     def _remember(self, x: float, z: float, level: float) -> float:
         loss = float(self.surface.loss(x, z))

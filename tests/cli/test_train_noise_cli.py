@@ -10,6 +10,7 @@ from websockets.sync.client import connect
 from data import make_dataset
 from illumination.cli import main
 from network import MLP, TrainConfig, Trainer
+from network.noise import parse_noise
 from lab.epoch_metrics import EpochMetrics
 from lab.stream import MetricStream
 
@@ -67,7 +68,7 @@ def test_a_port_in_use_is_refused_before_training(capsys):
 
 def test_a_real_websocket_client_receives_a_runs_epochs():
     data = make_dataset(6)
-    trainer = Trainer(MLP.create(6), data, TrainConfig(max_epochs=8, noise="input_jitter:0.2"), seed=6)
+    trainer = Trainer(MLP.create(6), data, TrainConfig(max_epochs=8, noise=parse_noise("input_jitter:0.2")), seed=6)
     with MetricStream(serve="127.0.0.1:0") as stream:
         EpochMetrics(trainer, stream.publish, seed=6)
         host, port = stream.address

@@ -7,7 +7,7 @@ import pytest
 from data import make_dataset
 from data.seeding import rng_for
 from network import MLP, TrainConfig, Trainer
-from network.optim import DEFAULT_LEARNING_RATES
+from network.optim import OPTIMIZERS
 from lab.sharpness import FlatGradient, SharpnessMeter, extreme_eigenvalues, hutchinson_trace, measure
 
 NEAR_KINK = 1e-6      # |pre-activation| planted on purpose: well inside a finite difference's reach
@@ -117,7 +117,7 @@ def test_an_exact_lanczos_on_a_tiny_spectrum_stops_early():
 def test_the_sweeps_baseline_seeds_against_their_full_hessians(seed, full_hessian):
     """The default sweep's baseline (SGD at its usual rate, 200 epochs, no noise): measure() — the numbers the sweep
     publishes — gives the top eigenvalue within 1% and the trace within 4 of its spreads."""
-    net, X, y = trained(seed, epochs=200, lr=DEFAULT_LEARNING_RATES["sgd"], optimizer="sgd")
+    net, X, y = trained(seed, epochs=200, lr=OPTIMIZERS["sgd"].learning_rate, optimizer="sgd")
     H = full_hessian(net, X, y)
     eigenvalues = np.linalg.eigvalsh(H)
     sharp = measure(net, X, y, rng_for(seed, "sharpness"))

@@ -17,7 +17,7 @@ def data():
 
 def trained(data, noise, backend="numba", epochs=3, listen=False, schedule="constant", optimizer="sgd", layers=1):
     trainer = Trainer(MLP.create(8, hidden_layers=layers), data,
-                      TrainConfig(max_epochs=epochs, backend=backend, noise=noise, schedule=schedule,
+                      TrainConfig(max_epochs=epochs, backend=backend, noise=parse_noise(noise, schedule),
                                   optimizer=optimizer), seed=8)
     if listen:
         trainer.subscribe("step", lambda snapshot: None)      # the per-batch path
@@ -34,7 +34,9 @@ def test_specs_parse_and_refuse_clearly():
         with pytest.raises(ValueError, match=message):
             parse_noise(text)
     with pytest.raises(ValueError, match="unknown schedule 'warm'"):
-        TrainConfig(noise="sgld:1e-4", schedule="warm")
+        parse_noise("sgld:1e-4", schedule="warm")
+    with pytest.raises(ValueError, match="noise must be a NoiseSpec"):
+        TrainConfig(noise="sgld:1e-4")
 
 
 def test_the_counter_generator_is_standard_normal_and_addressable():

@@ -52,8 +52,8 @@ def test_first_steps_of_the_adaptive_ones():
     decayed = np.array(W) * (1 - 0.1 * 0.01)
     np.testing.assert_allclose(one_step("adamw", W, G)["W1"], decayed - 0.1 * g / (np.abs(g) + 1e-8))
     np.testing.assert_allclose(one_step("adamw", W, G)["b1"], one_step("adam", W, G)["b1"])
-    # RMSprop: s = (1 − ρ)g², so the update is lr·g/(√(1 − ρ)·|g| + ε).
-    np.testing.assert_allclose(one_step("rmsprop", W, G)["W1"], np.array(W) - 0.1 * g / (np.sqrt(0.1) * np.abs(g) + 1e-8))
+    # RMSprop: s = (1 − ρ)g² with ρ = 0.99, so the update is lr·g/(√(1 − ρ)·|g| + ε).
+    np.testing.assert_allclose(one_step("rmsprop", W, G)["W1"], np.array(W) - 0.1 * g / (0.1 * np.abs(g) + 1e-8))
     # Normalized: a step of length lr over all parameters together.
     everything = np.sqrt(np.sum(g * g) + 0.5 ** 2 + 0.25 ** 2)
     np.testing.assert_allclose(one_step("normalized", W, G)["W1"], np.array(W) - 0.1 * g / everything)
@@ -111,10 +111,10 @@ def test_each_optimizer_trains_the_network(name):
 
 def _trained(name, backend="numba", listen_during=(), epochs=6):
     """A run with optimizer `name`; listen_during: epochs during which a step listener forces the per-batch path."""
-    from network.optim import DEFAULT_LEARNING_RATES
+    from network.optim import OPTIMIZERS
     data = make_dataset(4)
     trainer = Trainer(MLP.create(4), data, TrainConfig(max_epochs=epochs, optimizer=name, backend=backend,
-                                                      lr=DEFAULT_LEARNING_RATES[name]), seed=4)
+                                                      lr=OPTIMIZERS[name].learning_rate), seed=4)
     listening: list = []
     for epoch in range(epochs):
         if (epoch in listen_during) != bool(listening):

@@ -6,25 +6,33 @@ from data.surfaces import SURFACES
 from illumination.core.controls import Choice, Controls, SliderSpec
 from illumination.core.settings import COMPOSITIONS
 from illumination.exhibits.landscape.settings import RANGES, VIEWS
-from physics.descent import NOISE_MODES, OPTIMIZERS
+from network.optim import ROLLING
 from network.schedules import SCHEDULES
+from physics.descent import NOISE_MODES
 
 
 def _slider(key: str, *args, **kw) -> SliderSpec:
     return SliderSpec(key, *args, integer=RANGES[key][0] is int, **kw)
 
 
-PHYSICS = (
-    Choice("surface", "Surface", tuple(SURFACES), tuple(s.display_name for s in SURFACES.values())),
-    Choice("optimizer", "Optimizer", OPTIMIZERS, ("SGD", "Momentum", "RMSprop", "Adam")),
-    # seed 002 calls the learning rate "Speed": how far one step goes; raise it to watch the ball overshoot
+def physics() -> tuple:
+    """The Physics page, its menus read from the registries when the panel is built (a surface or an optimizer
+    registered by then is on them)."""
+    return (Choice("surface", "Surface", tuple(SURFACES), tuple(s.display_name for s in SURFACES.values())),
+            Choice("optimizer", "Optimizer", tuple(ROLLING), tuple(o.menu for o in ROLLING.values())),
+            *PHYSICS_SLIDERS[:2],
+            Choice("noise_mode", "Noise", NOISE_MODES, ("Langevin (T)", "Uniform kick")),
+            *PHYSICS_SLIDERS[2:],
+            Choice("schedule", "Cooling", tuple(SCHEDULES)))
+
+
+PHYSICS_SLIDERS = (
+    # the 2D simulator calls the learning rate "Speed": how far one step goes; raise it to watch the ball overshoot
     _slider("learning_rate", "Learning rate (step size)", 0.001, 10.0),
     _slider("momentum", "Momentum β", 0.0, 0.99, 0.01),
-    Choice("noise_mode", "Noise", NOISE_MODES, ("Langevin (T)", "Uniform kick")),
     _slider("temperature", "Temperature T (Langevin)", 0.0, 10.0, 0.05,
             detail=lambda settings, value: f" · this surface: up to {SURFACES[settings.surface].temperature_max:g}"),
     _slider("noise", "Kick n (uniform noise)", 0.0, 10.0, 0.1),
-    Choice("schedule", "Cooling", tuple(SCHEDULES)),
 )
 RUN = (
     Choice("view", "View", VIEWS, ("3D surface", "Map from above", "Valley (1D)", "Real network")),
@@ -37,4 +45,4 @@ RUN = (
 
 
 def landscape_controls() -> Controls:
-    return Controls(pages=(("Physics", PHYSICS, ()), ("Run", RUN, ())))
+    return Controls(pages=(("Physics", physics(), ()), ("Run", RUN, ())))

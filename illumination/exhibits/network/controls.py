@@ -30,21 +30,24 @@ VISUAL_SLIDERS = (
 def _usual_magnitude(settings, mode: str) -> dict:
     """A newly chosen noise mode starts at its usual magnitude (σ 0.1 and T 1e-4 mean different things); the
     Magnitude slider then tunes it."""
-    from network.noise import USUAL_MAGNITUDE
+    from network.noise import NOISE_MODES
     if mode == "none" or mode == settings.noise_mode:
         return {}
-    return {"noise_magnitude": USUAL_MAGNITUDE[mode]}
+    return {"noise_magnitude": NOISE_MODES[mode].usual_magnitude}
 
 
-# The Noise page: training under noise (network/noise.py); each change restarts the run, reproducibly.
-OPTIMIZER = Choice("optimizer", "Optimizer", ("sgd", "momentum", "rmsprop", "adam", "adamw", "normalized", "muon"),
-                   ("SGD", "Momentum", "RMSprop", "Adam", "AdamW", "Normalized", "Muon"))
-NOISE_MODE = Choice("noise_mode", "Noise", ("none", "input_jitter", "label_noise", "gradient_gaussian", "sgld",
-                                            "parameter_jitter"),
-                    ("None", "Input jitter", "Label noise", "Gradient noise", "Langevin (SGLD)", "Weight jitter"),
-                    companions=lambda settings, mode: _usual_magnitude(settings, mode))
-SCHEDULE = Choice("schedule", "Schedule", ("constant", "cosine", "cyclical", "inverse_anneal", "exponential",
-                                           "polynomial", "linear"))
+def noise_page_menus() -> tuple[Choice, Choice, Choice]:
+    """The Noise page's menus (training under noise, network/noise.py; each change restarts the run,
+    reproducibly), read from the registries when the panel is built."""
+    from network.noise import NOISE_MODES
+    from network.optim import OPTIMIZERS
+    from network.schedules import SCHEDULES
+    return (Choice("optimizer", "Optimizer", tuple(OPTIMIZERS), tuple(o.menu for o in OPTIMIZERS.values())),
+            Choice("noise_mode", "Noise", tuple(NOISE_MODES), tuple(m.menu for m in NOISE_MODES.values()),
+                   companions=_usual_magnitude),
+            Choice("schedule", "Schedule", tuple(SCHEDULES)))
+
+
 NOISE_SLIDERS = (_slider("noise_magnitude", "Magnitude (σ, T or fraction)", 1e-5, 0.5, resets=True),)
 HIDDEN_LAYERS = Choice("hidden_layers", "Hidden layers", (1, 2), ("One · 64-H-2", "Two · 64-H-H-2"))  # restarts
 COMPOSITION = Choice("composition", "Composition", COMPOSITIONS, ("Explain (annotated)", "Gallery (for the wall)"))
@@ -68,11 +71,16 @@ def _verdict(scene):
     return scene.drawing_verdict()
 
 
+def _noise_page() -> tuple:
+    optimizer, noise_mode, schedule = noise_page_menus()
+    return optimizer, noise_mode, *NOISE_SLIDERS, schedule
+
+
 def network_controls() -> Controls:
     from illumination.exhibits.network.drawpad import DrawPad
     return Controls(
         pages=(("Training", (*TRAINING_SLIDERS, HIDDEN_LAYERS), ("early_stop",)),
-               ("Noise", (OPTIMIZER, NOISE_MODE, *NOISE_SLIDERS, SCHEDULE), ()),
+               ("Noise", _noise_page(), ()),
                ("Visuals", (COMPOSITION, *VISUAL_SLIDERS), ("show_synapses", "show_particles", "show_math", "decorations"))),
         toggles=TOGGLES, make_pad=DrawPad, pad_apply=_show_drawing, pad_verdict=_verdict,
         pad_title="Draw a filled circle or square:",

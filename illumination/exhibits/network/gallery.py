@@ -73,7 +73,7 @@ def draw(view, surface) -> None:
     epoch = text.blit(surface, f"epoch {t.epoch}", (x, rect.top - L.u(4)), L.type(HEADLINE), p.text.primary,
                       anchor="bottomleft", bold=True)
     if scene.noisy:      # what it learns under, in a few words above the epoch
-        words, symbol = readouts.NOISE_WORDS[t.noise.spec.mode]
+        words, symbol = t.noise.spec.kind.words, t.noise.spec.kind.symbol
         text.blit(surface, f"learning under {words} · {symbol} {panels.fmt(t.noise_level)}",
                   (x, epoch.top - L.u(4)), L.type(BODY), p.neuron.halo, anchor="bottomleft")
     text.blit(surface, "NEURAL ILLUMINATION", L.px(L.design[0] - 60, 48), L.type(LABEL), p.text.secondary,

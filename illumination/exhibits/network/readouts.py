@@ -11,11 +11,6 @@ from illumination.exhibits.network.live_math import fmt
 from network.proof import total_change, tracked_weight
 
 
-NOISE_WORDS = {"input_jitter": ("input jitter", "σ"), "label_noise": ("label noise", "flipped"),
-               "gradient_gaussian": ("gradient noise", "σ"), "sgld": ("Langevin (SGLD)", "T"),
-               "parameter_jitter": ("weight jitter", "σ")}
-
-
 def draw_noise(view, surface, top: float, row: float) -> float:
     """Training under noise: its mode, a gauge of its level now (the schedule at work: full = its magnitude), and
     a sharpness meter, the Hessian's top eigenvalue λ on a log scale (0.1 … 100), with its trace. Returns the y
@@ -24,7 +19,7 @@ def draw_noise(view, surface, top: float, row: float) -> float:
     if top + row * 2.6 > m.bottom:
         return top
     spec, t = scene.trainer.noise.spec, scene.trainer
-    words, symbol = NOISE_WORDS[spec.mode]
+    words, symbol = spec.kind.words, spec.kind.symbol
     line, size = fit(view, f"NOISE · {words} · {spec.schedule}", LABEL, m.width, bold=True)
     heading = text.blit(surface, line, (m.x, top), size, p.text.secondary, bold=True)
     y = heading.bottom + row / 2 - L.u(5)

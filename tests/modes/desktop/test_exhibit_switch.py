@@ -204,7 +204,7 @@ def test_the_noise_page_sets_optimizer_noise_and_schedule_and_restarts_the_run(t
     assert desk.scene.run == run + 1 and desk.scene.trainer.noise.spec.label == "sgld:0.0001"
     choose(desk, desk.panel.widget("schedule"), "cosine")
     choose(desk, desk.panel.widget("optimizer"), "Muon")
-    assert desk.scene.trainer.config.schedule == "cosine" and desk.scene.trainer.config.optimizer == "muon"
+    assert desk.scene.trainer.config.noise.schedule == "cosine" and desk.scene.trainer.config.optimizer == "muon"
     slider = desk.panel.widget("noise_magnitude")
     spec = desk.controls.slider("noise_magnitude")
     desk.process_event(pygame.event.Event(pygame_gui.UI_HORIZONTAL_SLIDER_MOVED,

@@ -688,5 +688,5 @@ def test_a_playlist_item_can_train_under_noise(log):
                               'optimizer = "adamw", learning_rate = 0.003 }\n'), (160, 90), log=log)
     run(kiosk, 1.0, fps=10)
     trainer = kiosk.current.show.scene.trainer
-    assert trainer.noise.spec.label == "label_noise:0.1" and trainer.config.schedule == "cosine"
+    assert trainer.noise.spec.label == "label_noise:0.1" and trainer.config.noise.schedule == "cosine"
     assert trainer.config.optimizer == "adamw"
