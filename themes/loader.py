@@ -6,20 +6,25 @@ a gallery's custom theme would otherwise be silently ignored and the wall would 
 nobody chose. All problems are collected and reported together, each with its dotted path, so a curator
 editing a file can fix everything in one pass instead of one error per restart.
 
-The dataclasses below double as the schema: each field's metadata says whether it is a colour or a
-bounded number, and the one validator (schema.py) walks them. Adding a key means adding one field here and one
-line to every theme file. Pure Python; never imports pygame.
+The dataclasses double as the schema: each field's metadata says whether it is a colour or a bounded number,
+and the one validator (schema.py) walks them. Pure Python; never imports pygame.
 
-Sections are of two kinds: BASE_SECTIONS every exhibit uses (background, text, chart panels, effects), and
-each exhibit's own (EXHIBIT_SECTIONS: the network's synapses, neurons, particles and prediction grid). An
-exhibit's view reads the base sections and its own, never another exhibit's; a new exhibit adds its section
-here and to every theme file.
+Sections are of two kinds:
+- BASE_SECTIONS, here, which every exhibit uses (background, text, chart panels, effects). A base key is one
+  field here and one line in every theme file.
+- each exhibit's own, declared in its package (e.g. illumination/exhibits/network/colours.py: synapses, neurons,
+  particles, the prediction grid) and registered here by the exhibit registry (`register_section`). A theme
+  reads them as attributes (`theme.synapse.positive`) like the base ones. An exhibit's section may bring a
+  `fallback` that derives it from the base sections, so a theme file written before that exhibit existed still
+  loads; without one, every theme file must have the section. An exhibit's view reads the base sections and
+  its own, never another exhibit's.
 """
 from __future__ import annotations
 
 import dataclasses
 import os
 from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -72,35 +77,6 @@ class TextColours:
 
 
 @dataclass(frozen=True)
-class SynapseColours:
-    positive: RGB = _colour()
-    negative: RGB = _colour()
-
-
-@dataclass(frozen=True)
-class NeuronColours:
-    body: RGB = _colour()  # core of a fully active bulb
-    glow: RGB = _colour()  # forward pass: activation glow
-    halo: RGB = _colour()  # backward pass: gradient halo
-    sparkle: RGB = _colour()
-    rim: RGB = _colour()  # faint ring that keeps an inactive neuron visible
-
-
-@dataclass(frozen=True)
-class ParticleColours:
-    forward: RGB = _colour()
-    backward: RGB = _colour()
-
-
-@dataclass(frozen=True)
-class GridColours:
-    correct: RGB = _colour()
-    incorrect: RGB = _colour()
-    uncertain: RGB = _colour()
-    pixel: RGB = _colour()
-
-
-@dataclass(frozen=True)
 class ChartColours:
     loss: RGB = _colour()
     train_accuracy: RGB = _colour()
@@ -111,19 +87,48 @@ class ChartColours:
 
 
 @dataclass(frozen=True)
-class LandscapeColours:
-    terrain_low: RGB = _colour()  # the surface's lowest point ...
-    terrain_high: RGB = _colour()  # ... and its highest
-    contour: RGB = _colour()
-    ball: RGB = _colour()
-    cold: RGB = _colour()  # a trail point at low temperature ...
-    hot: RGB = _colour()  # ... and at high temperature
-
-
-@dataclass(frozen=True)
 class Effects:
     glow_strength: float = _number(0, 4, low_exclusive=True)  # 0 would make the network invisible
     bloom: float = _number(0, 2)
+
+
+@dataclass(frozen=True)
+class ThemeSection:
+    """A section of theme files that belongs to one exhibit."""
+    name: str                # the TOML table ("synapse")
+    schema: type             # its frozen dataclass, fields made with schema.colour(), schema.number() …
+    exhibit: str             # the exhibit that reads it
+    #: (the theme's base sections by name) -> the section, for a theme file that lacks it; None: it is required
+    fallback: Callable[[dict[str, Any]], Any] | None = None
+
+
+BASE_SECTIONS: dict[str, type] = {"background": BackgroundColours, "text": TextColours, "chart": ChartColours,
+                                  "effects": Effects}
+EXHIBIT_SECTIONS: dict[str, ThemeSection] = {}
+
+
+def register_section(section: ThemeSection) -> ThemeSection:
+    """Make every theme read (and require, unless it has a fallback) an exhibit's section."""
+    if section.name in BASE_SECTIONS or section.name in ("name", "description", "mode", "source"):
+        raise ValueError(f"theme section {section.name!r} is a base key; an exhibit's section needs its own name")
+    EXHIBIT_SECTIONS[section.name] = section
+    return section
+
+
+class _AllSections(Mapping):
+    """Every section a theme has, base and registered, by name (read whenever asked)."""
+
+    def __getitem__(self, name: str) -> type:
+        return BASE_SECTIONS[name] if name in BASE_SECTIONS else EXHIBIT_SECTIONS[name].schema
+
+    def __iter__(self) -> Iterator[str]:
+        return iter([*BASE_SECTIONS, *EXHIBIT_SECTIONS])
+
+    def __len__(self) -> int:
+        return len(BASE_SECTIONS) + len(EXHIBIT_SECTIONS)
+
+
+SECTIONS = _AllSections()
 
 
 @dataclass(frozen=True)
@@ -133,14 +138,17 @@ class Theme:
     mode: str  # "dark" or "light"
     background: BackgroundColours
     text: TextColours
-    synapse: SynapseColours
-    neuron: NeuronColours
-    particle: ParticleColours
-    grid: GridColours
     chart: ChartColours
     effects: Effects
-    landscape: LandscapeColours
+    exhibit_sections: tuple[tuple[str, Any], ...]  # ((name, section), …): the exhibits' own, read as attributes
     source: str  # the file this theme was loaded from
+
+    def __getattr__(self, name: str) -> Any:
+        """An exhibit's section as an attribute (theme.synapse), like a base one."""
+        for key, section in self.__dict__.get("exhibit_sections", ()):
+            if key == name:
+                return section
+        raise AttributeError(f"theme has no section {name!r}")
 
     @property
     def is_light(self) -> bool:
@@ -155,29 +163,11 @@ class Theme:
         """
         if not self.is_light:
             return self
-        inverted = {
-            name: _map_colours(getattr(self, name), lambda c: (255 - c[0], 255 - c[1], 255 - c[2]))
-            for name in SECTIONS
-        }
-        return dataclasses.replace(self, **inverted)
 
-
-SECTIONS: dict[str, type] = {
-    "background": BackgroundColours,
-    "text": TextColours,
-    "synapse": SynapseColours,
-    "neuron": NeuronColours,
-    "particle": ParticleColours,
-    "grid": GridColours,
-    "chart": ChartColours,
-    "effects": Effects,
-    "landscape": LandscapeColours,
-}
-BASE_SECTIONS = ("background", "text", "chart", "effects")
-EXHIBIT_SECTIONS: dict[str, tuple[str, ...]] = {"network": ("synapse", "neuron", "particle", "grid"),
-                                                 "landscape": ("landscape",)}
-assert set(SECTIONS) == set(BASE_SECTIONS).union(*EXHIBIT_SECTIONS.values())
-_TOP_LEVEL_KEYS = ("name", "description", "mode", *SECTIONS)
+        def invert(section: Any) -> Any:
+            return _map_colours(section, lambda c: (255 - c[0], 255 - c[1], 255 - c[2]))
+        return dataclasses.replace(self, **{name: invert(getattr(self, name)) for name in BASE_SECTIONS},
+                                   exhibit_sections=tuple((k, invert(v)) for k, v in self.exhibit_sections))
 
 
 def _map_colours(section: Any, fn) -> Any:
@@ -206,19 +196,24 @@ def theme_from_dict(data: dict[str, Any], source: str = "<memory>") -> Theme:
     """Validate an already-parsed TOML document. Raises ThemeError listing every problem."""
     problems: list[str] = []
     sections = {}
-    for key in _TOP_LEVEL_KEYS:
-        if key not in data:
+    for key in ("name", "description", "mode", *SECTIONS):
+        if key in data:
+            if key in SECTIONS:
+                sections[key] = _check_section(f"theme.{key}", SECTIONS[key], data[key], problems)
+            else:
+                _check_text(key, data[key], problems)
+        elif key not in EXHIBIT_SECTIONS or EXHIBIT_SECTIONS[key].fallback is None:
             problems.append(f"theme.{key}: missing")
-        elif key in SECTIONS:
-            sections[key] = _check_section(f"theme.{key}", SECTIONS[key], data[key], problems)
-        else:
-            _check_text(key, data[key], problems)
-    problems += [f"theme.{key}: unknown key" for key in data if key not in _TOP_LEVEL_KEYS]
+    problems += [f"theme.{key}: unknown key" for key in data if key not in ("name", "description", "mode")
+                 and key not in SECTIONS]
     if problems:
         count = f"{len(problems)} problem{'s' if len(problems) > 1 else ''}"
         raise ThemeError(problems, header=f"{source}: {count} in theme:")
-    return Theme(name=data["name"], description=data["description"], mode=data["mode"],
-                 source=source, **sections)
+    base = {name: sections[name] for name in BASE_SECTIONS}
+    own = tuple((name, sections[name] if name in sections else section.fallback(base))
+                for name, section in EXHIBIT_SECTIONS.items())
+    return Theme(name=data["name"], description=data["description"], mode=data["mode"], source=source,
+                 exhibit_sections=own, **base)
 
 
 # --- finding and reading files --------------------------------------------------------------------

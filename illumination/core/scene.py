@@ -143,3 +143,6 @@ class Exhibit:
     #: (size, frames, **options) -> dict: the figures of `illumination bench <name>` for an exhibit that has a
     #: bench of its own (the Landscape's camera and stage), or None
     bench: Callable | None = None
+    #: its own sections of a theme file (themes.loader.ThemeSection, declared in its package), which the exhibit
+    #: registry registers with the theme loader
+    theme_sections: tuple = ()

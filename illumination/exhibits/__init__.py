@@ -20,7 +20,11 @@ EXHIBITS: dict[str, Exhibit] = {}
 
 
 def register(exhibit: Exhibit) -> Exhibit:
-    """Make an exhibit available to every command, mode and playlist by its name."""
+    """Make an exhibit available to every command, mode and playlist by its name, and its theme sections to
+    every theme."""
+    from themes.loader import register_section
+    for section in exhibit.theme_sections:
+        register_section(section)
     EXHIBITS[exhibit.name] = exhibit
     return exhibit
 

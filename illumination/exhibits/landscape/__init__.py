@@ -11,6 +11,7 @@ Importing this package is cheap: the scene, view and bench load on first use.
 from __future__ import annotations
 
 from illumination.core.scene import Exhibit
+from illumination.exhibits.landscape.colours import THEME_SECTIONS
 from illumination.exhibits.landscape.settings import LandscapeSettings
 
 ABOUT = ("What you are seeing", (
@@ -47,7 +48,7 @@ def _bench(size, frames, **options):
 
 EXHIBIT = Exhibit(name="landscape", title="Landscape", settings=LandscapeSettings, make_scene=_make_scene,
                   make_view=_make_view, about=ABOUT, count_unit="steps", count_setting="max_steps",
-                  controls=_controls, bench=_bench,
+                  controls=_controls, bench=_bench, theme_sections=THEME_SECTIONS,
                   kiosk_settings=(("composition", "gallery"),),   # the wall's layout unless an item says otherwise
                   # an update takes at most MAX_STEPS_PER_UPDATE (400) steps; half of that leaves a margin
                   longest_update=lambda settings: 200.0 / settings.speed)

@@ -7,6 +7,7 @@ particles) · view.py (drawing) with layout, synapses, stage, panels, live_math 
 from __future__ import annotations
 
 from illumination.core.scene import Exhibit
+from illumination.exhibits.network.colours import THEME_SECTIONS
 from illumination.exhibits.network.settings import NetworkSettings
 
 ABOUT = ("What you are seeing", (
@@ -42,6 +43,7 @@ def _describe_log(event):
 EXHIBIT = Exhibit(name="network", title="Network", settings=NetworkSettings, make_scene=_make_scene,
                   make_view=_make_view, about=ABOUT, count_unit="epochs", count_setting="max_epochs",
                   converge_setting="early_stop", controls=_controls, describe_log=_describe_log,
+                  theme_sections=THEME_SECTIONS,
                   kiosk_settings=(("composition", "gallery"),),   # the wall's layout unless an item says otherwise
                   # an update catches up at most ~4 epochs (scene.py); half of that leaves a margin
                   longest_update=lambda settings: 2.0 / settings.speed)
