@@ -5,6 +5,14 @@ A schema is a frozen dataclass whose fields carry metadata made by the helpers b
 against one field; `check_table` checks a whole table against a dataclass, collecting *every* problem with
 its dotted path (`theme.neuron.glow: expected a colour like "#rrggbb", got "blue"`) instead of stopping at the
 first, so a curator fixes a file in one pass. Unknown keys are problems too: a typo is never silently ignored.
+A problem is a `Problem`: the key it concerns and what is wrong, kept apart, so nobody parses the line back.
+
+A field a command line can set also says how (the CLI builds its flags from these; the validator ignores them):
+`flag` its name ("--lr"), `help` a phrase for --help (or a callable returning one, called when the help is
+built, for names read from a registry), `parse` text → value (raising ValueError in the user's words; without
+it the CLI reads the text by the field's kind), `into` value → {key: value} for a flag that sets several keys
+(--hidden 16,16), and `view=True` for how a run is drawn rather than what it computes (headless commands leave
+those out).
 
 It lives here, at the bottom of the house beside the themes that need it, because themes must not import
 the app; the app's settings and playlists use it from here. Pure Python, no pygame.
@@ -20,14 +28,54 @@ from typing import Any
 _COLOUR_RE = re.compile(r"#(?:[0-9a-fA-F]{6}|[0-9a-fA-F]{3})")
 
 
-class Problems(ValueError):
-    """Input that cannot be used. `.problems` has one line per problem; `.source` names the file (or "")."""
+class Problem(str):
+    """One thing wrong with some input: `key`, the dotted path of the value it concerns ("learning_rate",
+    "theme.neuron.glow"; "" for the input as a whole), `message`, what is wrong in the user's words, and `source`,
+    the file the value came from ("" when it did not come from a file).
 
-    def __init__(self, problems: list[str] | str, source: str = ""):
-        self.problems = [problems] if isinstance(problems, str) else list(problems)
+    It reads as the line people see, "key: message" (the file is named by whoever prints it), so code that shows
+    or joins problems needs nothing more; code that needs the key reads `.key`, never the text."""
+
+    def __new__(cls, key: str, message: str, source: str = ""):
+        line = super().__new__(cls, f"{key}: {message}" if key else message)
+        line.key, line.message, line.source = key, message, source
+        return line
+
+    def __getnewargs__(self):   # pickled (a sweep's worker process) as its parts, not as its line
+        return self.key, self.message, self.source
+
+    def __repr__(self) -> str:
+        return f"Problem({self.key!r}, {self.message!r}" + (f", {self.source!r})" if self.source else ")")
+
+
+class Problems(ValueError):
+    """Input that cannot be used. `.problems` lists each `Problem`; `.source` names the file (or ""); a `header`
+    (a theme's "FILE: 3 problems in theme:") stands over the problems, which are then indented under it.
+
+    A plain string given as a problem is a problem of the input as a whole (its key is "")."""
+
+    header: str | None = None
+
+    def __init__(self, problems: list[Problem | str] | str, source: str = "", header: str | None = None):
+        given = [problems] if isinstance(problems, str) else list(problems)
+        self.problems = [_from(source, p) for p in given]
         self.source = source
-        head = f"{source}: " if source else ""
-        super().__init__("\n".join(head + p for p in self.problems))
+        if header is not None:
+            self.header = header
+        super().__init__("\n".join(self.lines()))
+
+    def lines(self) -> list[str]:
+        """What a person reads, one line each: every problem after the file it came from, or under the header."""
+        if self.header:
+            return [self.header, *(f"  {p}" for p in self.problems)]
+        return [f"{p.source}: {p}" if p.source else str(p) for p in self.problems]
+
+
+def _from(source: str, problem: Problem | str) -> Problem:
+    """The problem, said to come from `source` unless it names its own."""
+    if not isinstance(problem, Problem):
+        return Problem("", problem, source)
+    return problem if problem.source or not source else Problem(problem.key, problem.message, source)
 
 
 MAX_FILE_BYTES = 1 << 20   # themes, scenes and playlists are a few kB: anything over 1 MB is not one
@@ -66,32 +114,41 @@ def read_toml(path, kind: str, error: type = Problems) -> dict:
 
 # -- field kinds (dataclass field metadata) --------------------------------------------------------------
 
+# How a command line sets a field (see the module's docstring); passed to dataclasses.field as metadata.
+CLI_METADATA = ("flag", "help", "parse", "into", "view")
+
+
+def _field(meta: dict, kw: dict) -> Any:
+    cli = {name: kw.pop(name) for name in CLI_METADATA if name in kw}
+    return dataclasses.field(metadata={**meta, **cli}, **kw)
+
+
 def colour(**kw) -> Any:
-    return dataclasses.field(metadata={"kind": "colour"}, **kw)
+    return _field({"kind": "colour"}, kw)
 
 
 def number(low: float, high: float, *, low_exclusive: bool = False, **kw) -> Any:
-    return dataclasses.field(metadata={"kind": "number", "low": low, "high": high, "low_exclusive": low_exclusive},
-                             **kw)
+    return _field({"kind": "number", "low": low, "high": high, "low_exclusive": low_exclusive}, kw)
 
 
 def whole(low: int, high: int, **kw) -> Any:
-    return dataclasses.field(metadata={"kind": "whole", "low": low, "high": high, "low_exclusive": False}, **kw)
+    return _field({"kind": "whole", "low": low, "high": high, "low_exclusive": False}, kw)
 
 
 def flag(**kw) -> Any:
-    return dataclasses.field(metadata={"kind": "flag"}, **kw)
+    return _field({"kind": "flag"}, kw)
 
 
 def text(**kw) -> Any:
-    return dataclasses.field(metadata={"kind": "text"}, **kw)
+    return _field({"kind": "text"}, kw)
 
 
 def choice(*options: str, **kw) -> Any:
-    """One of the given strings; or, given one registry (a dict keyed by name), one of its names *at check time*,
-    so an entry registered after this field was declared is accepted too."""
-    live = len(options) == 1 and isinstance(options[0], dict)
-    return dataclasses.field(metadata={"kind": "choice", "options": options[0] if live else tuple(options)}, **kw)
+    """One of the given strings; or, given one registry (a mapping keyed by name), one of its names *at check
+    time*, so an entry registered after this field was declared is accepted too."""
+    from collections.abc import Mapping
+    live = len(options) == 1 and isinstance(options[0], Mapping)
+    return _field({"kind": "choice", "options": options[0] if live else tuple(options)}, kw)
 
 
 def show(value: Any) -> str:
@@ -120,19 +177,20 @@ def parse_colour(value: str) -> tuple[int, int, int]:
 
 
 def check_range(path: str, value: Any, low: float, high: float, *, whole_number: bool = False,
-                low_exclusive: bool = False) -> tuple[Any, str | None]:
-    """The one range check: (converted value, None) or (value, the problem as one line)."""
+                low_exclusive: bool = False) -> tuple[Any, Problem | None]:
+    """The one range check: (converted value, None) or (value, the problem)."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return value, f"{path}: must be a number, got {show(value)}"
+        return value, Problem(path, f"must be a number, got {show(value)}")
     if whole_number and isinstance(value, float) and not value.is_integer():
-        return value, f"{path}: must be a whole number, got {show(value)}"
+        return value, Problem(path, f"must be a whole number, got {show(value)}")
     if not math.isfinite(value):
-        return value, f"{path}: must be finite, got {show(value)}"
+        return value, Problem(path, f"must be finite, got {show(value)}")
     if low_exclusive:
         if not low < value <= high:
-            return value, f"{path}: must be greater than {plain(low)} and at most {plain(high)}, got {show(value)}"
+            return value, Problem(path, f"must be greater than {plain(low)} and at most {plain(high)}, "
+                                        f"got {show(value)}")
     elif not low <= value <= high:
-        return value, f"{path}: must be between {plain(low)} and {plain(high)}, got {show(value)}"
+        return value, Problem(path, f"must be between {plain(low)} and {plain(high)}, got {show(value)}")
     return (int(value) if whole_number else float(value)), None
 
 
@@ -144,26 +202,26 @@ def plain(number: float) -> str:
     return f"{number:g}"
 
 
-def check_value(path: str, meta: dict, value: Any) -> tuple[Any, str | None]:
+def check_value(path: str, meta: dict, value: Any) -> tuple[Any, Problem | None]:
     """(converted value, None) or (value, problem) for one value against one field's metadata."""
     kind = meta["kind"]
     if kind == "colour":
         try:
             return parse_colour(value), None
         except ValueError:
-            return value, f'{path}: expected a colour like "#rrggbb", got {show(value)}'
+            return value, Problem(path, f'expected a colour like "#rrggbb", got {show(value)}')
     if kind in ("number", "whole"):
         return check_range(path, value, meta["low"], meta["high"], whole_number=kind == "whole",
                            low_exclusive=meta["low_exclusive"])
     if kind == "flag":
-        return value, None if isinstance(value, bool) else f"{path}: must be true or false, got {show(value)}"
+        return value, None if isinstance(value, bool) else Problem(path, f"must be true or false, got {show(value)}")
     if kind == "text":
         ok = isinstance(value, str) and value.strip()
-        return value, None if ok else f"{path}: must be a non-empty string, got {show(value)}"
+        return value, None if ok else Problem(path, f"must be a non-empty string, got {show(value)}")
     if kind == "choice":
         if value in meta["options"]:
             return value, None
-        return value, f"{path}: must be one of {', '.join(meta['options'])}, got {show(value)}"
+        return value, Problem(path, f"must be one of {', '.join(meta['options'])}, got {show(value)}")
     raise ValueError(f"unknown field kind {kind!r}")
 
 
@@ -172,14 +230,14 @@ def fields_of(cls: type) -> dict[str, dataclasses.Field]:
     return {f.name: f for f in dataclasses.fields(cls) if "kind" in f.metadata}
 
 
-def check_table(path: str, cls: type, table: Any, problems: list[str], *, required: bool = True) -> dict | None:
-    """Check a table against a schema dataclass, appending every problem (dotted path first) to `problems`.
+def check_table(path: str, cls: type, table: Any, problems: list[Problem], *, required: bool = True) -> dict | None:
+    """Check a table against a schema dataclass, appending every problem (keyed by its dotted path) to `problems`.
 
     required=True: every field must be present (themes). False: absent fields keep their defaults (settings).
     Returns the converted values by key, or None if the table has any problem.
     """
     if not isinstance(table, dict):
-        problems.append(f"{path}: expected a table like [{path.split('.')[-1]}], got {show(table)}")
+        problems.append(Problem(path, f"expected a table like [{path.split('.')[-1]}], got {show(table)}"))
         return None
     prefix = f"{path}." if path else ""
     before = len(problems)
@@ -188,11 +246,11 @@ def check_table(path: str, cls: type, table: Any, problems: list[str], *, requir
     for name, f in fields.items():  # schema order, so problems read top to bottom like the file
         if name not in table:
             if required:
-                problems.append(f"{prefix}{name}: missing")
+                problems.append(Problem(f"{prefix}{name}", "missing"))
             continue
         values[name], problem = check_value(f"{prefix}{name}", f.metadata, table[name])
         if problem:
             problems.append(problem)
-    problems += [f"{prefix}{key}: unknown key (known keys: {', '.join(sorted(fields))})"
+    problems += [Problem(f"{prefix}{key}", f"unknown key (known keys: {', '.join(sorted(fields))})")
                  for key in table if key not in fields]
     return None if len(problems) > before else values

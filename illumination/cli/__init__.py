@@ -44,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout.flush()    # a full disk or a closed reader shows here, not as a traceback at exit
         return code
     except SettingsError as error:
-        for line in str(error).splitlines():
+        for line in error.lines():
             sys.stderr.write(f"illumination: error: {line}\n")
         return 2
     except KeyboardInterrupt as interrupt:

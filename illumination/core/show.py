@@ -44,13 +44,13 @@ class Show:
 
 
 def load_theme_checked(name: str):
-    """A theme by name or path; a bad one is a SettingsError listing its problems (one line each)."""
+    """A theme by name or path; a bad one is a SettingsError with its problems (and the theme's header)."""
     from illumination.core.settings import SettingsError
     from themes import ThemeError, load_theme
     try:
         return load_theme(name)
     except ThemeError as error:
-        raise SettingsError(str(error).splitlines()) from None
+        raise SettingsError(error.problems, header=error.header) from None
 
 
 def make_show(exhibit: Exhibit, settings, size: tuple[int, int], theme=None) -> Show:

@@ -5,6 +5,7 @@ import dataclasses
 import itertools
 import json
 import math
+import pickle
 import subprocess
 import sys
 import tomllib
@@ -14,6 +15,7 @@ import pytest
 
 from themes import DEFAULT_THEME, Theme, ThemeError, list_themes, load_theme, parse_colour
 from themes.loader import SECTIONS, THEMES_DIR
+from themes.schema import Problem, Problems
 
 BUILT_IN = ["anthropic", "midnight", "okabe-ito", "original", "print"]
 
@@ -144,7 +146,9 @@ def test_unknown_name_lists_available_themes():
 
 
 def test_themes_package_does_not_import_pygame():
-    code = "import sys, themes; themes.load_theme('midnight'); sys.exit('pygame' in sys.modules)"
+    # the exhibit registry too, which registers the exhibits' sections: it is as pygame-free as the themes
+    code = ("import sys, themes, illumination.exhibits; themes.load_theme('midnight'); "
+            "sys.exit('pygame' in sys.modules)")
     result = subprocess.run([sys.executable, "-c", code], cwd=THEMES_DIR.parent)
     assert result.returncode == 0
 
@@ -183,6 +187,32 @@ def test_every_problem_is_reported_at_once_with_its_dotted_path(tmp_path):
     for problem in expected:  # one problem per line of the message
         assert any(line.strip() == problem for line in lines), problem
     assert "broken.toml" in str(err)
+    keys = {p.key: p.message for p in err.problems}           # each problem keeps its key apart from its words
+    assert keys["theme.neuron.glow"] == 'expected a colour like "#rrggbb", got "blue"'
+    assert keys["theme.synapse.positive"] == "missing"
+
+
+def test_a_problem_is_a_key_and_a_message_that_reads_as_its_line():
+    problem = Problem("theme.neuron.glow", 'expected a colour like "#rrggbb", got "a:b"', "wall.toml")
+    assert problem == 'theme.neuron.glow: expected a colour like "#rrggbb", got "a:b"'
+    assert pickle.loads(pickle.dumps(problem)).source == "wall.toml"
+    whole_file = Problems(["wall.toml is over 1 MB", Problem("seed", "must be a number, got true")], "s.toml")
+    assert [p.key for p in whole_file.problems] == ["", "seed"]
+    assert whole_file.lines() == ["s.toml: wall.toml is over 1 MB", "s.toml: seed: must be a number, got true"]
+    assert str(whole_file) == "\n".join(whole_file.lines())
+
+
+def test_a_bad_theme_keeps_its_header_and_keys_on_the_way_to_the_command_line(tmp_path):
+    from illumination.core.settings import SettingsError
+    from illumination.core.show import load_theme_checked
+    data = reference_data()
+    data["neuron"]["glow"] = "blue"
+    path = write_theme(tmp_path / "wall.toml", data)
+    with pytest.raises(SettingsError) as info:
+        load_theme_checked(str(path))
+    assert info.value.lines() == [f"{path}: 1 problem in theme:",
+                                  '  theme.neuron.glow: expected a colour like "#rrggbb", got "blue"']
+    assert [p.key for p in info.value.problems] == ["theme.neuron.glow"]
 
 
 def test_top_level_problems(tmp_path):
