@@ -12,7 +12,7 @@ import dataclasses
 import os
 from pathlib import Path
 
-from themes.schema import Problems, check_table, fields_of, read_toml
+from themes.schema import Problem, Problems, check_table, fields_of, read_toml
 
 DEFAULT_EXHIBIT = "network"
 # Every exhibit draws in two compositions: explain (the window's annotated layout) and gallery (the wall's).
@@ -58,19 +58,34 @@ def validated(cls: type, values: dict, source: str = "", given=None):
     """An instance of the settings class `cls` from plain values, or SettingsError listing every problem. given:
     the keys a person set (the rest are defaults or carried over); a class's `complete(values, given)` may fill
     defaults that follow from them (a surface's own learning rate)."""
-    problems: list[str] = []
-    clean = check_table("", cls, values, problems, required=False)
-    check = getattr(cls, "check_names", None)   # names that a registry knows (optimizers …), checked alongside
-    if clean is not None and check is not None:
-        problems += check(clean)
-    elif check is not None:
-        problems += check({k: v for k, v in values.items() if isinstance(v, str)})
+    problems: list[Problem] = []
+    clean = _checked(cls, {}, values, problems)
     if problems:
         raise SettingsError(problems, source)
+    return _made(cls, clean, given)
+
+
+def _checked(cls: type, base: dict, values: dict, problems: list[Problem], source: str = "") -> dict:
+    """`values` (laid over the already checked `base`) checked once: each value against its field, then the
+    class's checks across keys (`check_names`: names a registry knows, a noise mode's magnitude) on the table
+    they make. Appends the problems, each said to come from `source`; returns the table."""
+    found: list[Problem] = []
+    clean = check_table("", cls, values, found, required=False)
+    table = {**base, **(clean if clean is not None else values)}
+    across = getattr(cls, "check_names", None)
+    if across is not None:
+        # With a bad value among them only the names are checked: a range check across keys would misread it.
+        found += across(table if clean is not None else {k: v for k, v in table.items() if isinstance(v, str)})
+    problems += [Problem(p.key, p.message, source) if isinstance(p, Problem) else Problem("", p, source)
+                 for p in found]
+    return table
+
+
+def _made(cls: type, values: dict, given):
     complete = getattr(cls, "complete", None)
     if complete is not None and given is not None:
-        clean = complete(clean, set(given))
-    return cls(**clean)
+        values = complete(values, set(given))
+    return cls(**values)
 
 
 def read_scene(path: str | os.PathLike) -> dict:
@@ -82,32 +97,38 @@ def scene_exhibit(values: dict, source: str = "") -> str:
     """The exhibit a scene file's values name (the network's when it names none)."""
     name = values.get("exhibit", DEFAULT_EXHIBIT)
     if not isinstance(name, str) or not name:
-        raise SettingsError([f"exhibit: must be an exhibit name, got {name!r}"], source)
+        raise SettingsError([Problem("exhibit", f"must be an exhibit name, got {name!r}")], source)
     return name
 
 
-def load_settings(cls: type, scene: str | os.PathLike | dict | None = None, overrides: dict | None = None):
-    """Defaults ← scene file (a path, or its already-read values) ← overrides (flags; None values are ignored)."""
-    values = dataclasses.asdict(cls())
-    source = ""
+def load_settings(cls: type, scene: str | os.PathLike | dict | None = None, overrides: dict | None = None,
+                  source: str = ""):
+    """Defaults ← scene file (a path, or its already-read values: then `source` names the file) ← overrides
+    (flags; None values are ignored).
+
+    Each value is checked once, where it was given: the file's (a problem of one names the file, even when an
+    override replaces the value) and the overrides' (problems without a source: the CLI names the flag).
+    Checks across keys run on the scene as the file leaves it and, if overrides change it, on the result."""
+    defaults = dataclasses.asdict(cls())
+    problems: list[Problem] = []
+    values, given = defaults, set()
     if scene is not None:
         from_file = dict(scene) if isinstance(scene, dict) else read_scene(scene)
-        source = "" if isinstance(scene, dict) else str(scene)
+        source = source if isinstance(scene, dict) else str(scene)
         from_file.pop("exhibit", None)
-        nested = [k for k, v in from_file.items() if isinstance(v, dict)]
+        problems += [Problem(k, "scene files are flat; tables are not allowed", source)
+                     for k, v in from_file.items() if isinstance(v, dict)]
         flat = {k: v for k, v in from_file.items() if not isinstance(v, dict)}
-        problems = [f"{k}: scene files are flat; tables are not allowed" for k in nested]
-        try:
-            validated(cls, {**values, **flat})
-        except SettingsError as error:
-            problems += error.problems
-        if problems:
-            raise SettingsError(problems, source)
-        values.update(flat)
-    given = set(flat) if scene is not None else set()
-    given |= {k for k, v in (overrides or {}).items() if v is not None}
-    values.update({k: v for k, v in (overrides or {}).items() if v is not None})
-    return validated(cls, values, source, given=given)
+        values = _checked(cls, defaults, flat, problems, source)
+        given = set(flat)
+    changes = {k: v for k, v in (overrides or {}).items() if v is not None}
+    if changes and not problems:
+        values = _checked(cls, values, changes, problems)
+    elif changes:     # the file's problems come first; the overrides' own values are still checked
+        check_table("", cls, changes, problems, required=False)
+    if problems:
+        raise SettingsError(problems)
+    return _made(cls, values, given | set(changes))
 
 
 def save_scene(settings, path: str | os.PathLike) -> Path:

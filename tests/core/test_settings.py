@@ -70,3 +70,28 @@ def test_the_one_range_check():
     assert check_range("x", float("nan"), 1, 5)[1] == "x: must be finite, got nan"
     assert check_range("x", 0, 0, 5, low_exclusive=True)[1] == "x: must be greater than 0 and at most 5, got 0"
     assert check_range("x", 9, 1, 5)[1] == "x: must be between 1 and 5, got 9"
+
+
+def test_load_settings_checks_each_given_value_once(tmp_path, monkeypatch):
+    """Each value is checked where it was given, once: the file's three, the flags' two; no default again."""
+    import themes.schema as schema
+    checked = []
+    real = schema.check_value
+
+    def counting(path, meta, value):
+        checked.append(path)
+        return real(path, meta, value)
+
+    monkeypatch.setattr(schema, "check_value", counting)
+    path = write(tmp_path, "seed = 7\nlearning_rate = 0.1\nglow = 2.0\n")
+    settings = load_settings(NetworkSettings, path, {"seed": 8, "batch_size": 4, "samples": None})
+    assert sorted(checked) == ["batch_size", "glow", "learning_rate", "seed", "seed"]
+    assert (settings.seed, settings.learning_rate, settings.batch_size) == (8, 0.1, 4)
+
+
+def test_an_overridden_bad_file_value_is_still_the_files_problem(tmp_path):
+    path = write(tmp_path, "seed = -1\n")
+    with pytest.raises(SettingsError) as info:
+        load_settings(NetworkSettings, path, {"seed": 3})
+    assert [(p.key, p.source) for p in info.value.problems] == [("seed", str(path))]
+    assert str(info.value) == f"{path}: seed: must be between 0 and 4,294,967,295, got -1"
