@@ -64,11 +64,21 @@ def _executor(text: str) -> str:
     return text
 
 
+def _listed(names) -> str:
+    names = list(names)
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+
+
 def register(commands, benches) -> None:
+    # The names in the help are read from the registries now, so a newly registered one shows.
+    from data.surfaces import SURFACES
+    from network.noise import NOISE_MODES
+    from network.optim import ROLLING
+    from physics.descent import NOISE_MODES as BALL_NOISE
     experiment = commands.add_parser("experiment", help="headless experiments that turn a claim into numbers")
     experiments = experiment.add_subparsers(dest="experiment", parser_class=CleanParser, required=True)
     escape = experiments.add_parser("escape", help="how many balls reach the global basin, per noise level")
-    escape.add_argument("--surface", default="complex", help="loss surface (default complex)")
+    escape.add_argument("--surface", default="complex", help=f"loss surface: {_listed(SURFACES)} (default complex)")
     escape.add_argument("--balls", type=_count("balls", 0), default=1000, help="balls per row (1 to 100,000)")
     escape.add_argument("--steps", type=_count("steps", 0), default=2000, help="steps each ball takes")
     escape.add_argument("--noise", type=_numbers, default=_numbers(DEFAULT_NOISE),
@@ -79,8 +89,9 @@ def register(commands, benches) -> None:
                              "at --temperature")
     escape.add_argument("--temperature", type=float, default=2.0,
                         help="with --schedule: the starting noise level (default 2)")
-    escape.add_argument("--noise-mode", default="langevin", help="langevin (default) or uniform (the seed's kick)")
-    escape.add_argument("--optimizer", default="momentum", help="sgd, momentum (default), rmsprop or adam")
+    escape.add_argument("--noise-mode", default="langevin",
+                        help=f"{_listed(BALL_NOISE)} (default langevin; uniform: the seed's kick)")
+    escape.add_argument("--optimizer", default="momentum", help=f"{_listed(ROLLING)} (default momentum)")
     escape.add_argument("--lr", type=float, default=0.01, help="learning rate (default 0.01)")
     escape.add_argument("--momentum", type=float, default=0.8, help="momentum β (default 0.8)")
     escape.add_argument("--seed", type=seed_type, default=0, help="one seed for every stream (default 0)")
@@ -92,8 +103,8 @@ def register(commands, benches) -> None:
     sweep.add_argument("--seeds", type=_seeds, default="0-9",
                        help="seeds: 0-9, 3, 0,2,5 or 0-4,10 (default 0-9)")
     sweep.add_argument("--noise", default=SWEEP_NOISE,
-                       help=f"noise specs, comma separated: none or MODE:MAGNITUDE, MODE one of input_jitter, "
-                            f"gradient_gaussian, sgld, parameter_jitter, label_noise (default {SWEEP_NOISE})")
+                       help=f"noise specs, comma separated: none or MODE:MAGNITUDE, MODE one of "
+                            f"{', '.join(mode for mode in NOISE_MODES if mode != 'none')} (default {SWEEP_NOISE})")
     sweep.add_argument("--optimizer", default=SWEEP_OPTIMIZERS,
                        help=f"optimizers, comma separated (default {SWEEP_OPTIMIZERS})")
     sweep.add_argument("--epochs", type=_count("epochs", 1), default=200, help="epochs per run (default 200)")
