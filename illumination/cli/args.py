@@ -1,7 +1,10 @@
-"""The command line's leaf: argument types, the shared flags, settings from flags and a scene file, and how a
+"""The command line's leaf: argument types, the settings flags, settings from flags and a scene file, and how a
 command reports. Every command module builds on this one; none imports another.
 
-A user mistake (bad flag, bad file) prints one clear line and exits 2; an I/O failure exits 1. Never a traceback.
+The settings flags are not written here: each exhibit's settings fields declare theirs (flag, help, parser;
+themes/schema.py), and `add_settings_flags` builds them from the registered exhibits, so a new exhibit needs no
+line here. A user mistake (bad flag, bad file) prints one clear line and exits 2; an I/O failure exits 1. Never a
+traceback.
 """
 from __future__ import annotations
 
@@ -9,6 +12,10 @@ import argparse
 import json
 import math
 import sys
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from illumination.core.flags import HiddenText, NumberText, WholeText, WrongKind, parser_of, spread
 
 
 class CleanParser(argparse.ArgumentParser):
@@ -19,74 +26,34 @@ class CleanParser(argparse.ArgumentParser):
         raise SystemExit(2)
 
 
+def argument_type(parse: Callable[[str], Any]) -> Callable[[str], Any]:
+    """A flag parser (core/flags.py: ValueError in the user's words) as an argparse type, which shows the words."""
+    def convert(text: str):
+        try:
+            return parse(text)
+        except ValueError as error:
+            raise argparse.ArgumentTypeError(str(error)) from None
+    return convert
+
+
 def whole(text: str, low: int | None = None, name: str = "value") -> int:
-    try:
-        value = int(text, 10)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{name} must be a whole number, got {text!r}") from None
-    if low is not None and value < low:
-        raise argparse.ArgumentTypeError(f"{name} must be >= {low}, got {value}")
-    return value
+    return argument_type(WholeText(name, low))(text)
 
 
-def seed_type(text: str) -> int:
-    value = whole(text, 0, "seed")
-    if value >= 2**32:
-        raise argparse.ArgumentTypeError(f"seed must be from 0 to {2**32 - 1:,}, got {value}")
-    return value
+seed_type = argument_type(WholeText("seed", 0, 2**32 - 1))
+hidden_type = argument_type(HiddenText())
 
 
 def count_type(name: str, low: int = 1):
-    return lambda text: whole(text, low, name)
-
-
-def noise_type(text: str):
-    """A number (the landscape's kick) or a noise spec (the network's MODE:MAGNITUDE), checked either way."""
-    try:
-        value = float(text)
-    except ValueError:
-        from network.noise import parse_noise
-        try:
-            return parse_noise(text)
-        except ValueError as error:
-            raise argparse.ArgumentTypeError(str(error)) from None
-    if not (math.isfinite(value) and value >= 0):
-        raise argparse.ArgumentTypeError(f"noise must be a finite number >= 0, got {text!r}")
-    return value
-
-
-def hidden_type(text: str) -> tuple[int, int]:
-    """--hidden 16 (one hidden layer of 16) or --hidden 16,16 (two, the original page's network): (size, layers)."""
-    parts = [part.strip() for part in text.split(",")]
-    if len(parts) > 2:
-        raise argparse.ArgumentTypeError(f"--hidden takes one or two layers (16 or 16,16), got {text!r}")
-    sizes = [whole(part, 1, "hidden size") for part in parts]
-    if len(set(sizes)) > 1:
-        raise argparse.ArgumentTypeError(f"both hidden layers have one size, as on the original page (16,16), "
-                                         f"got {text!r}")
-    return sizes[0], len(sizes)
+    return argument_type(WholeText(name, low))
 
 
 def positive_float(name: str, allow_zero: bool = False):
-    def convert(text: str) -> float:
-        try:
-            value = float(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{name} must be a number, got {text!r}") from None
-        if not (math.isfinite(value) and (value >= 0 if allow_zero else value > 0)):
-            raise argparse.ArgumentTypeError(f"{name} must be a finite number {'>=' if allow_zero else '>'} 0, "
-                                             f"got {text!r}")
-        return value
-    return convert
+    return argument_type(NumberText(name, allow_zero))
 
 
 def bounded_whole(name: str, low: int, high: int):
-    def convert(text: str) -> int:
-        value = whole(text, low, name)
-        if value > high:
-            raise argparse.ArgumentTypeError(f"{name} must be from {low:,} to {high:,}, got {value}")
-        return value
-    return convert
+    return argument_type(WholeText(name, low, high))
 
 
 def bounded_float(name: str, low: float, high: float):
@@ -111,60 +78,99 @@ def size_type(text: str) -> tuple[int, int]:
     return width, height
 
 
-def add_training_flags(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--seed", type=seed_type, help="run seed: data, initial weights and batch order (default 42)")
-    parser.add_argument("--lr", type=positive_float("learning rate"), help="learning rate (default 0.05)")
-    parser.add_argument("--batch-size", type=count_type("batch size"), help="samples per update (default 16)")
-    parser.add_argument("--epochs", type=count_type("epochs", 0), help="epochs to train (default 200)")
-    parser.add_argument("--samples", type=count_type("samples", 10), help="training samples (default 240)")
-    parser.add_argument("--hidden", type=hidden_type, help="hidden neurons per layer: 16 (one hidden layer, the "
-                                                           "default) or 16,16 (two: the original page's 64-16-16-2)")
-    parser.add_argument("--optimizer", help="optimizer name (default sgd)")
-    parser.add_argument("--noise", type=noise_type,
-                        help="network: train under noise, none or MODE:MAGNITUDE with MODE input_jitter, label_noise, "
-                             "gradient_gaussian, sgld or parameter_jitter (e.g. input_jitter:0.1, sgld:1e-4); the "
-                             "landscape: the uniform kick size, a number (with --noise-mode uniform)")
-    parser.add_argument("--schedule", help="how the noise (network) or temperature (landscape) changes over the run: "
-                                           "constant (default), exponential, polynomial, linear, cosine, cyclical, "
-                                           "inverse_anneal")
-    parser.add_argument("--early-stop", action="store_const", const=True, default=None,
-                        help="stop when the loss on a validation split (the last sixth of the training samples, "
-                             "held out) stops improving")
+# -- the settings flags, from the exhibits' settings fields ------------------------------------------------
+
+@dataclass(frozen=True)
+class FlagValue:
+    """A settings flag as typed, read by the parser of every exhibit that declares it: while argparse reads the
+    line it cannot know the run's exhibit (--exhibit may come later, or the scene file names it)."""
+    flag: str
+    text: str
+    readings: dict    # exhibit name → its value, or the ValueError its parser raised
+
+    def value_for(self, exhibit: str):
+        reading = self.readings[exhibit]
+        if isinstance(reading, ValueError):
+            raise reading
+        return reading
+
+
+class SettingsFlagType:
+    """The argparse type of one settings flag. The text is refused at once (argparse's one line) when no exhibit
+    can read it and one of them says what is wrong with it; text that is only another kind of value (WrongKind:
+    a number where the network's noise spec goes) waits until the exhibit is known (settings_from)."""
+
+    def __init__(self, flag: str, parsers: dict[str, Callable[[str], Any]]):
+        self.flag, self.parsers = flag, parsers
+
+    def __call__(self, text: str) -> FlagValue:
+        readings = {}
+        for exhibit, parse in self.parsers.items():
+            try:
+                readings[exhibit] = parse(text)
+            except ValueError as error:
+                readings[exhibit] = error
+        refusals = [r for r in readings.values() if isinstance(r, ValueError) and not isinstance(r, WrongKind)]
+        if refusals and all(isinstance(r, ValueError) for r in readings.values()):
+            raise argparse.ArgumentTypeError(str(refusals[0]))
+        return FlagValue(self.flag, text, readings)
+
+
+def _shown(value) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _help(owners) -> str:
+    """One flag's help from each declaring exhibit's field, read now (a registry's later entries show): its
+    phrase, then a choice's options and the default; what every exhibit says alike is said once."""
+    names, phrases, tails = [], [], []
+    for exhibit, field in owners:
+        meta = field.metadata
+        phrase = meta.get("help", "")
+        tail = f": {', '.join(meta['options'])}" if meta["kind"] == "choice" and "parse" not in meta else ""
+        if meta["kind"] != "flag":                    # a flag is off unless given: no default to show
+            tail += f" (default {_shown(field.default)})"
+        names.append(exhibit.name)
+        phrases.append(phrase() if callable(phrase) else phrase)
+        tails.append(tail)
+    if len(set(tails)) > 1:
+        text = "; ".join(f"{name}: {phrase}{tail}" for name, phrase, tail in zip(names, phrases, tails))
+    elif len(set(phrases)) > 1:
+        text = "; ".join(f"{name}: {phrase}" for name, phrase in zip(names, phrases)) + tails[0]
+    else:
+        text = phrases[0] + tails[0]
+    return text.replace("%", "%%")     # argparse formats help with %
+
+
+def add_settings_flags(parser: argparse.ArgumentParser, exhibits=None, view: bool = True) -> None:
+    """The flags of the exhibits' settings (every registered exhibit's unless given) and --scene. A flag several
+    exhibits declare is one flag, each reading it its own way; one only some exhibits have goes in their group.
+    view=False leaves out the flags of how a run is drawn (a headless command's)."""
+    from illumination.core.settings import DEFAULT_EXHIBIT
+    from illumination.exhibits import EXHIBITS
+    from themes.schema import fields_of
+    exhibits = list(EXHIBITS.values()) if exhibits is None else list(exhibits)
+    declared: dict[str, list] = {}
+    for exhibit in exhibits:
+        for field in fields_of(exhibit.settings).values():
+            if "flag" in field.metadata and (view or not field.metadata.get("view")):
+                declared.setdefault(field.metadata["flag"], []).append((exhibit, field))
+    groups = {}
+    for flag, owners in declared.items():
+        where = parser
+        if len(owners) == 1 and len(exhibits) > 1:
+            name = owners[0][0].name
+            if name not in groups:
+                title = f"the {name} exhibit" + ("" if name == DEFAULT_EXHIBIT else f" (with --exhibit {name})")
+                groups[name] = parser.add_argument_group(title)
+            where = groups[name]
+        if owners[0][1].metadata["kind"] == "flag":     # true when given
+            where.add_argument(flag, action="store_const", default=None, help=_help(owners),
+                               const=FlagValue(flag, "", {exhibit.name: True for exhibit, _ in owners}))
+        else:
+            parsers = {exhibit.name: parser_of(field) for exhibit, field in owners}
+            where.add_argument(flag, type=SettingsFlagType(flag, parsers), help=_help(owners))
     parser.add_argument("--scene", help="scene TOML file with settings (flags override it)")
-
-
-def add_view_flags(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--theme", help="theme name or path to a theme .toml (default midnight)")
-    parser.add_argument("--speed", type=positive_float("speed"),
-                        help="training speed in epochs per second (default 3); the landscape: steps per second (60)")
-    parser.add_argument("--composition", help="explain (the annotated layout; the window's default) or gallery "
-                                              "(the wall's: the network or the surface large, a few big words)")
-    parser.add_argument("--decorations", action="store_const", const=True, default=None,
-                        help="network: the original page's flow dots, particle arrows, lingering glows, highlights "
-                             "and state rings (any theme; --theme original is the page's look)")
-    landscape = parser.add_argument_group("the landscape exhibit (with --exhibit landscape)")
-    landscape.add_argument("--surface", help="bowl, complex (default), rosenbrock, rastrigin, ackley, neural, "
-                                             "saddle, plateau")
-    landscape.add_argument("--balls", type=count_type("balls"), help="balls rolling at once (default 1, most 100000)")
-    landscape.add_argument("--temperature", type=positive_float("temperature", allow_zero=True),
-                           help="Langevin temperature T (default 0)")
-    landscape.add_argument("--noise-mode", help="langevin (default) or uniform")
-    landscape.add_argument("--momentum", type=positive_float("momentum", allow_zero=True), help="β (default 0.8)")
-    landscape.add_argument("--view", help="3d (default), map, valley or network")
-    landscape.add_argument("--steps", type=count_type("steps"), help="steps of the run (default 2000)")
-
-
-# flag (argparse dest) -> (settings key, the flag as typed): flags name scene-file keys of the exhibit
-FLAG_KEYS = {"seed": ("seed", "--seed"), "lr": ("learning_rate", "--lr"), "batch_size": ("batch_size", "--batch-size"),
-             "epochs": ("max_epochs", "--epochs"), "samples": ("samples", "--samples"),
-             "hidden": ("hidden_size", "--hidden"), "optimizer": ("optimizer", "--optimizer"),
-             "theme": ("theme", "--theme"), "speed": ("speed", "--speed"), "surface": ("surface", "--surface"),
-             "balls": ("balls", "--balls"), "temperature": ("temperature", "--temperature"),
-             "noise": ("noise", "--noise"), "noise_mode": ("noise_mode", "--noise-mode"),
-             "momentum": ("momentum", "--momentum"), "schedule": ("schedule", "--schedule"),
-             "view": ("view", "--view"), "steps": ("max_steps", "--steps"),
-             "composition": ("composition", "--composition"), "early_stop": ("early_stop", "--early-stop"),
-             "decorations": ("decorations", "--decorations")}
 
 
 NON_FINITE = ("-inf", "-infinity", "-nan")
@@ -184,10 +190,12 @@ def join_negative_values(argv: list[str]) -> list[str]:
 
 def settings_from(args: argparse.Namespace, exhibit_name: str | None = None):
     """(exhibit, validated settings) for a command's flags: the exhibit from --exhibit, else the scene file's,
-    else the network; defaults ← scene file ← flags."""
-    from illumination.core.settings import SettingsError, load_settings, read_scene, scene_exhibit
-    from themes.schema import fields_of
+    else the network; defaults ← scene file ← flags. Records on args what the scene file set (scene_keys), what
+    the flags set (flag_keys) and whether the flags asked for a count of 0 (zero_count)."""
+    from illumination.core.settings import (DEFAULT_EXHIBIT, SettingsError, load_settings, read_scene,
+                                            scene_exhibit)
     from illumination.exhibits import get_exhibit
+    from themes.schema import Problem, fields_of
     scene_path = getattr(args, "scene", None)
     values = read_scene(scene_path) if scene_path else None
     args.scene_keys = set(values or ())   # what the scene file set: a command treats it as if it were flags
@@ -195,46 +203,42 @@ def settings_from(args: argparse.Namespace, exhibit_name: str | None = None):
     wanted = exhibit_name or getattr(args, "exhibit", None)
     if wanted and named and wanted != named:
         raise SettingsError([f"--exhibit {wanted} but the scene file {scene_path} is a {named!r} scene"])
-    exhibit = get_exhibit(wanted or named or "network")
-    keys = fields_of(exhibit.settings)
-    overrides, problems = {}, []
-    for dest, (key, flag) in FLAG_KEYS.items():
-        value = getattr(args, dest, None)
-        if value is None:
+    exhibit = get_exhibit(wanted or named or DEFAULT_EXHIBIT)
+    declared = {f.metadata["flag"]: f for f in fields_of(exhibit.settings).values() if "flag" in f.metadata}
+    overrides, flag_of, problems = {}, {}, []
+    for given in (value for value in vars(args).values() if isinstance(value, FlagValue)):
+        field = declared.get(given.flag)
+        if field is None or exhibit.name not in given.readings:
+            problems.append(Problem("", f"{given.flag} does not apply to the {exhibit.name} exhibit"))
             continue
-        if dest == "noise" and exhibit.name == "network":     # a spec: the network's noise mode and magnitude
-            if isinstance(value, float):
-                problems.append("--noise for the network is none or MODE:MAGNITUDE (e.g. input_jitter:0.1), "
-                                f"got {value:g}")
-            else:
-                overrides["noise_mode"], overrides["noise_magnitude"] = value.mode, value.magnitude
-        elif key not in keys:
-            problems.append(f"{flag} does not apply to the {exhibit.name} exhibit")
-        elif dest == "hidden":            # (size, layers)
-            overrides["hidden_size"], overrides["hidden_layers"] = value
-        elif dest == "noise" and not isinstance(value, float):
-            problems.append(f"--noise for the {exhibit.name} exhibit is a number (the uniform kick), got {value.label}")
-        else:
-            overrides[key] = value
+        try:
+            value = given.value_for(exhibit.name)
+        except WrongKind as error:                 # another exhibit's kind of value: the parser's own words
+            problems.append(Problem("", str(error)))
+            continue
+        except ValueError as error:
+            problems.append(Problem(given.flag, str(error)))
+            continue
+        for key, setting in spread(field, value).items():
+            overrides[key], flag_of[key] = setting, given.flag
     if problems:
         raise SettingsError(problems)
-    if overrides.get("max_epochs") == 0:  # 0 epochs is a valid headless request: train nothing, report the initial net
-        del overrides["max_epochs"]
-        args.zero_epochs = True
+    args.flag_keys = set(overrides)
+    # A count of 0 (--epochs 0) is a valid headless request: run nothing, report the start. The settings keep
+    # their length (the validator's range starts at 1); the command reads zero_count.
+    count = exhibit.count_setting
+    args.zero_count = bool(count) and overrides.get(count) == 0
+    if args.zero_count:
+        del overrides[count]
     try:
-        return exhibit, load_settings(exhibit.settings, values, overrides)
+        return exhibit, load_settings(exhibit.settings, values, overrides, source=str(scene_path or ""))
     except SettingsError as error:
         # A problem with a value the user typed as a flag speaks of that flag (--epochs, not max_epochs); the
-        # others are the scene file's, named by its key and the file.
-        flags = {key: flag for dest, (key, flag) in FLAG_KEYS.items() if key in overrides}
-        from_flags = [flags[p.split(":", 1)[0]] + ":" + p.split(":", 1)[1] for p in error.problems
-                      if p.split(":", 1)[0] in flags]
-        from_file = [p for p in error.problems if p.split(":", 1)[0] not in flags]
-        if not from_flags:
-            raise SettingsError(from_file, str(scene_path) if scene_path else "") from None
-        if from_file and scene_path:
-            raise SettingsError([*from_flags, *(f"{scene_path}: {p}" for p in from_file)]) from None
-        raise SettingsError(from_flags + from_file) from None
+        # scene file's keep their key and name the file. The key says which: the text is never read back.
+        from_flags = [Problem(flag_of[p.key], p.message) for p in error.problems
+                      if not p.source and p.key in flag_of]
+        rest = [p for p in error.problems if p.source or p.key not in flag_of]
+        raise SettingsError(from_flags + rest) from None
 
 
 def add_log_flags(parser: argparse.ArgumentParser, where: str) -> None:

@@ -8,16 +8,15 @@ import sys
 import tempfile
 import time
 
-from illumination.cli.args import (add_training_flags, add_view_flags, bounded_float, count_type, fail,
-                                   positive_float, report, settings_from, size_type)
+from illumination.cli.args import (add_settings_flags, bounded_float, count_type, fail, positive_float, report,
+                                   settings_from, size_type)
 from illumination.core import signals
 from illumination.core.settings import SettingsError
 
 
 def register(commands, benches) -> None:
     export = commands.add_parser("export", help="render frames headless to MP4, GIF, WebP or PNG")
-    add_training_flags(export)
-    add_view_flags(export)
+    add_settings_flags(export)
     export.add_argument("-o", "--output", required=True,
                         help="run.mp4, run.gif, run.webp, frame.png, a directory/ or frames/%%05d.png")
     export.add_argument("--fps", type=count_type("fps"),
@@ -25,10 +24,7 @@ def register(commands, benches) -> None:
     export.add_argument("--size", type=size_type, default=(1920, 1080))
     export.add_argument("--exhibit", help="which exhibit to render (default network, or the scene file's)")
     length = export.add_mutually_exclusive_group()
-    export.add_argument("--from-epoch", type=count_type("--from-epoch", 0),
-                        help="network: start the video at this epoch of the run (trained unseen, not filmed)")
-    export.add_argument("--from-step", type=count_type("--from-step", 0),
-                        help="landscape: start the video at this step of the run")
+    add_moment_flags(export, "from", "start the video at this {unit} of the run (run unseen, not filmed)")
     length.add_argument("--duration", type=positive_float("duration"), help="seconds of video")
     length.add_argument("--frames", type=count_type("frames"), help="number of frames")
     export.add_argument("--crf", type=count_type("crf", 0), help="H.264 quality, 0 (lossless) … 51 (default 18)")
@@ -38,20 +34,17 @@ def register(commands, benches) -> None:
     export.set_defaults(handler=export_command)
 
     snapshot = commands.add_parser("snapshot", help="train headless on the fixed clock and write one frame")
-    add_training_flags(snapshot)
-    add_view_flags(snapshot)
+    add_settings_flags(snapshot)
     snapshot.add_argument("--size", type=size_type, default=(1280, 720))
     snapshot.add_argument("-o", "--output", required=True, help="PNG file to write")
     snapshot.add_argument("--overwrite", action="store_true", help="replace an existing file")
     snapshot.add_argument("--fps", type=bounded_float("fps", 1.0, 240.0), default=60.0,
                           help="fixed clock rate, 1 to 240 (default 60)")
-    snapshot.add_argument("--at-epoch", type=count_type("--at-epoch", 0),
-                          help="network: draw this epoch of the run (e.g. --at-epoch 30 --epochs 200: mid-training)")
-    snapshot.add_argument("--at-step", type=count_type("--at-step", 0),
-                          help="landscape: draw this step of the run")
-    snapshot.add_argument("--exhibit", help="which exhibit to draw (default network, or the scene file's); the "
-                                            "picture is taken after --epochs (network) or --steps (landscape), "
-                                            "else the scene file's length, at most 30")
+    add_moment_flags(snapshot, "at", "draw this {unit} of the run (e.g. --at-{unit} 30 with a longer run)")
+    lengths = " or ".join(f"{_length_flag(exhibit)} ({exhibit.name})" for exhibit in _counting())
+    snapshot.add_argument("--exhibit", help=f"which exhibit to draw (default network, or the scene file's); the "
+                                            f"picture is taken after {lengths}, else the scene file's length, "
+                                            f"at most 30")
     snapshot.set_defaults(handler=snapshot_command)
 
     bench_export = benches.add_parser("export", help="render, encode and end-to-end frames per second")
@@ -71,7 +64,7 @@ def export_command(args) -> int:
     from illumination.core.loop import advance_until
     from illumination.modes.export.render import export_frames, frame_count, start
     exhibit, settings = settings_from(args)
-    if getattr(args, "zero_epochs", False):
+    if args.zero_count:
         return fail("--epochs 0 trains nothing, so there is no training to film (snapshot --epochs 0 draws the "
                     "untrained network); give --epochs 1 or more")
     try:
@@ -93,7 +86,7 @@ def export_command(args) -> int:
     except ExportError as error:
         return fail(str(error), error.exit_code)
     except SettingsError as error:
-        return fail(error.problems[0])
+        return fail(error.lines()[0])
     started = time.perf_counter()
     interrupted: KeyboardInterrupt | None = None
     try:
@@ -121,13 +114,41 @@ def export_command(args) -> int:
     return 0
 
 
+def _counting() -> list:
+    """The registered exhibits whose runs count something (epochs, steps …), in the registry's order."""
+    from illumination.exhibits import EXHIBITS
+    return [exhibit for exhibit in EXHIBITS.values() if exhibit.count_unit and exhibit.count_setting]
+
+
+def _unit(exhibit) -> str:
+    """One of the exhibit's count unit: epochs → epoch."""
+    return exhibit.count_unit.removesuffix("s")
+
+
+def _length_flag(exhibit) -> str:
+    """The flag that sets the length of the exhibit's run (--epochs), from its settings field; else the key."""
+    from themes.schema import fields_of
+    field = fields_of(exhibit.settings).get(exhibit.count_setting)
+    return field.metadata.get("flag", exhibit.count_setting) if field is not None else exhibit.count_setting
+
+
+def add_moment_flags(parser, prefix: str, help: str) -> None:
+    """--{prefix}-{unit} for every count unit of the registered exhibits (--at-epoch, --at-step): a moment inside
+    the run; the help names the exhibits that count in it."""
+    units: dict[str, list[str]] = {}
+    for exhibit in _counting():
+        units.setdefault(_unit(exhibit), []).append(exhibit.name)
+    for unit, names in units.items():
+        parser.add_argument(f"--{prefix}-{unit}", type=count_type(f"--{prefix}-{unit}", 0),
+                            help=f"{', '.join(names)}: {help.format(unit=unit)}")
+
+
 def start_position(args, exhibit, settings, prefix: str) -> int | None:
     """--at-epoch / --at-step (snapshot) or --from-epoch / --from-step (export): a moment inside the run, in the
-    exhibit's count unit; None when not given. SettingsError if it names the other exhibit's unit or lies past
+    exhibit's count unit; None when not given. SettingsError if it names another exhibit's unit or lies past
     the run's end."""
-    unit_flags = {"epochs": "epoch", "steps": "step"}
-    wanted = unit_flags.get(exhibit.count_unit)
-    for unit in unit_flags.values():
+    wanted = _unit(exhibit) if exhibit.count_unit and exhibit.count_setting else None
+    for unit in dict.fromkeys(_unit(other) for other in _counting()):
         value = getattr(args, f"{prefix}_{unit}", None)
         if value is None:
             continue
@@ -136,8 +157,8 @@ def start_position(args, exhibit, settings, prefix: str) -> int | None:
                                  + (f" (it counts {exhibit.count_unit}: --{prefix}-{wanted})" if wanted else "")])
         length = getattr(settings, exhibit.count_setting)
         if value > length:
-            flag = {"epoch": "--epochs", "step": "--steps"}[unit]
-            raise SettingsError([f"--{prefix}-{unit} {value} is past the end of the run ({flag} {length})"])
+            raise SettingsError([f"--{prefix}-{unit} {value} is past the end of the run "
+                                 f"({_length_flag(exhibit)} {length})"])
         return value
     return None
 
@@ -157,19 +178,16 @@ def snapshot_command(args) -> int:
     # run the flags or scene file describe); else the run's end as the flags (--epochs for the network, --steps
     # for the landscape) or the scene file set it, else 30 of them.
     count_setting = exhibit.count_setting
-    given = {"max_epochs": args.epochs, "max_steps": getattr(args, "steps", None)}.get(count_setting)
     try:
         at = start_position(args, exhibit, settings, "at")
     except SettingsError as error:
-        return fail(error.problems[0])
+        return fail(error.lines()[0])
     if at is not None:
         position = at
-    elif getattr(args, "zero_epochs", False):
+    elif args.zero_count:
         position = 0
-    elif given is not None:
-        position = given
-    elif count_setting and count_setting in getattr(args, "scene_keys", ()):
-        position = getattr(settings, count_setting)       # the scene file's length, exactly as the flag's
+    elif count_setting and count_setting in args.flag_keys | args.scene_keys:
+        position = getattr(settings, count_setting)       # the length the flags or the scene file set
     else:
         position = min(30, getattr(settings, count_setting)) if count_setting else 30
     if count_setting and position > getattr(settings, count_setting):

@@ -11,14 +11,18 @@ from pathlib import Path
 
 import numpy as np
 
-from illumination.cli.args import (add_log_flags, add_metric_flags, add_training_flags, bounded_float,
-                                   bounded_whole, fail, log_sink, noise_type, open_metric_stream, report,
+from illumination.cli.args import (SettingsFlagType, add_log_flags, add_metric_flags, add_settings_flags,
+                                   bounded_float, bounded_whole, fail, log_sink, open_metric_stream, report,
                                    settings_from)
 
 
 def register(commands, benches) -> None:
+    from illumination.exhibits import get_exhibit
+    from illumination.core.flags import parser_of
+    from illumination.exhibits.network.settings import NetworkSettings
+    from themes.schema import fields_of
     train = commands.add_parser("train", help="train headless and report")
-    add_training_flags(train)
+    add_settings_flags(train, [get_exhibit("network")], view=False)     # the network's run, nothing drawn
     train.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     train.add_argument("--save-weights", metavar="FILE.npz", help="write the trained parameters (W1, b1, W2, b2; "
                                                                         "and W3, b3 with --hidden 16,16)")
@@ -37,11 +41,13 @@ def register(commands, benches) -> None:
                              help="1 to 1,000, as train allows (default 16)")
     bench_train.add_argument("--seconds", type=bounded_float("seconds", 0.01, 600.0), default=2.0,
                              help="time per path, 0.01 to 600 (default 2)")
-    bench_train.add_argument("--noise", type=noise_type, default=None,
+    noise = parser_of(fields_of(NetworkSettings)["noise_mode"])        # read as train reads it
+    bench_train.add_argument("--noise", type=SettingsFlagType("--noise", {"network": noise}), default=None,
                              help="train under noise (e.g. input_jitter:0.1, sgld:1e-4): the noisy fast path's speed")
+    from network.optim import OPTIMIZERS       # names read now: a newly registered optimizer shows
     bench_train.add_argument("--optimizer", type=optimizer_type, default="sgd",
-                             help="sgd (default), momentum, rmsprop, adam, adamw, normalized or muon, each at its "
-                                  "usual learning rate (PyTorch runs its own, where it has one)")
+                             help=f"{', '.join(OPTIMIZERS)} (default sgd), each at its usual learning rate "
+                                  f"(PyTorch runs its own, where it has one)")
     bench_train.add_argument("--json", action="store_true")
     bench_train.set_defaults(handler=bench_train_command)
 
@@ -107,7 +113,7 @@ def train_command(args) -> int:
     from illumination.exhibits.network.trainer import make_trainer
     _, settings = settings_from(args, "network")
     target = check_weights_target(args.save_weights, args.overwrite) if args.save_weights is not None else None
-    epochs = 0 if getattr(args, "zero_epochs", False) else settings.max_epochs
+    epochs = 0 if args.zero_count else settings.max_epochs
     trainer = make_trainer(settings, backend=args.backend, max_epochs=epochs)
     sink = log_sink(args, sys.stderr if args.json else sys.stdout)
     if sink is not None:
@@ -185,16 +191,19 @@ def _train_and_report(args, settings, trainer, target, epochs) -> int:
 
 
 def bench_train_command(args) -> int:
+    from illumination.core.flags import WrongKind
     from illumination.exhibits.network.settings import NetworkSettings
     from illumination.exhibits.network.trainer import make_trainer
     from lab.benchmark import epochs_per_second, torch_epochs_per_second
     noise = {}
     if args.noise is not None:
-        if isinstance(args.noise, float):
-            return fail(f"--noise is none or MODE:MAGNITUDE (e.g. input_jitter:0.1), got {args.noise:g}")
-        noise = {"noise_mode": args.noise.mode, "noise_magnitude": args.noise.magnitude}
-    from network.optim import DEFAULT_LEARNING_RATES
-    lr = DEFAULT_LEARNING_RATES.get(args.optimizer, 0.05)
+        try:
+            spec = args.noise.value_for("network")
+        except WrongKind:
+            return fail(f"--noise is none or MODE:MAGNITUDE (e.g. input_jitter:0.1), got {float(args.noise.text):g}")
+        noise = {"noise_mode": spec.mode, "noise_magnitude": spec.magnitude}
+    from network.optim import OPTIMIZERS
+    lr = OPTIMIZERS[args.optimizer].learning_rate
     settings = NetworkSettings(batch_size=args.batch_size, max_epochs=10**9, optimizer=args.optimizer,
                                learning_rate=lr, **noise)                               # runs as long as timed
     rates = {}
@@ -205,7 +214,7 @@ def bench_train_command(args) -> int:
     result = {
         "batch_size": args.batch_size,
         "samples": settings.samples,
-        "noise": settings.noise,
+        "noise": settings.noise_spec.label,
         "optimizer": args.optimizer,
         "numba_epochs_per_s": round(rates["numba"], 1),
         "numpy_epochs_per_s": round(rates["numpy"], 1),

@@ -3,14 +3,13 @@ from __future__ import annotations
 
 import sys
 
-from illumination.cli.args import (add_log_flags, add_metric_flags, add_training_flags, add_view_flags, log_sink,
-                                   open_metric_stream, settings_from, size_type)
+from illumination.cli.args import (add_log_flags, add_metric_flags, add_settings_flags, log_sink, open_metric_stream,
+                                   settings_from, size_type)
 
 
 def register(commands, benches) -> None:
     run = commands.add_parser("run", help="open the window (the default command)")
-    add_training_flags(run)
-    add_view_flags(run)
+    add_settings_flags(run)
     run.add_argument("--size", type=size_type, help="window size, e.g. 1920x1080 (default: 90%% of the screen, "
                                                      "centred)")
     run.add_argument("--exhibit", help="which exhibit to show (default network, or the scene file's)")

@@ -5,9 +5,8 @@ settings and desktop controls, and optional hooks: how to describe its training 
 modes know only that record and the Show (core/show.py); test_house keeps them out of every exhibit's package.
 
 Adding an exhibit is one package here and one `register` line below, and no mode changes (tests/test_any_exhibit.py
-runs a throwaway exhibit through snapshot, export and the kiosk). Outside the modes it is not yet one place: a
-theme section of its own is named in themes/loader.py (EXHIBIT_SECTIONS), and command-line flags for its settings
-are written in cli/args.py.
+runs a throwaway exhibit through snapshot, export and the kiosk). Its theme sections are declared in its package
+(`Exhibit.theme_sections`) and registered with the theme loader by `register`.
 """
 from __future__ import annotations
 

@@ -1,10 +1,9 @@
 """Scene files and the one validator: one format for every exhibit, every problem reported at once."""
 from __future__ import annotations
 
-import argparse
-
 import pytest
 
+from illumination.cli import build_parser
 from illumination.cli.args import settings_from
 from illumination.core.settings import SettingsError, load_settings, read_scene, save_scene, scene_exhibit
 from illumination.exhibits.network.settings import NetworkSettings
@@ -17,16 +16,15 @@ def write(tmp_path, text, name="scene.toml"):
     return path
 
 
-def args(**values):
-    base = dict(scene=None, exhibit=None, seed=None, lr=None, batch_size=None, epochs=None, samples=None,
-                hidden=None, optimizer=None, theme=None, speed=None)
-    return argparse.Namespace(**{**base, **values})
+def args(*argv):
+    """A command's flags as the command line reads them (settings flags carry their text and its readings)."""
+    return build_parser().parse_args(["run", *argv])
 
 
 def test_an_older_scene_file_without_an_exhibit_loads_as_the_network(tmp_path):
     path = write(tmp_path, "seed = 7\nlearning_rate = 0.1\nhidden_size = 12\n")
     assert scene_exhibit(read_scene(path)) == "network"
-    exhibit, settings = settings_from(args(scene=str(path)))
+    exhibit, settings = settings_from(args("--scene", str(path)))
     assert exhibit.name == "network" and (settings.seed, settings.learning_rate, settings.hidden_size) == (7, 0.1, 12)
 
 
@@ -39,14 +37,14 @@ def test_a_saved_scene_names_its_exhibit_and_round_trips(tmp_path):
 
 def test_flags_win_over_the_scene_file(tmp_path):
     path = write(tmp_path, 'exhibit = "network"\nseed = 7\nbatch_size = 8\n')
-    _, settings = settings_from(args(scene=str(path), seed=11))
+    _, settings = settings_from(args("--scene", str(path), "--seed", "11"))
     assert settings.seed == 11 and settings.batch_size == 8
 
 
 def test_every_problem_at_once_with_the_file_named(tmp_path):
     path = write(tmp_path, 'seed = -1\nglow = "bright"\ncolour = 3\n[extra]\nx = 1\n')
     with pytest.raises(SettingsError) as info:
-        settings_from(args(scene=str(path)))
+        settings_from(args("--scene", str(path)))
     problems = info.value.problems
     assert "extra: scene files are flat; tables are not allowed" in problems
     assert any(p.startswith("seed: must be between 0 and") for p in problems)
@@ -57,9 +55,9 @@ def test_every_problem_at_once_with_the_file_named(tmp_path):
 
 def test_a_scene_of_an_unknown_exhibit_or_a_clashing_flag_is_refused(tmp_path):
     with pytest.raises(SettingsError, match="unknown exhibit 'aquarium'"):
-        settings_from(args(scene=str(write(tmp_path, 'exhibit = "aquarium"\n'))))
+        settings_from(args("--scene", str(write(tmp_path, 'exhibit = "aquarium"\n'))))
     with pytest.raises(SettingsError, match="the scene file .* is a 'network' scene"):
-        settings_from(args(scene=str(write(tmp_path, 'exhibit = "network"\n', "n.toml")), exhibit="other"))
+        settings_from(args("--scene", str(write(tmp_path, 'exhibit = "network"\n', "n.toml")), "--exhibit", "other"))
 
 
 def test_the_one_range_check():
