@@ -5,11 +5,10 @@ default 240), held out from training while early stop is on, and never the test 
 turning it off after a stop trains on, turning it on again judges afresh. The split follows the switch from the
 next epoch, like a batch-size change, so an epoch always trains on one set.
 
-Batch size b means ceil(n/b) updates per epoch over a fresh shuffle from the run's "batches" stream.
-Subscribers receive frozen `Snapshot`s after every step ("step"), every epoch ("epoch"), when a
-non-finite loss or weight appears ("diverged") and when training ends ("finished"). With no step
-subscriber and a fused optimizer, whole epochs run inside one numba call — same compiled step
-function, so the weights are bit-identical to stepping one batch at a time.
+Batch size b means ceil(n/b) updates per epoch over a fresh shuffle from the run's "batches" stream. Subscribers
+receive frozen `Snapshot`s after every step ("step"), every epoch ("epoch"), when a non-finite loss or weight
+appears ("diverged") and when training ends ("finished"). With no step subscriber and a fused optimizer, whole
+epochs run inside one numba call — same compiled step function, so the weights are bit-identical to stepping.
 """
 from __future__ import annotations
 

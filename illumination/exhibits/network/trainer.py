@@ -5,11 +5,10 @@ from __future__ import annotations
 def make_trainer(settings, backend: str = "numba", max_epochs: int | None = None):
     from data import make_dataset
     from network import MLP, TrainConfig, Trainer
-    from network.noise import check_noise
     data = make_dataset(settings.seed, settings.samples)
     net = MLP.create(settings.seed, settings.hidden_size, settings.hidden_layers)
     config = TrainConfig(lr=settings.learning_rate, batch_size=settings.batch_size,
                          max_epochs=settings.max_epochs if max_epochs is None else max_epochs,
                          optimizer=settings.optimizer, backend=backend, early_stop=settings.early_stop,
-                         noise=check_noise(settings.noise_mode, settings.noise_magnitude, settings.schedule))
+                         noise=settings.noise_spec)
     return Trainer(net, data, config, seed=settings.seed)
