@@ -13,7 +13,6 @@ epochs run inside one numba call — same compiled step function, so the weights
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
@@ -21,43 +20,13 @@ import numpy as np
 from data.seeding import rng_for
 from data.shapes import Dataset
 from network import kernels
+from network.config import BACKENDS, TrainConfig  # noqa: F401  (TrainConfig: where callers have always found it)
 from network.mlp import MLP, cross_entropy
 from network.noise import PER_STEP, NoiseInjector, NoiseSpec
 from network.optim import make_optimizer
 from network.snapshots import History, Snapshot, frozen, layer_norms, sample_view
 
-BACKENDS = ("numba", "numpy")
 EVENT_KINDS = ("step", "epoch", "diverged", "finished")
-
-
-@dataclass(frozen=True)
-class TrainConfig:
-    lr: float = 0.05
-    batch_size: int = 16
-    max_epochs: int = 200
-    optimizer: str = "sgd"
-    backend: str = "numba"
-    early_stop: bool = False
-    patience: int = 15  # epochs without a validation-loss gain > 0.0001 before an early stop
-    # A mean cross-entropy above this is an exploding loss: p(correct) < e^-50 on average. Sane runs never come
-    # near it (chance is ln 2 ≈ 0.69), so it only fires once the weights have blown up.
-    max_loss: float = 50.0
-    noise: NoiseSpec = NoiseSpec()   # mode, magnitude and schedule (network/noise.py: check_noise, parse_noise)
-
-    def __post_init__(self):
-        problems = []
-        if not (isinstance(self.lr, (int, float)) and math.isfinite(self.lr) and self.lr > 0):
-            problems.append(f"lr must be a finite number > 0, got {self.lr!r}")
-        if not (isinstance(self.batch_size, int) and self.batch_size >= 1):
-            problems.append(f"batch_size must be an integer >= 1, got {self.batch_size!r}")
-        if not (isinstance(self.max_epochs, int) and self.max_epochs >= 0):
-            problems.append(f"max_epochs must be an integer >= 0, got {self.max_epochs!r}")
-        if self.backend not in BACKENDS:
-            problems.append(f"backend must be one of {BACKENDS}, got {self.backend!r}")
-        if not isinstance(self.noise, NoiseSpec):
-            problems.append(f"noise must be a NoiseSpec (network.noise.parse_noise makes one), got {self.noise!r}")
-        if problems:
-            raise ValueError("; ".join(problems))
 
 
 class Trainer:

@@ -254,7 +254,7 @@ def add_metric_flags(parser: argparse.ArgumentParser) -> None:
                          help="serve them over a WebSocket (host 127.0.0.1 unless given; clients get events from "
                               "the moment they connect)")
     metrics.add_argument("--sharpness-every", type=count_type("sharpness-every", 0), default=0, metavar="N",
-                         help="add the Hessian trace and top eigenvalue every N epochs (~16 ms each; default never)")
+                         help="add the Hessian trace and top eigenvalue every N epochs (about 8 ms each: bench sharpness; default never)")
 
 
 def open_metric_stream(args):

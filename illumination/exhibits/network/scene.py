@@ -14,12 +14,13 @@ from data.seeding import rng_for
 from illumination.core.draw.colour import smoothstep
 from illumination.core.draw.particles import ParticlePool
 from illumination.core.scene import Scene
+from illumination.exhibits.network import flows
 from illumination.exhibits.network.live_math import MATH_HOLD_SECONDS
 from illumination.exhibits.network.trainer import make_trainer
 
 GRID_SAMPLES = 20
-SHARPNESS_EVERY_S = 1.0      # under noise, the sharpness meter is measured this often (~10 ms of work each)
-SHARPNESS_STEPS_PER_UPDATE = 8   # Hessian-vector products per update (~2 ms): a measurement spans 5 updates
+SHARPNESS_EVERY_S = 1.0      # under noise, the sharpness meter is measured this often (about 8 ms of work each: bench sharpness)
+SHARPNESS_STEPS_PER_UPDATE = 8   # Hessian-vector products per update (about 1.5 ms): a measurement spans 5 updates
 SPARKLE_CAPACITY = 256
 RESTART_AFTER_DIVERGENCE_S = 4.0
 
@@ -194,7 +195,7 @@ class NetworkScene(Scene):
             if self.settings.show_particles:
                 self._spawn_particles(dt)
         self.particles.advance(0.0 if self.paused else dt)
-        self._age_sparkles(0.0 if self.paused else dt)
+        flows.age_sparkles(self.sparkles, 0.0 if self.paused else dt)
 
     def step_once(self) -> str | None:
         """One minibatch while paused (the Step action)."""
@@ -293,7 +294,7 @@ class NetworkScene(Scene):
         self.phase_t = 0.0
         if self.phase == "forward" and not self.trainer.finished and self.drawing is None:
             self.phase = "backward"
-            self._spawn_sparkles()
+            flows.spawn_sparkles(self.sparkles, self.rng, self._snapshot.sample)
         else:
             # A new cycle shows the next sample of the prediction grid, with the current weights.
             # A drawing has no label and is never trained on: it only flows forward, cycle after cycle.
@@ -301,75 +302,19 @@ class NetworkScene(Scene):
             self.cycles += 1
             self._show(self.shown_index + (self.drawing is None))
 
-    # -- particles and sparkles: all random numbers are drawn here, never in draw ------------------
+    # -- particles and sparkles (flows.py decides what is born; the random numbers are drawn in update) --
+    SPAWN_WINDOWS = flows.SPAWN_WINDOWS
+
     def connection_signals(self) -> list[np.ndarray]:
-        """Per-connection signal magnitude of the shown sample for the current phase, one array per weight layer
-        (W1 (64·H,), [W2 (H·H,),] then the output layer (H·2,)), each raveled row-major like its matrix.
-
-        Forward: what travels is activation × weight (x_i·W1[i,j], h_j·W·[j,k]).
-        Backward: what travels is the gradient (x_i·∂L/∂z1[j], h_j·∂L/∂z·[k]).
-        """
-        v, w = self._snapshot.sample, self._snapshot.weights
-        inputs = [v.x, v.h1] if v.z2 is None else [v.x, v.h1, v.h2]
-        if self.phase == "forward":
-            outgoing = [w[f"W{k}"] for k in range(1, len(inputs) + 1)]
-        else:
-            deltas = [v.dz1, v.dlogits] if v.z2 is None else [v.dz1, v.dz2, v.dlogits]
-            outgoing = [d[None, :] for d in deltas]
-        return [np.abs(a[:, None] * out).ravel() for a, out in zip(inputs, outgoing)]
-
-    # When each weight layer's particles are born within a phase (start, stop of its progress) and how many
-    # per second at full flow: forward runs input→output, backward output→input; the windows overlap a little.
-    SPAWN_WINDOWS = {2: {"forward": ((0.0, 0.55, 160.0), (0.45, 0.95, 40.0)),
-                         "backward": ((0.4, 0.95, 160.0), (0.0, 0.5, 40.0))},
-                     3: {"forward": ((0.0, 0.4, 160.0), (0.3, 0.7, 80.0), (0.6, 0.95, 40.0)),
-                         "backward": ((0.6, 0.95, 160.0), (0.3, 0.65, 80.0), (0.0, 0.35, 40.0))}}
+        """The shown sample's per-connection signal for the current phase (see flows.connection_signals)."""
+        return flows.connection_signals(self._snapshot, self.phase)
 
     def _spawn_particles(self, dt: float) -> None:
         if self.trainer.finished and self.phase == "backward":
             return
-        signals = self.connection_signals()
-        p = self.progress
-        flow = self.settings.flow_speed / 1.5
-        travel = max(self.phase_seconds * 0.45, 0.15)
-        offsets = np.cumsum([0] + [len(signal) for signal in signals[:-1]])
-        windows = list(zip(signals, offsets.tolist(), self.SPAWN_WINDOWS[len(signals)][self.phase]))
-        if self.phase == "backward":
-            windows.reverse()        # the output layer's gradient first (the order random numbers are drawn in)
-        for signal, offset, (start, stop, rate) in windows:
-            if not start <= p < stop:
-                continue
-            total = float(signal.sum())
-            if not (total > 0 and math.isfinite(total)):
-                continue
-            count = int(self.rng.poisson(rate * flow * dt))  # where they go follows the signal, below
-            if count == 0:
-                continue
-            chosen = self.rng.choice(len(signal), size=count, p=signal / total)
-            strength = signal[chosen] / signal.max()
-            speed = (1.0 / travel) * self.rng.uniform(0.85, 1.15, size=count)
-            size = 2.0 + 3.5 * np.sqrt(strength)
-            self.particles.spawn(chosen + offset, speed, size, 0.3 + 0.7 * strength, self.phase == "backward")
-
-    def _spawn_sparkles(self) -> None:
-        """Where the phases meet: neurons that both fired and carry a gradient throw a few sparks."""
-        v = self._snapshot.sample
-        h = v.h1 / (np.max(v.h1) + 1e-12)
-        g = np.abs(v.dz1) / (np.max(np.abs(v.dz1)) + 1e-12)
-        for j in np.flatnonzero((h > 0.3) & (g > 0.2)):
-            free = np.flatnonzero(self.sparkles[:, 4] <= 0.0)[:5]
-            if len(free) == 0:
-                return
-            self.sparkles[free, 0] = 1
-            self.sparkles[free, 1] = j
-            self.sparkles[free, 2] = self.rng.uniform(0, 2 * math.pi) + np.arange(len(free)) * 2 * math.pi / 5
-            self.sparkles[free, 3] = 0.0
-            self.sparkles[free, 4] = self.rng.uniform(0.45, 0.8, size=len(free))
-
-    def _age_sparkles(self, dt: float) -> None:
-        alive = self.sparkles[:, 4] > 0
-        self.sparkles[alive, 3] += dt
-        self.sparkles[alive & (self.sparkles[:, 3] >= self.sparkles[:, 4]), 4] = 0.0
+        flows.spawn_particles(self.particles, self.rng, self.connection_signals(), self.phase, self.progress,
+                              flow=self.settings.flow_speed / 1.5, travel=max(self.phase_seconds * 0.45, 0.15),
+                              dt=dt)
 
     def show_drawing(self, x: np.ndarray | None) -> None:
         """Show a visitor's drawing (64 values in [0, 1], row-major 8x8) flowing forward through the live
