@@ -20,6 +20,9 @@ STREAMS = {
     "landscape": 6,
     "landscape_directions": 7,  # the real network's loss plane (exhibits/landscape/probe.py)
     "sharpness": 8,             # Hutchinson probes and the Lanczos start (lab/sharpness.py)
+    "eval_data": 9,             # the lab's large held-out evaluation set (data/shapes.make_eval_set)
+    "quantize": 10,             # dither draws of quantized inference (lab/quantize.py)
+    "trajectory": 11,           # the sharpness checks along a sweep run (lab/trajectory.py)
 }
 
 

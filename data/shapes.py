@@ -81,6 +81,19 @@ def make_dataset(seed: int, n_train: int = 240, n_test: int | None = None) -> Da
     return Dataset(X_train, y_train, X_test, y_test)
 
 
+EVAL_SAMPLES = 10_000
+
+
+def make_eval_set(seed: int, n: int = EVAL_SAMPLES) -> tuple[np.ndarray, np.ndarray]:
+    """The lab's held-out evaluation set of one seed: n shapes (balanced, shuffled) from their own stream, never
+    trained on and never the exhibit's 40-sample test set. X (n, 64) float64, y (n,) int64.
+    (8x8 noisy shapes can repeat by chance: an eval image may equal a training image pixel for pixel; that is a
+    fresh draw from the same distribution, as a test set should be.)"""
+    if n < 1:
+        raise ValueError(f"an evaluation set needs at least 1 sample, got {n}")
+    return make_images(n, rng_for(seed, "eval_data"))
+
+
 def image_of(x: np.ndarray) -> np.ndarray:
     """A flat (64,) sample as its (8, 8) image."""
     return np.asarray(x).reshape(SIDE, SIDE)
