@@ -23,6 +23,7 @@ STREAMS = {
     "eval_data": 9,             # the lab's large held-out evaluation set (data/shapes.make_eval_set)
     "quantize": 10,             # dither draws of quantized inference (lab/quantize.py)
     "trajectory": 11,           # the sharpness checks along a sweep run (lab/trajectory.py)
+    "bootstrap": 12,            # the resamples of a lab summary's intervals (lab/stats.py)
 }
 
 

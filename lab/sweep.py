@@ -16,9 +16,9 @@ import sys
 import time
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 
-from lab.sweep_report import COLUMNS, read_results, write_report
+from lab.sweep_report import write_report
+from lab.sweep_results import COLUMNS, KEY, cell, read_results
 
-KEY = ("seed", "noise", "optimizer", "epochs")
 MAX_SEEDS = 10_000
 
 
@@ -26,10 +26,10 @@ class SweepError(ValueError):
     """A user mistake (a bad range, an unknown name, an unreachable scheduler): one line, exit 2."""
 
 
-def default_job(seed: int, noise: str, optimizer: str, epochs: int) -> dict:
+def default_job(seed: int, noise: str, optimizer: str, epochs: int, match_train_loss: float | None) -> dict:
     """The real job, imported inside the worker (a process or a Dask worker) so this function pickles by name."""
     from lab.sweep_job import run_job
-    return run_job(seed, noise, optimizer, epochs)
+    return run_job(seed, noise, optimizer, epochs, match_train_loss)
 
 
 def parse_seeds(text: str) -> list[int]:
@@ -58,9 +58,9 @@ def parse_names(text: str, what: str) -> list[str]:
 
 
 def validate(noises, optimizers, parse_noise=None, optimizer_names=None) -> None:
-    """Every noise spec and optimizer name is known (network.noise.parse_noise, network.optim.OPTIMIZERS)."""
+    """Every noise condition (MODE:MAGNITUDE, optionally @SCHEDULE) and optimizer name is known."""
     if parse_noise is None:
-        from network.noise import parse_noise
+        from lab.sweep_job import parse_condition as parse_noise
     if optimizer_names is None:
         from network.optim import OPTIMIZERS as optimizer_names
     for noise in noises:
@@ -139,7 +139,7 @@ class Results:
         return buffer.getvalue()
 
     def append(self, row: dict) -> None:
-        data = (self.prefix + self._line(row[c] for c in COLUMNS)).encode("utf-8")
+        data = (self.prefix + self._line(cell(row[c]) for c in COLUMNS)).encode("utf-8")
         fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
         try:
             os.write(fd, data)    # one system call: an interrupt lands before or after the row, not inside it
@@ -150,15 +150,9 @@ class Results:
         self.rows.append(row)
 
 
-def command_for(seeds_text: str, optimizer: str, epochs: int, out_dir: str) -> str:
-    from lab.sweep_report import LABEL_LEVELS
-    return (f"illumination experiment sweep --seeds {seeds_text} --noise {LABEL_LEVELS} --optimizer {optimizer} "
-            f"--epochs {epochs} -o {out_dir}")
-
-
-def run_sweep(seeds, noises, optimizers, epochs: int, out_dir: str, *, job=None, executor="process",
-              workers: int | None = None, timeout: float = 10.0, progress: bool = True,
-              seeds_text: str | None = None) -> dict:
+def run_sweep(seeds, noises, optimizers, epochs: int, out_dir: str, *, match_train_loss: float | None = None,
+              job=None, executor="process", workers: int | None = None, timeout: float = 10.0,
+              progress: bool = True) -> dict:
     """Run every combination not yet in out_dir/results.csv, then write the report. `executor` is "process",
     "dask:ADDRESS" or an Executor instance (shut down here). Returns counts, seconds, paths and notes. On
     KeyboardInterrupt the report is written from the finished rows and the interrupt raised again, carrying
@@ -170,18 +164,18 @@ def run_sweep(seeds, noises, optimizers, epochs: int, out_dir: str, *, job=None,
     except ValueError as error:
         raise SweepError(str(error)) from None
     done = {tuple(row[k] for k in KEY) for row in results.rows}
-    grid = [(s, n, o, epochs) for o in optimizers for n in noises for s in seeds]
+    # Seed by seed: a worker's consecutive jobs share the seed's evaluation set (made once per process).
+    grid = [(s, n, o, epochs, match_train_loss) for s in seeds for o in optimizers for n in noises]
     todo = [combo for combo in grid if combo not in done]
     failures: list[str] = []
-    text = seeds_text or ",".join(map(str, seeds))
 
     def summary(ran: int, interrupted: bool) -> dict:
-        report = write_report(out_dir, seeds, noises, optimizers, epochs,
-                              lambda o: command_for(text, o, epochs, out_dir))
+        report = write_report(out_dir, seeds, noises, optimizers, epochs, match_train_loss)
         return {"combinations": len(grid), "run": ran, "skipped": len(grid) - len(todo), "failed": len(failures),
                 "interrupted": interrupted, "seconds": round(time.perf_counter() - started, 2),
                 "results": results.path, "plot": report["plot"], "summary": report["summary"],
-                "headline": report["headline"], "notes": report["notes"], "failures": failures}
+                "headline": report["headline"], "verdicts": report["verdicts"], "notes": report["notes"],
+                "failures": failures}
 
     ran = 0
     if todo:
@@ -196,7 +190,7 @@ def run_sweep(seeds, noises, optimizers, epochs: int, out_dir: str, *, job=None,
                 for future in as_completed(futures):
                     combo = futures.pop(future)
                     try:
-                        row = {**future.result(), **dict(zip(KEY, combo))}
+                        row = {**future.result(), **dict(zip(KEY, combo))}   # the grid's own values win
                         missing = [c for c in COLUMNS if c not in row]
                         if missing:
                             raise ValueError(f"the job's row lacks {', '.join(missing)}")

@@ -62,6 +62,7 @@ class Trainer:
         self.diverged = False
         self.dead = False            # every hidden ReLU silent on every training sample: it can never learn again
         self.stopped_early = False
+        self.matched_epoch: int | None = None   # the first epoch whose training loss reached config.match_train_loss
         self._best_validation = math.inf
         self._epochs_since_best = 0
         self.validation_loss = self.validation_accuracy = math.nan
@@ -143,7 +144,15 @@ class Trainer:
 
     @property
     def finished(self) -> bool:
-        return self.diverged or self.dead or self.stopped_early or self.epoch >= self.config.max_epochs
+        return (self.diverged or self.dead or self.stopped_early or self.epoch >= self.config.max_epochs
+                or (self.matched_epoch is not None and self.config.stop_at_match))
+
+    def train_loss(self) -> float:
+        """The current weights' mean cross-entropy on the clean training samples (no noise, true labels; the
+        validation split excluded while it is held out): what --match-train-loss compares with its target."""
+        n = self.n_train
+        with np.errstate(over="ignore", invalid="ignore"):
+            return self.net.loss(self.data.X_train[:n], self.data.y_train[:n])
 
     # -- training ----------------------------------------------------------------------------------
     def _begin_epoch(self) -> None:
@@ -312,6 +321,9 @@ class Trainer:
             self.dead = True
             self._diverge(f"every hidden neuron went silent (a dead network) in epoch {self.epoch}", dead=True)
             return
+        target = self.config.match_train_loss
+        if target is not None and self.matched_epoch is None and self.train_loss() <= target:
+            self.matched_epoch = self.epoch
         if self.config.early_stop and self.holding_out:
             if self.validation_loss < self._best_validation - 1e-4:
                 self._best_validation, self._epochs_since_best = self.validation_loss, 0
@@ -321,7 +333,9 @@ class Trainer:
         if self._subscribers["epoch"]:
             self._emit(self.snapshot("epoch", mean_loss))
         if self.finished and self._subscribers["finished"]:
-            reason = "early stop: validation loss stopped improving" if self.stopped_early else "max epochs reached"
+            reason = ("early stop: validation loss stopped improving" if self.stopped_early
+                      else "max epochs reached" if self.matched_epoch is None or not self.config.stop_at_match
+                      else f"training loss reached {self.config.match_train_loss:g}")
             self._emit(self.snapshot("finished", mean_loss, reason))
 
     def _divergence(self, loss: float, finite: bool | None = None) -> str | None:

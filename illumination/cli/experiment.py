@@ -16,7 +16,13 @@ import sys
 from illumination.cli.args import CleanParser, fail, positive_float, report, seed_type, whole
 
 DEFAULT_NOISE = "0,0.5,1,2,4"
-SWEEP_NOISE = "none,input_jitter:0.1,input_jitter:0.3,sgld:1e-4,label_noise:0.1"
+# The default grid answers four of the five predictions (the fourth, quantization, from its no-noise runs):
+# input jitter and a mild SGLD at matched loss (1, 5), a hot SGLD constant, cyclical and annealed (2), and a
+# band of label noise (3).
+SWEEP_NOISE = ("none,input_jitter:0.1,sgld:1e-3,sgld:3e-2,sgld:3e-2@cyclical,sgld:3e-2@cosine,label_noise:0.05,"
+               "label_noise:0.1,label_noise:0.2")
+SWEEP_SEEDS = "0-29"
+SWEEP_MATCH = 0.15
 SWEEP_OPTIMIZERS = "sgd,adamw"
 
 
@@ -64,6 +70,13 @@ def _executor(text: str) -> str:
     return text
 
 
+def _match(text: str) -> float | None:
+    """--match-train-loss: a finite loss > 0, or none."""
+    if text.strip().lower() == "none":
+        return None
+    return positive_float("--match-train-loss")(text)
+
+
 def _listed(names) -> str:
     names = list(names)
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
@@ -74,6 +87,7 @@ def register(commands, benches) -> None:
     from data.surfaces import SURFACES
     from network.noise import NOISE_MODES
     from network.optim import ROLLING
+    from network.schedules import SCHEDULES
     from physics.descent import NOISE_MODES as BALL_NOISE
     experiment = commands.add_parser("experiment", help="headless experiments that turn a claim into numbers")
     experiments = experiment.add_subparsers(dest="experiment", parser_class=CleanParser, required=True)
@@ -100,14 +114,20 @@ def register(commands, benches) -> None:
 
     sweep = experiments.add_parser("sweep", help="train every seed × noise × optimizer; results.csv, a plot and "
                                                  "summary.md on whether the predictions hold")
-    sweep.add_argument("--seeds", type=_seeds, default="0-9",
-                       help="seeds: 0-9, 3, 0,2,5 or 0-4,10 (default 0-9)")
+    sweep.add_argument("--seeds", type=_seeds, default=SWEEP_SEEDS,
+                       help=f"seeds: 0-9, 3, 0,2,5 or 0-4,10 (default {SWEEP_SEEDS})")
     sweep.add_argument("--noise", default=SWEEP_NOISE,
-                       help=f"noise specs, comma separated: none or MODE:MAGNITUDE, MODE one of "
-                            f"{', '.join(mode for mode in NOISE_MODES if mode != 'none')} (default {SWEEP_NOISE})")
+                       help=f"noise conditions, comma separated: none or MODE:MAGNITUDE, optionally @SCHEDULE "
+                            f"(sgld:3e-2@cyclical); MODE one of "
+                            f"{', '.join(mode for mode in NOISE_MODES if mode != 'none')}; SCHEDULE one of "
+                            f"{', '.join(SCHEDULES)} (default {SWEEP_NOISE})")
     sweep.add_argument("--optimizer", default=SWEEP_OPTIMIZERS,
                        help=f"optimizers, comma separated (default {SWEEP_OPTIMIZERS})")
     sweep.add_argument("--epochs", type=_count("epochs", 1), default=200, help="epochs per run (default 200)")
+    sweep.add_argument("--match-train-loss", type=_match, default=SWEEP_MATCH, metavar="LOSS",
+                       help=f"measure each run where its clean training loss first reaches LOSS (default "
+                            f"{SWEEP_MATCH}); runs that never reach it are measured at the end and reported as "
+                            f"such; 'none' measures every run at the end")
     sweep.add_argument("-o", "--output", default="results",
                        help="directory for results.csv, results.png and summary.md (default results); "
                             "a re-run skips the combinations already in its results.csv")
@@ -120,6 +140,9 @@ def register(commands, benches) -> None:
                        help="with --executor dask: seconds to wait for the scheduler (default 10)")
     sweep.add_argument("--json", action="store_true", help="print one JSON object")
     sweep.set_defaults(handler=sweep_command)
+
+    from illumination.cli.quantize import register_quantize
+    register_quantize(experiments)
 
 
 def escape_command(args) -> int:
@@ -169,8 +192,9 @@ def sweep_command(args) -> int:
         noises = sweep.parse_names(args.noise, "--noise")
         optimizers = sweep.parse_names(args.optimizer, "--optimizer")
         sweep.validate(noises, optimizers)          # every name known before the first job runs
-        result = sweep.run_sweep(seeds, noises, optimizers, args.epochs, args.output, executor=args.executor,
-                                 workers=args.workers, timeout=args.timeout, seeds_text=args.seeds)
+        result = sweep.run_sweep(seeds, noises, optimizers, args.epochs, args.output,
+                                 match_train_loss=args.match_train_loss, executor=args.executor,
+                                 workers=args.workers, timeout=args.timeout)
     except sweep.SweepError as error:
         return fail(str(error))
     except KeyboardInterrupt as interrupt:     # the finished rows are in results.csv; say what was written

@@ -13,7 +13,7 @@ import numpy as np
 
 from illumination.cli.args import (SettingsFlagType, add_log_flags, add_metric_flags, add_settings_flags,
                                    bounded_float, bounded_whole, fail, log_sink, open_metric_stream, report,
-                                   settings_from)
+                                   positive_float, settings_from)
 
 
 def register(commands, benches) -> None:
@@ -33,6 +33,9 @@ def register(commands, benches) -> None:
                        help="add hessian_trace (Hutchinson, 20 probes) with its standard error hessian_trace_se, and "
                             "hessian_top_eigenvalue and hessian_min_eigenvalue (Lanczos), of the final weights on "
                             "the training set, from exact Hessian-vector products")
+    train.add_argument("--match-train-loss", type=positive_float("--match-train-loss"), metavar="LOSS",
+                       help="stop when the training loss (mean cross-entropy of the clean training set, checked after "
+                            "every epoch) first reaches LOSS; --max-epochs caps the run")
     add_metric_flags(train)
     train.set_defaults(handler=train_command)
 
@@ -114,7 +117,7 @@ def train_command(args) -> int:
     _, settings = settings_from(args, "network")
     target = check_weights_target(args.save_weights, args.overwrite) if args.save_weights is not None else None
     epochs = 0 if args.zero_count else settings.max_epochs
-    trainer = make_trainer(settings, backend=args.backend, max_epochs=epochs)
+    trainer = make_trainer(settings, backend=args.backend, max_epochs=epochs, match_train_loss=args.match_train_loss)
     sink = log_sink(args, sys.stderr if args.json else sys.stdout)
     if sink is not None:
         from network.trainlog import TrainingLog
@@ -164,6 +167,9 @@ def _train_and_report(args, settings, trainer, target, epochs) -> int:
         "noise": trainer.noise.spec.label,
         "schedule": settings.schedule,
     }
+    if args.match_train_loss is not None:
+        result.update(match_train_loss=args.match_train_loss, matched_epoch=trainer.matched_epoch,
+                      reached=trainer.matched_epoch is not None)
     if args.sharpness and not (trainer.diverged or trainer.dead):
         from data.seeding import rng_for
         from lab.sharpness import measure

@@ -35,6 +35,8 @@ def test_train_json_reaches_the_goal_and_is_reproducible(tmp_path, capsys):
     (["--lr", "-1"], "learning rate"),
     (["--seed", "abc"], "seed must be a whole number"),
     (["--seed", "1.5"], "seed must be a whole number"),
+    (["--match-train-loss", "0"], "--match-train-loss must be a finite number > 0"),
+    (["--match-train-loss", "inf"], "--match-train-loss must be a finite number > 0"),
 ])
 def test_bad_flags_give_one_line_and_exit_2(capsys, argv, fragment):
     with pytest.raises(SystemExit) as exit_info:
@@ -83,3 +85,13 @@ def test_bench_render_reports_the_composition_it_timed(capsys, composition):
     result = json.loads(out)
     assert code == 0 and result["composition"] == composition and result["frames"] == 5
     assert 0 < result["draw_ms_median"] <= result["draw_ms_max"]
+
+
+def test_train_stops_at_the_matched_loss_and_says_where(capsys):
+    code, out, _ = run(capsys, "train", "--seed", "3", "--epochs", "400", "--match-train-loss", "0.2", "--json")
+    result = json.loads(out)
+    assert code == 0 and result["reached"] and result["matched_epoch"] == result["epochs"] < 400
+    assert result["final_loss"] <= 0.2 and result["match_train_loss"] == 0.2
+    code, out, _ = run(capsys, "train", "--seed", "3", "--epochs", "5", "--match-train-loss", "0.01", "--json")
+    result = json.loads(out)
+    assert (result["reached"], result["matched_epoch"], result["epochs"]) == (False, None, 5)

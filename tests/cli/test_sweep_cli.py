@@ -19,12 +19,16 @@ from illumination.cli import main
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def fake_job(seed, noise, optimizer, epochs):
+def fake_job(seed, noise, optimizer, epochs, match_train_loss):
+    from lab.sweep_results import COLUMNS
     magnitude = 0.0 if noise == "none" else float(noise.split(":")[1])
-    return {"seed": seed, "noise": noise, "noise_mode": noise.split(":")[0], "noise_magnitude": magnitude,
-            "optimizer": optimizer, "epochs": epochs, "train_loss": 0.1, "test_loss": 0.3, "train_accuracy": 0.99,
-            "test_accuracy": 0.8 + magnitude + seed / 100, "hessian_trace": 40.0 - seed, "hessian_top_eigenvalue":
-            9.0 - 10 * magnitude + seed / 10, "hessian_trace_se": 1.0, "hessian_min_eigenvalue": -0.01, "seconds": 0.001, "diverged": False}
+    row = dict.fromkeys(COLUMNS)
+    row.update({"seed": seed, "noise": noise, "noise_mode": noise.split(":")[0], "noise_magnitude": magnitude,
+                "schedule": "constant", "optimizer": optimizer, "epochs": epochs, "match_train_loss": match_train_loss,
+                "matched_epoch": 2, "measured_at": "match", "train_loss": 0.1, "eval_accuracy": 0.8 + magnitude,
+                "eval_loss": 0.5 - magnitude - seed / 100, "eval_samples": 10_000,
+                "hessian_top_eigenvalue": 9.0 - 10 * magnitude + seed / 10, "seconds": 0.001, "diverged": False})
+    return row
 
 
 def run(capsys, *argv):
@@ -49,7 +53,9 @@ def test_a_sweep_writes_its_files_and_a_rerun_skips_what_is_done(capsys, tmp_pat
     assert code == 0 and (result["combinations"], result["run"], result["skipped"], result["failed"]) == (12, 12, 0, 0)
     assert result["experiment"] == "sweep" and result["plot"] == str(tmp_path / "results.png")
     assert len(rows(tmp_path)) == 12 and (tmp_path / "results.png").stat().st_size > 10_000
-    assert "supported in 2 of 2 comparisons" in (tmp_path / "summary.md").read_text()
+    summary = (tmp_path / "summary.md").read_text()
+    # 3 seeds pair up: fewer than the 5 a verdict needs, and the summary says so
+    assert "prediction 1: 2 inconclusive" in summary and "only 3 seeds pair up" in summary
     code, out = run(capsys, *argv[:-1])                      # readable output this time
     assert code == 0 and "  skipped: 12" in out.out and "      run: 0" in out.out and len(rows(tmp_path)) == 12
 
@@ -73,6 +79,7 @@ def test_a_sweep_runs_on_a_real_dask_cluster(capsys, tmp_path):
     assert sorted((r["seed"], r["noise"]) for r in rows(tmp_path)) == [
         ("0", "input_jitter:0.1"), ("0", "none"), ("1", "input_jitter:0.1"), ("1", "none")]
     assert (tmp_path / "summary.md").exists() and (tmp_path / "results.png").exists()
+    assert all(int(r["eval_samples"]) >= 10_000 and r["eval_loss"] and r["ece"] for r in rows(tmp_path))
 
 
 def test_an_unreachable_scheduler_is_one_line_and_exit_2(capsys, tmp_path):
@@ -94,6 +101,10 @@ def test_an_unreachable_scheduler_is_one_line_and_exit_2(capsys, tmp_path):
     (["--seeds", "0-x"], "--seeds takes whole numbers"),
     (["--epochs", "0"], "epochs must be >= 1"),
     (["--workers", "0"], "workers must be >= 1"),
+    (["--match-train-loss", "-1"], "--match-train-loss must be a finite number > 0"),
+    (["--match-train-loss", "soon"], "--match-train-loss must be a number"),
+    (["--noise", "sgld:1e-3@"], "a schedule name must follow @"),
+    (["--noise", "sgld:1e-3@warm"], "unknown schedule 'warm'"),
 ])
 def test_bad_input_is_one_line_and_exit_2(capsys, tmp_path, argv, fragment):
     code, out = run(capsys, *argv, "-o", str(tmp_path / "out"))
@@ -114,13 +125,15 @@ import sys, time
 import lab.sweep as sweep
 from illumination.cli import main
 
-def job(seed, noise, optimizer, epochs):      # seeds 0 and 1 finish at once, the rest would take a minute
+def job(seed, noise, optimizer, epochs, match):   # seeds 0 and 1 finish at once, the rest would take a minute
+    from lab.sweep_results import COLUMNS
     if seed >= 2:
         time.sleep(60)
-    return {"seed": seed, "noise": noise, "noise_mode": "none", "noise_magnitude": 0.0, "optimizer": optimizer,
-            "epochs": epochs, "train_loss": 0.1, "test_loss": 0.2, "train_accuracy": 1.0, "test_accuracy": 0.9,
-            "hessian_trace": 3.0, "hessian_top_eigenvalue": 1.0, "hessian_trace_se": 0.1,
-            "hessian_min_eigenvalue": 0.0, "seconds": 0.0, "diverged": False}
+    row = dict.fromkeys(COLUMNS)
+    row.update({"seed": seed, "noise": noise, "noise_mode": "none", "noise_magnitude": 0.0, "optimizer": optimizer,
+                "epochs": epochs, "match_train_loss": match, "measured_at": "end", "seconds": 0.0,
+                "diverged": False})
+    return row
 
 if __name__ == "__main__":
     sweep.default_job, sweep.validate = job, lambda noises, optimizers: None

@@ -1,5 +1,6 @@
-"""lab/sweep.py and lab/sweep_report.py: seeds, the parallel sweep, resume, torn lines, interrupts, and
-the summary's verdicts on synthetic rows. A fake job (instant, deterministic) stands in for training."""
+"""lab/sweep.py: seeds, the parallel sweep, resume, torn lines, interrupts, refused files. A fake job (instant,
+deterministic) stands in for training; the verdicts are tested in test_predictions.py, the real job in
+test_sweep_job.py."""
 import csv
 import math
 import threading
@@ -7,20 +8,24 @@ from concurrent.futures import Executor, Future
 
 import pytest
 
-from lab import sweep, sweep_report
+from lab import sweep
 from lab.sweep import SweepError, parse_executor, parse_seeds, run_sweep
-from lab.sweep_report import COLUMNS, prediction_1, prediction_2, read_results, summary_text
+from lab.sweep_results import COLUMNS, read_results
 
 
-def fake_job(seed, noise, optimizer, epochs):
+def fake_job(seed, noise, optimizer, epochs, match_train_loss=None):
     """Noise helps a little, plus a per-seed wobble: deterministic in its arguments, like the real job."""
-    magnitude = 0.0 if noise == "none" else float(noise.split(":")[1])
+    magnitude = 0.0 if noise == "none" else float(noise.split(":")[1].split("@")[0])
     wobble = (seed * 7919 % 13) / 1000
-    return {"seed": seed, "noise": noise, "noise_mode": noise.split(":")[0], "noise_magnitude": magnitude,
-            "optimizer": optimizer, "epochs": epochs, "train_loss": 0.1 + wobble, "test_loss": 0.3,
-            "train_accuracy": 0.99, "test_accuracy": 0.8 + magnitude / 10 + wobble,
-            "hessian_trace": 50 - 10 * magnitude + 3 * wobble, "hessian_top_eigenvalue": 10 - 5 * magnitude + wobble,
-            "hessian_trace_se": 1.0, "hessian_min_eigenvalue": -0.01, "seconds": 0.001, "diverged": False}
+    row = dict.fromkeys(COLUMNS)
+    row.update({"seed": seed, "noise": noise, "noise_mode": noise.split(":")[0], "noise_magnitude": magnitude,
+                "schedule": "constant", "optimizer": optimizer, "epochs": epochs,
+                "match_train_loss": match_train_loss, "matched_epoch": 3, "measured_at": "match",
+                "train_loss": 0.1 + wobble, "eval_loss": 0.4 - magnitude, "eval_accuracy": 0.8 + magnitude / 10 + wobble,
+                "ece": 0.05, "eval_samples": 10_000, "hessian_trace": 50 - 10 * magnitude + 3 * wobble,
+                "hessian_top_eigenvalue": 10 - 5 * magnitude + wobble, "hessian_trace_se": 1.0,
+                "hessian_min_eigenvalue": -0.01, "early_escapes": seed % 2, "seconds": 0.001, "diverged": False})
+    return row
 
 
 def data_rows(path):
@@ -72,6 +77,7 @@ def test_a_sweep_on_processes_writes_csv_plot_and_summary_then_resumes(tmp_path)
     assert (tmp_path / "results.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     summary = (tmp_path / "summary.md").read_text()
     assert summary.startswith("# Sweep summary\n\n**Headline:** 12 of 12 runs") and "| adamw | input_jitter:0.1 |" in summary
+    assert all(f"## Prediction {n}:" in summary for n in range(1, 6))
     # a re-run with one more seed runs only the new seed's four combinations
     again = run_sweep(**{**grid, "seeds": [0, 1, 2, 3]}, out_dir=str(tmp_path), job=fake_job, workers=2,
                       progress=False)
@@ -130,10 +136,10 @@ def test_an_interrupt_keeps_every_finished_row_and_writes_the_report(tmp_path):
 
 
 def test_a_failing_job_is_counted_and_retried_next_time(tmp_path):
-    def flaky(seed, noise, optimizer, epochs):
+    def flaky(seed, noise, optimizer, epochs, match_train_loss):
         if seed == 1:
             raise RuntimeError("boom")
-        return fake_job(seed, noise, optimizer, epochs)
+        return fake_job(seed, noise, optimizer, epochs, match_train_loss)
     result = run_sweep([0, 1], ["none"], ["sgd"], 2, str(tmp_path), job=flaky, executor=Inline(), progress=False)
     assert result["failed"] == 1 and "RuntimeError: boom" in result["failures"][0]
     again = run_sweep([0, 1], ["none"], ["sgd"], 2, str(tmp_path), job=fake_job, executor=Inline(), progress=False)
@@ -146,104 +152,18 @@ def test_a_file_with_other_columns_is_refused(tmp_path):
         run_sweep([0], ["none"], ["sgd"], 2, str(tmp_path), job=fake_job, executor=Inline())
 
 
-# --- the verdicts, on synthetic rows ------------------------------------------------------------------------------
-
-def row(seed, noise, optimizer="sgd", accuracy=0.8, eigenvalue=10.0, loss=0.1, diverged=False):
-    mode, _, magnitude = noise.partition(":")
-    return {"seed": seed, "noise": noise, "noise_mode": mode, "noise_magnitude": float(magnitude or 0),
-            "optimizer": optimizer, "epochs": 5, "train_loss": loss, "test_loss": 0.3, "train_accuracy": 0.99,
-            "test_accuracy": accuracy, "hessian_trace": 5 * eigenvalue, "hessian_top_eigenvalue": eigenvalue,
-            "hessian_trace_se": 0.5, "hessian_min_eigenvalue": -0.01, "seconds": 0.1, "diverged": diverged}
+def test_an_older_sweeps_file_is_refused_by_name(tmp_path):
+    (tmp_path / "results.csv").write_text("seed,noise,optimizer,epochs,train_loss,hessian_top_eigenvalue\n")
+    with pytest.raises(SweepError, match="older version of the sweep"):
+        run_sweep([0], ["none"], ["sgd"], 2, str(tmp_path), job=fake_job, executor=Inline())
 
 
-def pair(accuracy_gain, eigenvalue_change, loss_change=0.0, seeds=5, spread=0.01):
-    """Rows for none and input_jitter:0.1 whose paired differences are the given shifts ± spread."""
-    rows = []
-    for s in range(seeds):
-        wobble = spread * (s - (seeds - 1) / 2)
-        rows.append(row(s, "none", accuracy=0.8 + s / 100, eigenvalue=10 + s))
-        rows.append(row(s, "input_jitter:0.1", accuracy=0.8 + s / 100 + accuracy_gain + wobble,
-                        eigenvalue=10 + s + eigenvalue_change - wobble * 10, loss=0.1 + loss_change))
-    return rows
-
-
-@pytest.mark.parametrize("rows, verdict, why", [
-    (pair(0.05, -2.0), "supported", "higher test accuracy"),
-    (pair(-0.05, 2.0), "contradicted", "lower test accuracy"),
-    (pair(0.05, 2.0), "inconclusive", "not both clear"),
-    (pair(0.001, -2.0, spread=0.05), "inconclusive", "not both clear"),   # a small gain in a wide spread
-    (pair(0.05, -2.0, loss_change=0.2), "inconclusive", "not matched"),
-    (pair(0.05, -2.0, seeds=1), "inconclusive", "fewer than 2 seeds"),
-])
-def test_prediction_1_verdicts(rows, verdict, why):
-    result = prediction_1(rows, "sgd", "input_jitter:0.1")
-    assert result["verdict"] == verdict and why in result["why"]
-
-
-def test_prediction_1_effects_are_paired_by_seed():
-    result = prediction_1(pair(0.05, -2.0), "sgd", "input_jitter:0.1")
-    assert result["accuracy"]["n"] == 5 and math.isclose(result["accuracy"]["mean"], 0.05)
-    assert math.isclose(result["accuracy"]["sd"], 0.0158, rel_tol=0.01) and result["accuracy"]["d"] > 3
-    assert result["matched"] and result["eigenvalue"]["d"] < -3
-
-
-def test_diverged_runs_are_left_out_of_the_pairs():
-    rows = pair(0.05, -2.0)
-    rows[1] = {**rows[1], "diverged": True, "test_accuracy": math.nan}
-    assert prediction_1(rows, "sgd", "input_jitter:0.1")["accuracy"]["n"] == 4
-
-
-def label_rows(accuracies, seeds=4):
-    return [row(s, noise, accuracy=acc + s / 100 + (s % 2) / 200)
-            for noise, acc in accuracies.items() for s in range(seeds)]
-
-
-def test_prediction_2_needs_three_label_levels_and_says_how_to_test_it():
-    rows = label_rows({"none": 0.8, "label_noise:0.1": 0.85})
-    assert prediction_2(rows, "sgd", ["none", "label_noise:0.1"]) is None
-    text = summary_text(rows, [0, 1, 2, 3], ["none", "label_noise:0.1"], ["sgd"], 5,
-                        lambda o: f"illumination experiment sweep --optimizer {o} …")
-    assert "prediction 2 cannot be tested with this grid" in text.split("\n")[2]
-    assert "sgd: cannot be tested with this grid" in text and "`illumination experiment sweep --optimizer sgd …`" in text
-
-
-@pytest.mark.parametrize("middle, verdict", [(0.9, "supported"), (0.7, "contradicted"), (0.8, "inconclusive")])
-def test_prediction_2_verdicts(middle, verdict):
-    noises = ["none", "label_noise:0.1", "label_noise:0.2", "label_noise:0.4"]
-    rows = label_rows(dict(zip(noises, (0.8, middle - 0.05, middle, 0.78))))
-    result = prediction_2(rows, "sgd", noises)
-    assert result["verdict"] == verdict and (result["zero"], result["high"]) == ("none", "label_noise:0.4")
-    assert result["best"] == "label_noise:0.2"
-
-
-def test_the_summary_states_its_rules_and_every_verdict():
-    text = summary_text(pair(0.05, -2.0), [0, 1, 2, 3, 4], ["none", "input_jitter:0.1"], ["sgd"], 5, str)
-    assert "**Headline:** 10 of 10 runs (5 epochs, 5 seeds): prediction 1 (moderate noise → flatter minima, better test " \
-        "accuracy) supported in 1 of 1 comparisons, contradicted in 0, inconclusive in 0; prediction 2" in text
-    assert f"|mean Δ train loss| < {sweep_report.LOSS_TOLERANCE}" in text and "Cohen's d" in text
-    # t(0.975, 4) = 2.776: 0.05 ± 2.776 · 0.01581 / √5 and −2 ± 2.776 · 0.1581 / √5
-    assert ("| sgd | input_jitter:0.1 | +0.05 ± 0.01581 (n 5, d +3.162, 95% [+0.03037, +0.06963]) | −2 ± 0.1581 "
-            "(n 5, d −12.65, 95% [−2.196, −1.804]) |") in text
-    assert "| yes | supported (" in text and text.count("|d|") == 1     # no stray pipe inside a table cell
-
-
-def _t_cdf(x, df):
-    """Student's t CDF by integrating its density (an independent check of the quantile table)."""
-    import numpy as np
-    grid = np.linspace(0.0, x, 200_001)
-    density = math.gamma((df + 1) / 2) / (math.sqrt(df * math.pi) * math.gamma(df / 2)) * (1 + grid ** 2 / df) ** (
-        -(df + 1) / 2)
-    return 0.5 + float(np.sum((density[1:] + density[:-1]) / 2 * np.diff(grid)))
-
-
-@pytest.mark.parametrize("df", [1, 2, 9, 29, 30, 31, 60, 150])
-def test_the_interval_factor_is_students_t(df):
-    assert _t_cdf(sweep_report.t_975(df), df) == pytest.approx(0.975, abs=2e-4)
-
-
-def test_a_paired_effect_carries_its_95_percent_interval():
-    rows = [row(s, "none", accuracy=0.8) for s in range(4)]
-    rows += [row(s, "sgld:1e-4", accuracy=0.8 + d) for s, d in enumerate((0.05, 0.1, 0.0, 0.05))]
-    effect = sweep_report.paired(rows, "sgd", "sgld:1e-4", "none", "test_accuracy")
-    half = 3.182 * 0.040824829 / 2                      # t(0.975, 3) · sd / √4
-    assert effect["low"] == pytest.approx(0.05 - half) and effect["high"] == pytest.approx(0.05 + half)
+def test_a_different_match_target_is_another_grid(tmp_path):
+    grid = dict(seeds=[0, 1], noises=["none"], optimizers=["sgd"], epochs=3, out_dir=str(tmp_path), job=fake_job,
+                progress=False)
+    run_sweep(**grid, match_train_loss=0.2, executor=Inline())
+    again = run_sweep(**grid, match_train_loss=0.1, executor=Inline())
+    assert (again["run"], again["skipped"]) == (2, 0)
+    assert any("2 rows of results.csv are outside this grid" in note for note in again["notes"])
+    rows, _ = read_results(tmp_path / "results.csv")
+    assert sorted(r["match_train_loss"] for r in rows) == [0.1, 0.1, 0.2, 0.2]
