@@ -148,9 +148,10 @@ def prediction_3(rows, noises, optimizers) -> Prediction:
                       and _usable(r, "final_eval_accuracy", False)]
             return sum(values) / len(values) if values else -math.inf
         best = max((noise for _, noise in levels[1:-1]), key=mean_accuracy)
-        p.groups.append(Group(f"{o} · best intermediate {best}",
-                              [_compare(rows, (o, best), (o, levels[0][1]), "final_eval_accuracy", +1, False),
-                               _compare(rows, (o, best), (o, levels[-1][1]), "final_eval_accuracy", +1, False)]))
+        p.groups.append(Group(f"{o} · best intermediate {best}", [
+            _compare(rows, (o, best), (o, other), "final_eval_accuracy", +1, False,
+                     f"{o} · {best} − {o} · {other}: Δ final eval accuracy against {other}")
+            for other in (levels[0][1], levels[-1][1])]))
     return p
 
 

@@ -15,7 +15,8 @@ from lab.stats import ALPHA, RESAMPLES
 from lab.sweep_results import read_results
 
 TABLE = (("eval_accuracy", "eval accuracy"), ("eval_loss", "eval loss"), ("ece", "ECE"),
-         ("hessian_top_eigenvalue", "top eigenvalue"), ("hessian_trace", "trace"), ("early_escapes", "early escapes"),
+         ("hessian_top_eigenvalue", "top eigenvalue"), ("hessian_min_eigenvalue", "most negative eigenvalue"),
+         ("hessian_trace", "trace"), ("early_escapes", "early escapes"),
          ("late_loss_variance", "late loss variance"), ("final_eval_accuracy", "final eval accuracy"))
 COLOURS = {"supported": "#2e8b57", "refuted": "#c0392b", "inconclusive": "#7f8c8d"}
 
@@ -90,7 +91,7 @@ def summary_text(rows, seeds, noises, optimizers, epochs, target, predictions) -
             out += [_comparison_line(c, False) for c in g.context if c.n]
         out.append("")
         for g in p.groups:
-            notes = "; ".join(g.notes + [n for c in g.comparisons for n in c.notes])
+            notes = "; ".join(dict.fromkeys(g.notes + [n for c in g.comparisons for n in c.notes]))
             out.append(f"- {g.label}: **{g.verdict}**" + (f" ({notes})" if notes else ""))
     return "\n".join(out) + "\n"
 
@@ -98,36 +99,39 @@ def summary_text(rows, seeds, noises, optimizers, epochs, target, predictions) -
 def plot(predictions, path) -> None:
     """results.png: one forest panel per prediction. Each row is a deciding comparison's mean difference and 95%
     interval in units of the differences' sd (so metrics of different scales share an axis), coloured by verdict."""
+    import textwrap
+
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
-    figure = Figure(figsize=(16, 9), layout="constrained")
+    figure = Figure(figsize=(18, 11), layout="constrained")
     FigureCanvasAgg(figure)
     axes = figure.subplots(2, 3).ravel()
     for axis, p in zip(axes, predictions):
-        axis.set_title(f"{p.number}: {p.title}", fontsize=9, wrap=True)
-        comparisons = [c for g in p.groups for c in g.comparisons if c.n >= 2 and c.sd > 0]
-        if p.untestable or not comparisons:
-            axis.text(0.5, 0.5, "not tested by this grid:\n" + (p.untestable or "too few pairs"), ha="center",
-                      va="center", wrap=True, fontsize=9, transform=axis.transAxes)
+        axis.set_title(textwrap.fill(f"{p.number}: {p.title}", 44), fontsize=10, loc="left")
+        rows = [(f"{g.label}\n{c.name.rsplit(': ', 1)[-1]}", c) for g in p.groups for c in g.comparisons
+                if c.n >= 2 and c.sd > 0]
+        if p.untestable or not rows:
+            axis.text(0.02, 0.5, textwrap.fill("not tested by this grid: " + (p.untestable or "too few pairs"), 50),
+                      va="center", fontsize=9, transform=axis.transAxes)
             axis.set_axis_off()
             continue
-        for y, c in enumerate(comparisons):
-            scale = c.sd
-            axis.errorbar([c.mean / scale], [y], xerr=[[max(0.0, (c.mean - c.low) / scale)],
-                                                      [max(0.0, (c.high - c.mean) / scale)]],
+        for y, (_, c) in enumerate(rows):
+            axis.errorbar([c.mean / c.sd], [y], xerr=[[max(0.0, (c.mean - c.low) / c.sd)],
+                                                      [max(0.0, (c.high - c.mean) / c.sd)]],
                           fmt="o", color=COLOURS[c.verdict], capsize=3)
         axis.axvline(0.0, color="black", linewidth=0.8)
-        axis.set_yticks(range(len(comparisons)), [c.name for c in comparisons], fontsize=7)
-        axis.invert_yaxis()
-        axis.set_xlabel("mean paired difference / sd of the differences (95% interval)", fontsize=8)
+        axis.set_yticks(range(len(rows)), [label for label, _ in rows], fontsize=7)
+        axis.set_ylim(len(rows) - 0.5, -0.5)
+        axis.set_xlabel("mean paired difference ÷ its sd (95% interval)", fontsize=8)
         axis.grid(alpha=0.3, axis="x")
     legend = axes[-1]
     legend.set_axis_off()
     for i, (verdict, colour) in enumerate(COLOURS.items()):
-        legend.text(0.1, 0.7 - 0.15 * i, f"● {verdict}", color=colour, fontsize=12, transform=legend.transAxes)
-    legend.text(0.1, 0.15, "Holm-corrected across every deciding comparison", fontsize=9,
+        legend.text(0.1, 0.75 - 0.12 * i, f"● {verdict}", color=colour, fontsize=13, transform=legend.transAxes)
+    legend.text(0.1, 0.3, textwrap.fill("Each row: one comparison, paired by seed. Verdicts are Holm-corrected "
+                                        "across every deciding comparison of the summary.", 45), fontsize=9,
                 transform=legend.transAxes)
-    figure.savefig(path, dpi=100, format="png")
+    figure.savefig(path, dpi=90, format="png")
 
 
 def _replace(path, write) -> None:
