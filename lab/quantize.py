@@ -179,11 +179,11 @@ def run_experiment(seeds, bits, dithers, optimizer: str, epochs: int, draws: int
     summary. A job that raises is listed in "failed" with its error, as is a diverged or dead run."""
     from concurrent.futures import Executor, as_completed
     from tqdm import tqdm
-    from lab import sweep
+    from lab import executors
     started = time.perf_counter()
     bits, dithers = [int(b) for b in bits], list(dithers)
     pool, close = (executor, lambda: None) if isinstance(executor, Executor) else \
-        sweep.open_executor(executor, min(workers or os.cpu_count() or 1, len(seeds)), timeout)
+        executors.open_executor(executor, min(workers or os.cpu_count() or 1, len(seeds)), timeout)
     jobs, failed, futures = [], [], {}
     try:
         with tqdm(total=len(seeds), desc="quantize", unit="seed", file=sys.stderr, leave=False,
@@ -198,7 +198,7 @@ def run_experiment(seeds, bits, dithers, optimizer: str, epochs: int, draws: int
                     failed.append({"seed": seed, "reason": f"{type(error).__name__}: {error}"})
                 bar.update()
     except KeyboardInterrupt:
-        sweep._stop(pool, futures)
+        executors.stop(pool, futures)
         close()
         raise
     pool.shutdown(wait=True)

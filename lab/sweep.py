@@ -11,19 +11,15 @@ from __future__ import annotations
 import csv
 import io
 import os
-import signal
 import sys
 import time
-from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from concurrent.futures import Executor, as_completed
 
+from lab.executors import SweepError, open_executor, parse_executor, stop as _stop  # noqa: F401 (callers' names)
 from lab.sweep_report import write_report
 from lab.sweep_results import COLUMNS, KEY, cell, read_results
 
 MAX_SEEDS = 10_000
-
-
-class SweepError(ValueError):
-    """A user mistake (a bad range, an unknown name, an unreachable scheduler): one line, exit 2."""
 
 
 def default_job(seed: int, noise: str, optimizer: str, epochs: int, match_train_loss: float | None) -> dict:
@@ -50,6 +46,12 @@ def parse_seeds(text: str) -> list[int]:
     return list(dict.fromkeys(seeds))
 
 
+def canonical_conditions(noises) -> list[str]:
+    """Each condition in its one spelling (lab.sweep_job.condition_name), each once, in the order given."""
+    from lab.sweep_job import condition_name
+    return list(dict.fromkeys(condition_name(noise) for noise in noises))
+
+
 def parse_names(text: str, what: str) -> list[str]:
     names = list(dict.fromkeys(part.strip() for part in text.split(",") if part.strip()))
     if not names:
@@ -73,61 +75,17 @@ def validate(noises, optimizers, parse_noise=None, optimizer_names=None) -> None
             raise SweepError(f"unknown optimizer {name!r} (known: {', '.join(optimizer_names)})")
 
 
-def parse_executor(text: str) -> tuple[str, str | None]:
-    """"process" → ("process", None); "dask:tcp://HOST:PORT" → ("dask", "tcp://HOST:PORT")."""
-    if text == "process":
-        return "process", None
-    kind, _, address = text.partition(":")
-    if kind == "dask" and "://" in address and address.split("://", 1)[1]:
-        return "dask", address
-    raise SweepError(f"unknown executor {text!r}: use process or dask:tcp://HOST:PORT")
-
-
-def _quiet_worker() -> None:
-    """A worker process leaves Ctrl-C to the parent (which stops it), and dies on SIGTERM like any process."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-
-
-def open_executor(spec: str, workers: int | None, timeout: float) -> tuple[Executor, callable]:
-    """(executor, close) for "process" or "dask:ADDRESS"; an unreachable scheduler is a SweepError."""
-    kind, address = parse_executor(spec)
-    if kind == "process":
-        pool = ProcessPoolExecutor(max_workers=workers or os.cpu_count(), initializer=_quiet_worker)
-        return pool, lambda: None
-    try:
-        import distributed
-    except ImportError:
-        raise SweepError("--executor dask needs the cluster extra: pip install 'neural-illumination[cluster]'") \
-            from None
-    try:
-        client = distributed.Client(address, timeout=timeout, set_as_default=False)
-    except (OSError, TimeoutError) as error:
-        raise SweepError(f"cannot reach the Dask scheduler at {address}: {str(error).splitlines()[0]}") from None
-    return client.get_executor(), client.close
-
-
-def _stop(executor: Executor, futures) -> None:
-    """Cancel what has not started, stop the local worker processes, don't wait for anything."""
-    for future in futures:
-        future.cancel()
-    for process in list((getattr(executor, "_processes", None) or {}).values()):
-        process.terminate()
-    try:
-        executor.shutdown(wait=False, cancel_futures=True)
-    except TypeError:         # distributed's ClientExecutor: shutdown(wait) alone, and it cancels when not waiting
-        executor.shutdown(wait=False)
-
-
 class Results:
     """results.csv, appended one whole row per write() (header first in a new file), flushed and fsynced."""
 
     def __init__(self, path: str):
         self.path = path
-        self.rows, self.notes = read_results(path)   # ValueError for a file with other columns
+        self.rows, self.notes = read_results(path)   # ValueError for a file with other columns, or not a file
         size = os.path.getsize(path) if os.path.exists(path) else 0
         self.prefix = "" if size else self._line(COLUMNS)
-        if size:
+        if not size:
+            self.append(None)            # the header now: an interrupted sweep still leaves the file it names
+        else:
             with open(path, "rb") as handle:
                 handle.seek(-1, os.SEEK_END)
                 self.prefix = "" if handle.read(1) == b"\n" else "\n"   # a torn last line stays a line of its own
@@ -138,8 +96,10 @@ class Results:
         csv.writer(buffer, lineterminator="\n").writerow(values)
         return buffer.getvalue()
 
-    def append(self, row: dict) -> None:
-        data = (self.prefix + self._line(cell(row[c]) for c in COLUMNS)).encode("utf-8")
+    def append(self, row: dict | None) -> None:
+        """One row (None: nothing but what must come before a row: the header, or a newline after a torn line)."""
+        text = self.prefix + ("" if row is None else self._line(cell(row[c]) for c in COLUMNS))
+        data = text.encode("utf-8")
         fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
         try:
             os.write(fd, data)    # one system call: an interrupt lands before or after the row, not inside it
@@ -147,7 +107,22 @@ class Results:
         finally:
             os.close(fd)
         self.prefix = ""
-        self.rows.append(row)
+        if row is not None:
+            self.rows.append(row)
+
+
+def _check_output(out_dir: str) -> None:
+    """-o must be a directory we can write files in: made if missing, and tried with a real file, before any run."""
+    try:
+        os.makedirs(out_dir, exist_ok=True)
+        if not os.path.isdir(out_dir):
+            raise NotADirectoryError(20, "not a directory")
+        probe = os.path.join(out_dir, f".sweep-{os.getpid()}.probe")
+        with open(probe, "w", encoding="utf-8") as handle:
+            handle.write("ok")
+        os.remove(probe)
+    except OSError as error:
+        raise SweepError(f"cannot write the sweep's files in {out_dir}: {error.strerror or error}") from None
 
 
 def run_sweep(seeds, noises, optimizers, epochs: int, out_dir: str, *, match_train_loss: float | None = None,
@@ -158,11 +133,13 @@ def run_sweep(seeds, noises, optimizers, epochs: int, out_dir: str, *, match_tra
     KeyboardInterrupt the report is written from the finished rows and the interrupt raised again, carrying
     that result as its `sweep_result`."""
     started = time.perf_counter()
-    os.makedirs(out_dir, exist_ok=True)
+    _check_output(out_dir)
     try:
         results = Results(os.path.join(out_dir, "results.csv"))
     except ValueError as error:
         raise SweepError(str(error)) from None
+    except OSError as error:
+        raise SweepError(f"cannot write {os.path.join(out_dir, 'results.csv')}: {error.strerror or error}") from None
     done = {tuple(row[k] for k in KEY) for row in results.rows}
     # Seed by seed: a worker's consecutive jobs share the seed's evaluation set (made once per process).
     grid = [(s, n, o, epochs, match_train_loss) for s in seeds for o in optimizers for n in noises]

@@ -27,6 +27,17 @@ def parse_condition(noise: str):
     return parse_noise(spec_text, schedule.strip() if at else "constant")
 
 
+def condition_name(noise: str) -> str:
+    """The one spelling of a condition: sgld:1e-4 and sgld:0.0001 are one run, written sgld:0.0001 (the shortest
+    text that reads back as the same float); a constant schedule is not written."""
+    spec = parse_condition(noise)
+    if spec.mode == "none":
+        name = "none"
+    else:
+        name = f"{spec.mode}:{float(spec.magnitude)!r}"
+    return name if spec.schedule == "constant" else f"{name}@{spec.schedule}"
+
+
 def _point(trainer, seed: int) -> dict:
     """Sharpness and generalisation of the trainer's current weights (the training samples only)."""
     net, data, n = trainer.net, trainer.data, trainer.n_train

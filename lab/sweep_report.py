@@ -77,7 +77,7 @@ def summary_text(rows, seeds, noises, optimizers, epochs, target, predictions) -
             ok = [r for r in cell if not r["diverged"]]
             reached = sum(r["measured_at"] == "match" for r in ok)
             stats = [spread([r[m] for r in ok]) for m, _ in TABLE]
-            out.append(f"| {o} | {n} | {reached}/{len(ok) if target is not None else '–'} | "
+            out.append(f"| {o} | {n} | {f'{reached}/{len(ok)}' if target is not None else '–'} | "
                        + " | ".join(f"{_num(m)} ± {_num(s)}" for m, s, _ in stats) + f" | {len(cell) - len(ok)} |")
     for p in predictions:
         out += [f"\n## Prediction {p.number}: {p.title}\n", f"How this grid tests it: {p.rule}.\n"]

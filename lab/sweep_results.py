@@ -43,8 +43,15 @@ def read_results(path) -> tuple[list[dict], list[str]]:
     crash) is left out and named in a note. A missing file is no rows; a file with other columns is a ValueError."""
     if not os.path.exists(path):
         return [], []
-    with open(path, newline="", encoding="utf-8") as handle:
-        lines = list(csv.reader(handle))
+    if not os.path.isfile(path):        # a FIFO would hang the read, /dev/zero would fill the memory
+        raise ValueError(f"{path} is not a regular file; choose another -o")
+    try:
+        with open(path, encoding="utf-8", newline="") as handle:
+            # Line by line: the writer never puts a newline inside a field, so a stray quote spoils one line only.
+            lines = [next(csv.reader([line]), []) for line in handle]
+    except UnicodeDecodeError as error:
+        raise ValueError(f"{path} is not a sweep's results.csv (byte {error.start} is not UTF-8); "
+                         "choose another -o") from None
     if not lines:
         return [], []
     if tuple(lines[0]) != COLUMNS:

@@ -1,7 +1,8 @@
 """The one `illumination` command: parsing and dispatch. One module per command group does the work:
 train.py (train, bench train) · window.py (run) · export.py (export, snapshot, bench export) · kiosk.py ·
 bench.py (bench render, bench ui, bench startup, bench sharpness) · experiment.py (experiment escape, experiment sweep) ·
-args.py (the leaf every one of them builds on).
+quantize.py (experiment quantize) · args.py (the leaf every one of them builds on). A group adds its commands in
+`register(commands, benches)` and its experiments in `register_experiments(experiments)`; no group imports another.
 
 A user mistake (bad flag, bad file) prints one clear line and exits 2; an I/O failure exits 1. Never a traceback.
 """
@@ -11,12 +12,12 @@ import errno
 import os
 import sys
 
-from illumination.cli import bench, experiment, export, kiosk, train, window
+from illumination.cli import bench, experiment, export, kiosk, quantize, train, window
 from illumination.cli.args import CleanParser, join_negative_values
 from illumination.core import signals
 from illumination.core.settings import SettingsError
 
-COMMAND_GROUPS = (train, window, export, kiosk, bench, experiment)
+COMMAND_GROUPS = (train, window, export, kiosk, bench, experiment, quantize)
 
 
 def build_parser() -> CleanParser:
@@ -24,8 +25,13 @@ def build_parser() -> CleanParser:
     commands = parser.add_subparsers(dest="command", parser_class=CleanParser)
     bench_parser = commands.add_parser("bench", help="measure performance")
     benches = bench_parser.add_subparsers(dest="bench", parser_class=CleanParser, required=True)
+    experiment_parser = commands.add_parser("experiment", help="headless experiments that turn a claim into numbers")
+    experiments = experiment_parser.add_subparsers(dest="experiment", parser_class=CleanParser, required=True)
     for group in COMMAND_GROUPS:
-        group.register(commands, benches)
+        if hasattr(group, "register"):
+            group.register(commands, benches)
+        if hasattr(group, "register_experiments"):
+            group.register_experiments(experiments)
     return parser
 
 

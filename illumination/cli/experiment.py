@@ -13,13 +13,13 @@ import math
 import os
 import sys
 
-from illumination.cli.args import CleanParser, fail, positive_float, report, seed_type, whole
+from illumination.cli.args import fail, positive_float, report, seed_type, whole
 
 DEFAULT_NOISE = "0,0.5,1,2,4"
 # The default grid answers four of the five predictions (the fourth, quantization, from its no-noise runs):
 # input jitter and a mild SGLD at matched loss (1, 5), a hot SGLD constant, cyclical and annealed (2), and a
 # band of label noise (3).
-SWEEP_NOISE = ("none,input_jitter:0.1,sgld:1e-3,sgld:3e-2,sgld:3e-2@cyclical,sgld:3e-2@cosine,label_noise:0.05,"
+SWEEP_NOISE = ("none,input_jitter:0.1,sgld:0.001,sgld:0.03,sgld:0.03@cyclical,sgld:0.03@cosine,label_noise:0.05,"
                "label_noise:0.1,label_noise:0.2")
 SWEEP_SEEDS = "0-29"
 SWEEP_MATCH = 0.15
@@ -82,15 +82,13 @@ def _listed(names) -> str:
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
 
 
-def register(commands, benches) -> None:
+def register_experiments(experiments) -> None:
     # The names in the help are read from the registries now, so a newly registered one shows.
     from data.surfaces import SURFACES
     from network.noise import NOISE_MODES
     from network.optim import ROLLING
     from network.schedules import SCHEDULES
     from physics.descent import NOISE_MODES as BALL_NOISE
-    experiment = commands.add_parser("experiment", help="headless experiments that turn a claim into numbers")
-    experiments = experiment.add_subparsers(dest="experiment", parser_class=CleanParser, required=True)
     escape = experiments.add_parser("escape", help="how many balls reach the global basin, per noise level")
     escape.add_argument("--surface", default="complex", help=f"loss surface: {_listed(SURFACES)} (default complex)")
     escape.add_argument("--balls", type=_count("balls", 0), default=1000, help="balls per row (1 to 100,000)")
@@ -141,9 +139,6 @@ def register(commands, benches) -> None:
     sweep.add_argument("--json", action="store_true", help="print one JSON object")
     sweep.set_defaults(handler=sweep_command)
 
-    from illumination.cli.quantize import register_quantize
-    register_quantize(experiments)
-
 
 def escape_command(args) -> int:
     from tqdm import tqdm
@@ -192,6 +187,7 @@ def sweep_command(args) -> int:
         noises = sweep.parse_names(args.noise, "--noise")
         optimizers = sweep.parse_names(args.optimizer, "--optimizer")
         sweep.validate(noises, optimizers)          # every name known before the first job runs
+        noises = sweep.canonical_conditions(noises)  # sgld:1e-4 and sgld:0.0001 are one condition
         result = sweep.run_sweep(seeds, noises, optimizers, args.epochs, args.output,
                                  match_train_loss=args.match_train_loss, executor=args.executor,
                                  workers=args.workers, timeout=args.timeout)

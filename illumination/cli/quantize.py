@@ -53,7 +53,7 @@ def _checked(parse):
     return convert
 
 
-def register_quantize(experiments) -> None:
+def register_experiments(experiments) -> None:
     from lab.sweep import parse_executor, parse_seeds
     from lab.quantize import DRAWS
     quantize = experiments.add_parser(
@@ -108,6 +108,14 @@ def _shown(value, digits: int = 4) -> str:
     return "—" if value is None else f"{value:.{digits}f}"
 
 
+def _p(value) -> str:
+    """A p-value; 0 is below the bootstrap's resolution, so it is said as such, not as 0.000."""
+    from lab.stats import RESAMPLES
+    if value is None:
+        return "—"
+    return f"< {1 / RESAMPLES:.0e}" if value == 0 else f"{value:.3g}"
+
+
 def _signed(value) -> str:
     return "—" if value is None else f"{value:+.4f}"
 
@@ -124,7 +132,7 @@ def format_result(result: dict) -> str:
                      f"{_shown(row['eval_accuracy']):>13}")
     for bits, verdict in result["verdicts"].items():
         parts = [f"Δ {c['metric']} {_signed(c['mean'])} [{_signed(c['low'])}, {_signed(c['high'])}] "
-                 f"p_holm {_shown(c['p_holm'], 3)}" for c in result["comparisons"] if c["bits"] == bits]
+                 f"p_holm {_p(c['p_holm'])}" for c in result["comparisons"] if c["bits"] == bits]
         lines.append(f"{bits} bits: {verdict} (uniform − none: {'; '.join(parts)})")
     lines.append(result["rule"])
     return "\n".join(lines)

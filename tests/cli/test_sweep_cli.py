@@ -112,12 +112,39 @@ def test_bad_input_is_one_line_and_exit_2(capsys, tmp_path, argv, fragment):
     assert not (tmp_path / "out").exists()       # nothing ran, nothing written
 
 
-def test_an_unwritable_output_is_exit_1(capsys, tmp_path, monkeypatch):
-    monkeypatch.setattr(lab.sweep, "default_job", fake_job)
+@pytest.mark.parametrize("where", ["a file", "/proc", "/dev/null", "a 300-byte name"])
+def test_an_unusable_output_is_one_line_and_exit_2_before_any_run(capsys, tmp_path, monkeypatch, where):
+    ran = []
+    monkeypatch.setattr(lab.sweep, "default_job", lambda *a: ran.append(a) or fake_job(*a))
     (tmp_path / "file").write_text("")
-    code, out = run(capsys, "--seeds", "0", "--noise", "none", "--optimizer", "sgd", "-o", str(tmp_path / "file"))
-    assert code == 1 and out.err.startswith("illumination: error: cannot write the sweep's files in ")
-    assert out.err.count("\n") == 1
+    target = {"a file": str(tmp_path / "file"), "a 300-byte name": str(tmp_path / ("d" * 300))}.get(where, where)
+    code, out = run(capsys, "--seeds", "0", "--noise", "none", "--optimizer", "sgd", "-o", target)
+    assert code == 2 and out.err.startswith("illumination: error: cannot write the sweep's files in ")
+    assert out.err.count("\n") == 1 and ran == []
+
+
+@pytest.mark.parametrize("kind", ["fifo", "dev-zero", "binary"])
+def test_a_results_csv_that_is_not_one_is_refused_by_name(capsys, tmp_path, monkeypatch, kind):
+    monkeypatch.setattr(lab.sweep, "default_job", fake_job)
+    results = tmp_path / "results.csv"
+    if kind == "fifo":
+        os.mkfifo(results)
+    elif kind == "dev-zero":
+        results.symlink_to("/dev/zero")
+    else:
+        results.write_bytes(b"seed,noise\n\xff\xfe\n")
+    code, out = run(capsys, "--seeds", "0", "--noise", "none", "--optimizer", "sgd", "-o", str(tmp_path))
+    assert code == 2 and str(results) in out.err and out.err.count("\n") == 1
+
+
+def test_one_spelling_per_condition(capsys, tmp_path, monkeypatch):
+    monkeypatch.setattr(lab.sweep, "default_job", fake_job)
+    code, out = run(capsys, "--seeds", "0", "--noise", "sgld:1e-4,sgld:0.0001,sgld:1e-4@constant", "--optimizer",
+                    "sgd", "-o", str(tmp_path), "--json")
+    assert code == 0 and json.loads(out.out)["combinations"] == 1
+    code, out = run(capsys, "--seeds", "0", "--noise", "sgld:0.0001", "--optimizer", "sgd", "-o", str(tmp_path),
+                    "--json")
+    assert json.loads(out.out)["skipped"] == 1 and [r["noise"] for r in rows(tmp_path)] == ["sgld:0.0001"]
 
 
 SLOW_SWEEP = """

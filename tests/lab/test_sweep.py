@@ -167,3 +167,38 @@ def test_a_different_match_target_is_another_grid(tmp_path):
     assert any("2 rows of results.csv are outside this grid" in note for note in again["notes"])
     rows, _ = read_results(tmp_path / "results.csv")
     assert sorted(r["match_train_loss"] for r in rows) == [0.1, 0.1, 0.2, 0.2]
+
+
+def test_diverged_rows_read_back_whole_and_are_not_run_again(tmp_path):
+    def diverging(seed, noise, optimizer, epochs, match_train_loss):
+        row = dict.fromkeys(COLUMNS)
+        row.update({"seed": seed, "noise": noise, "noise_mode": "none", "noise_magnitude": 0.0,
+                    "schedule": "constant", "optimizer": optimizer, "epochs": epochs,
+                    "match_train_loss": match_train_loss, "measured_at": "end", "seconds": 0.0, "diverged": True})
+        return row
+    grid = dict(seeds=[0, 1], noises=["none"], optimizers=["sgd"], epochs=3, out_dir=str(tmp_path), progress=False)
+    run_sweep(**grid, job=diverging, executor=Inline())
+    again = run_sweep(**grid, job=diverging, executor=Inline())
+    rows, notes = read_results(tmp_path / "results.csv")
+    assert (again["run"], again["skipped"], notes) == (0, 2, []) and all(r["diverged"] for r in rows)
+    line = next(l for l in (tmp_path / "summary.md").read_text().splitlines() if l.startswith("| sgd | none |"))
+    assert line.startswith("| sgd | none | – | – ± – |") and line.endswith("| 2 |")   # both diverged: no mean
+
+
+def test_a_stray_quote_spoils_its_own_line_only(tmp_path):
+    run_sweep([0, 1, 2], ["none"], ["sgd"], 3, str(tmp_path), job=fake_job, executor=Inline(), progress=False)
+    path = tmp_path / "results.csv"
+    lines = path.read_text().splitlines(keepends=True)
+    spoiled = int(lines[1].split(",")[0])
+    lines[1] = '"' + lines[1]                       # an unclosed quote on the first row
+    path.write_text("".join(lines))
+    rows, notes = read_results(path)
+    assert sorted(r["seed"] for r in rows) == sorted({0, 1, 2} - {spoiled}) and len(notes) == 1 and "line 2" in notes[0]
+
+
+def test_an_interrupted_sweep_leaves_the_file_it_names(tmp_path):
+    with pytest.raises(KeyboardInterrupt) as caught:
+        run_sweep([0, 1], ["none"], ["sgd"], 2, str(tmp_path), job=fake_job, executor=Inline(interrupt_at=1),
+                  progress=False)
+    result = caught.value.sweep_result
+    assert result["run"] == 0 and (tmp_path / "results.csv").read_text().startswith("seed,noise,")
