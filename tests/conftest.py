@@ -2,8 +2,12 @@
 import os
 import tempfile
 
-import numpy as np
-import pytest
+# As the app does (illumination/__init__.py), before NumPy loads: one BLAS thread, the same bits on any machine.
+for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_variable, "1")
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
 
 os.environ["SDL_VIDEODRIVER"] = "dummy"
 os.environ["SDL_AUDIODRIVER"] = "dummy"

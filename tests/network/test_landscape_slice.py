@@ -113,3 +113,29 @@ def test_off_plane_wandering_lowers_the_explained_share():
     assert 0.3 < explained.sum() < 0.99 and explained[0] >= explained[1]
     with pytest.raises(ValueError):
         trajectory_projection(history[:1])
+
+
+def test_the_gram_route_agrees_with_an_svd_on_a_real_training_path():
+    from data import make_dataset
+    from network.landscape import flatten_parameters
+    from network.train import TrainConfig, Trainer
+    trainer = Trainer(MLP.create(5), make_dataset(5), TrainConfig(max_epochs=120), seed=5)
+    path = [flatten_parameters(trainer.net)]
+    while not trainer.finished:
+        trainer.train(1)
+        path.append(flatten_parameters(trainer.net))
+    history = np.array(path)                                   # (121, 1074)
+    coords, directions, explained = trajectory_projection(history)
+    offsets = history - history[-1]
+    _, singular, right = np.linalg.svd(offsets, full_matrices=False)     # the reference
+    signs = np.sign(np.sum(directions * right[:2], axis=1))
+    assert np.allclose(directions, signs[:, None] * right[:2], atol=1e-9)
+    assert np.allclose(coords, offsets @ directions.T) and np.allclose(directions @ directions.T, np.eye(2))
+    assert np.allclose(explained, singular[:2] ** 2 / np.sum(singular ** 2), rtol=1e-9)
+
+
+def test_a_path_along_one_line_still_gets_two_orthonormal_directions():
+    line = np.outer(np.linspace(1.0, 0.0, 6), np.arange(1.0, 11.0))            # six points on one ray
+    coords, directions, explained = trajectory_projection(line)
+    assert np.allclose(directions @ directions.T, np.eye(2), atol=1e-12)
+    assert explained[0] == pytest.approx(1.0) and explained[1] == pytest.approx(0.0, abs=1e-12)
