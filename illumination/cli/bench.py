@@ -9,7 +9,8 @@ import os
 import statistics
 import time
 
-from illumination.cli.args import count_type, hidden_type, positive_float, report, size_type
+from illumination.cli.args import (bounded_float, bounded_whole, count_type, hidden_type, positive_float, report,
+                                   size_type)
 
 
 def register(commands, benches) -> None:
@@ -49,6 +50,16 @@ def register(commands, benches) -> None:
     startup.add_argument("--json", action="store_true")
     startup.set_defaults(handler=bench_startup_command)
 
+    kiosk = benches.add_parser("kiosk", help="CPU use of the kiosk per state (network, landscape, transition, "
+                                             "closed hours), in real time, off-screen")
+    kiosk.add_argument("--size", type=size_type, action="append",
+                       help="WxH, repeatable (default 1920x1080 and 3840x2160)")
+    kiosk.add_argument("--seconds", type=bounded_float("seconds", 1.0, 600.0), default=5.0,
+                       help="wall seconds measured per state (default 5, after 1 s of warm-up)")
+    kiosk.add_argument("--fps", type=bounded_whole("fps", 1, 240), default=60, help="frame-rate cap (default 60)")
+    kiosk.add_argument("--json", action="store_true")
+    kiosk.set_defaults(handler=bench_kiosk_command)
+
     ui = benches.add_parser("ui", help="frame cost with the desktop control panel shown")
     ui.add_argument("--size", type=size_type, default=(1920, 1080))
     ui.add_argument("--frames", type=count_type("frames"), default=400)
@@ -73,6 +84,20 @@ def _bench_settings(exhibit, theme: str | None = None, composition: str | None =
     if composition is not None:
         changes["composition"] = composition
     return exhibit.settings().replace(**changes)
+
+
+def bench_kiosk_command(args) -> int:
+    """The kiosk's CPU per state (modes/kiosk/bench.py says how it is measured)."""
+    from illumination.modes.kiosk.bench import bench_kiosk
+    result = bench_kiosk(args.size or [(1920, 1080), (3840, 2160)], args.seconds, args.fps)
+    if args.json:
+        return report(result, True)
+    print(f"{'state':<11} {'size':<10} {'fps':>5} {'CPU % of a core':>16} {'work ms':>8}")
+    for row in result["states"]:
+        print(f"{row['state']:<11} {row['size']:<10} {row['fps']:>5} {row['cpu_percent_of_one_core']:>16} "
+              f"{row['frame_work_ms_median']:>8}")
+    print(result["note"])
+    return 0
 
 
 def bench_ui_command(args) -> int:
