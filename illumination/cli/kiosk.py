@@ -3,8 +3,11 @@ from __future__ import annotations
 
 import sys
 
-from illumination.cli.args import count_type, positive_float, report, size_type
+import argparse
+
+from illumination.cli.args import bounded_whole, count_type, positive_float, report, size_type
 from illumination.modes.kiosk.faults import FaultPlan
+from illumination.modes.kiosk.playlist import FPS_RANGE
 from illumination.modes.kiosk.runner import (SOAK_SIZE, KioskError, announce, default_log_path, run_window,
                                              setup_logging, soak)
 
@@ -23,10 +26,27 @@ def register(commands, benches) -> None:
     kiosk.add_argument("--simulate-hours", type=positive_float("simulated hours"), metavar="H",
                        help="with --headless: how many hours of kiosk time to simulate")
     kiosk.add_argument("--json", action="store_true", help="with --headless: print one JSON object")
-    kiosk.add_argument("--inject-faults", action="store_true",
-                       help="make some items diverge and some scenes raise, to exercise the recovery for real")
+    kiosk.add_argument("--inject-faults", nargs="?", const=RECOVERABLE, type=fault_kind, metavar="hang",
+                       help="make some items diverge and some scenes raise, to exercise the recovery for real; "
+                            "`--inject-faults hang` (window only) makes an item's update block forever 12 s in, "
+                            "for the systemd watchdog to catch")
+    kiosk.add_argument("--fps", type=bounded_whole("fps", *FPS_RANGE), metavar="N",
+                       help=f"the window's frame-rate cap, {FPS_RANGE[0]}-{FPS_RANGE[1]} (default: the playlist's "
+                            f"fps, else 60)")
     kiosk.add_argument("--size", type=size_type, help="with --headless: drawing size (default 320x180)")
     kiosk.set_defaults(handler=kiosk_command)
+
+
+# --inject-faults with no value: the faults the kiosk comes back from (a tuple: argparse passes a str const
+# through the type, which takes only "hang")
+RECOVERABLE = ("recoverable",)
+
+
+def fault_kind(text: str) -> str:
+    if text != "hang":
+        raise argparse.ArgumentTypeError(f"--inject-faults takes no value (faults the kiosk recovers from) or "
+                                         f"'hang', got {text!r}")
+    return text
 
 
 def kiosk_command(args) -> int:
@@ -34,6 +54,12 @@ def kiosk_command(args) -> int:
         if args.headless:
             if args.simulate_hours is None:
                 raise KioskError("--headless needs --simulate-hours H (e.g. --simulate-hours 24)")
+            if args.inject_faults == "hang":
+                raise KioskError("--inject-faults hang only applies to the window: a hang stops the loop for good, "
+                                 "and only systemd's watchdog ends it (the soak would wait forever)")
+            if args.fps is not None:
+                raise KioskError("--fps only applies to the window (the soak runs on its fixed clock, as fast as "
+                                 "it can)")
         else:
             for flag, given in (("--simulate-hours", args.simulate_hours is not None), ("--json", args.json),
                                 ("--size", args.size is not None)):
@@ -48,7 +74,13 @@ def kiosk_command(args) -> int:
     from illumination.modes.kiosk.playlist import resolve_playlist
     playlist_report = resolve_playlist(args.playlist)
     announce(playlist_report, log, quiet=args.json)
-    faults = FaultPlan() if args.inject_faults else None
+    faults = (None if args.inject_faults is None else FaultPlan.hang_only() if args.inject_faults == "hang"
+              else FaultPlan())
+    if args.inject_faults == "hang":
+        line = (f"--inject-faults hang: the first item to play {faults.at_s:g} s stops the kiosk there for good; "
+                f"under systemd with WatchdogSec= the watchdog restarts it")
+        log.warning(line)
+        sys.stderr.write(f"illumination: warning: {line}\n")
     if args.headless:
         result = soak(playlist_report.playlist, args.simulate_hours, args.size or SOAK_SIZE, faults=faults, log=log,
                       progress=True)
@@ -56,6 +88,6 @@ def kiosk_command(args) -> int:
         result["playlist_problems"] = len(playlist_report.problems)
         result["log_file"] = str(log_path) if log_path else None
         return report(result, args.json)
-    return run_window(playlist_report.playlist, args.display, faults=faults, log=log)
+    return run_window(playlist_report.playlist, args.display, faults=faults, log=log, fps=args.fps)
 
 

@@ -258,13 +258,21 @@ class IgnoredInput:
 # -- the window on the wall ---------------------------------------------------------------------------
 
 def run_window(playlist, display: int = 0, *, faults=None, log=None, clock=None, max_frames: int | None = None,
-               wall_time=None, fps: int = 60) -> int:
-    """Fullscreen at the display's native resolution until the exit combination. clock/max_frames: tests."""
+               wall_time=None, fps: int | None = None) -> int:
+    """Fullscreen at the display's native resolution until the exit combination. clock/max_frames: tests.
+
+    fps: the frame-rate cap (None: the playlist's `fps`, 60 unless it says otherwise); closed hours run at 5.
+    Under systemd (NOTIFY_SOCKET, notify.py): READY=1 after the first frame is on the screen, STATUS= with the
+    item playing whenever it changes, WATCHDOG=1 from this loop after its frames (rate-limited), STOPPING=1 on a
+    clean exit. A stalled loop stops pinging, and the watchdog restarts the kiosk."""
+    import faulthandler
     from illumination.core.clock import RealClock
     from illumination.core.loop import run_loop
     from illumination.core.display import NO_DISPLAY_MESSAGE, NoDisplay, display_expected, open_window
     from illumination.modes.kiosk.attract import Kiosk, warm_up
+    from illumination.modes.kiosk.notify import Notifier, kiosk_status
     log = log or logging.getLogger(LOGGER_NAME)
+    fps = playlist.fps if fps is None else fps
     os.environ["SDL_VIDEO_MINIMIZE_ON_FOCUS_LOSS"] = "0"   # losing focus must never hide the exhibit
     os.environ.setdefault("SDL_NO_SIGNAL_HANDLERS", "1")   # SIGTERM stops us cleanly (below), not a QUIT event
     import pygame
@@ -282,6 +290,8 @@ def run_window(playlist, display: int = 0, *, faults=None, log=None, clock=None,
         log.error("no display: %s", error)
         sys.stderr.write(f"illumination: error: {NO_DISPLAY_MESSAGE}\n")
         return 2
+    if not faulthandler.is_enabled():
+        faulthandler.enable()      # the watchdog's SIGABRT prints where the loop was stuck (stderr: the journal)
     pygame.display.set_caption("Neural Illumination")
     pygame.mouse.set_visible(False)
     pygame.display.set_allow_screensaver(False)
@@ -290,14 +300,17 @@ def run_window(playlist, display: int = 0, *, faults=None, log=None, clock=None,
     # SIGTERM (systemd stop) and SIGHUP end the loop after the frame in hand; the exit code names the signal
     previous = {signum: signal.signal(signum, lambda s, _f: stop.append(signal.Signals(s).name))
                 for signum in (signal.SIGTERM, signal.SIGHUP)}
-    state = {"screen": screen, "frames": 0}          # a resize replaces the screen
+    state = {"screen": screen, "frames": 0, "shown": 0}     # a resize replaces the screen
     supervisor = _Supervisor(lambda: Kiosk(playlist, state["screen"].get_size(), faults=faults, log=log,
                                            wall_time=wall_time), log)
     clock = clock or RealClock(max_dt=0.1)
     limiter = pygame.time.Clock()           # only sleeps to cap the frame rate; time comes from `clock`
     combo = ExitCombo()
     ignored = IgnoredInput(log)
-    log.info("window %dx%d on display %d", *screen.get_size(), display)
+    notifier = Notifier(log)
+    log.info("window %dx%d on display %d, at most %d fps%s", *screen.get_size(), display, fps,
+             f"; notifying systemd (watchdog ping every {notifier.every_s:g} s)" if notifier.every_s else
+             "; notifying systemd (no watchdog)" if notifier.enabled else "")
 
     def events() -> bool:
         """Before each update: the events, the exit combination; False once the loop is to stop."""
@@ -322,14 +335,29 @@ def run_window(playlist, display: int = 0, *, faults=None, log=None, clock=None,
         supervisor.kiosk.exit_progress = combo.progress(now)
         return True
 
-    def after(n: int) -> None:
-        state["frames"] = n
-        limiter.tick(5 if supervisor.kiosk.closed else fps)
+    def present(_picture) -> None:
+        pygame.display.flip()
+        state["shown"] += 1
 
+    def after(n: int) -> None:
+        """After each frame, outside its error handling: systemd hears from this loop, then the limiter sleeps."""
+        state["frames"] = n
+        kiosk = supervisor.kiosk
+        if state["shown"]:                     # a frame is on the screen: start-up is over
+            notifier.ready()
+            notifier.status(kiosk_status(kiosk))
+            notifier.watchdog()
+        limiter.tick(5 if kiosk.closed else fps)
+
+    clean = False
     try:
-        run_loop(supervisor, clock, max_frames, surface=lambda: state["screen"], sink=lambda _: pygame.display.flip(),
+        run_loop(supervisor, clock, max_frames, surface=lambda: state["screen"], sink=present,
                  before=events, after=after, on_error=supervisor.failed)
+        clean = True
     finally:
+        if clean:
+            notifier.stopping()
+        notifier.close()
         for signum, handler in previous.items():
             signal.signal(signum, signal.SIG_DFL if handler is None else handler)
         gc.unfreeze()
