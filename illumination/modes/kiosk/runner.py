@@ -214,6 +214,8 @@ def soak(playlist, hours: float, size=SOAK_SIZE, *, faults=None, log=None, progr
         gc.unfreeze()
     rss_start, rss_start_at, rss_max = memory["start"], memory["start_at"], memory["max"]
     kiosk = supervisor.kiosk
+    warm_days = (clock.now - rss_start_at) / 86400.0
+    growth = None if rss_start is None or warm_days <= 0 else (rss_end - rss_start) / warm_days
     if rss_start is None:          # too short to finish a round of the playlist
         rss_start = rss_initial
     summary = kiosk.summary()
@@ -230,6 +232,8 @@ def soak(playlist, hours: float, size=SOAK_SIZE, *, faults=None, log=None, progr
         "rss_start_at_simulated_s": round(rss_start_at),
         "rss_end_mb": round(rss_end, 1),
         "rss_max_mb": round(max(rss_max, rss_end), 1),
+        # MB a day from the warm-up point to the end (None: the soak ended before the playlist had played round)
+        "rss_growth_mb_per_day": None if growth is None else round(growth, 2),
         "wall_seconds": round(wall, 1),
         "updates_per_simulated_second": updates_per_second,
         "draw_every_simulated_s": draw_every_s,

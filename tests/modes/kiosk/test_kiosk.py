@@ -322,6 +322,7 @@ def test_bad_playlist_reports_every_problem_and_runs_the_default(tmp_path, capsy
     assert "running the built-in default playlist instead" in err
     result = json.loads(out)
     assert result["playlist"] == str(DEFAULT_PLAYLIST) and result["playlist_problems"] == len(expected)
+    assert result["rss_growth_mb_per_day"] is None     # 3.6 simulated s: the playlist never played round (warm-up)
     close_logging()
     assert "item[2].seconds: must be greater than 0 and at most 86,400, got -1" in (tmp_path / "k.log").read_text()
 
@@ -647,6 +648,11 @@ def test_memory_stays_flat_over_a_simulated_hour(log):
     assert result["kiosk_errors"] == 0 and result["exceptions_recovered"] == 0
     assert result["items_played"] > 100 and result["frames"] == 3600 // result["draw_every_simulated_s"]
     assert result["rss_end_mb"] - result["rss_start_mb"] < 3.0, result
+    # the growth rate a day, from the warm-up point (every item played once) to the end of the simulated hour
+    warm_s = 3600 - result["rss_start_at_simulated_s"]
+    assert 0 < warm_s < 3600
+    per_day = (result["rss_end_mb"] - result["rss_start_mb"]) * 86400 / warm_s
+    assert result["rss_growth_mb_per_day"] == pytest.approx(per_day, abs=0.1 * 86400 / warm_s + 0.01), result
 
 
 def test_network_items_play_the_gallery_composition_unless_they_say_otherwise():
