@@ -1,8 +1,8 @@
 """Fault injection for the kiosk: real divergences and real exceptions, at reproducible points, and a hang.
 
 `--inject-faults` uses these so the recovery paths are exercised for real, not simulated. `--inject-faults hang`
-makes an item's update block for good, 12 s into its play: nothing inside the process can recover from that, it is what the
-systemd watchdog is for (notify.py, docs/kiosk.md). The window only: a headless soak would wait on it forever.
+makes an item's update block for good, 12 s into its play: nothing inside the process can recover from that; it is
+what the systemd watchdog is for (notify.py, docs/kiosk.md). The window only: a headless soak would wait forever.
 """
 from __future__ import annotations
 
