@@ -47,6 +47,8 @@ def register(commands, benches) -> None:
     startup = benches.add_parser("startup", help="seconds from launch to the window's first frame and first live "
                                                  "frame (fresh processes, headless)")
     startup.add_argument("--runs", type=count_type("runs"), default=5)
+    startup.add_argument("--cold", action="store_true",
+                         help="each launch with an empty numba cache: the first launch after installing")
     startup.add_argument("--json", action="store_true")
     startup.set_defaults(handler=bench_startup_command)
 
@@ -213,6 +215,8 @@ def bench_startup_command(args) -> int:
         with tempfile.TemporaryDirectory() as directory:
             probe = os.path.join(directory, "probe.jsonl")
             env = {**os.environ, PROBE_ENV: probe, "SDL_VIDEODRIVER": "dummy", "ILLUMINATION_ALLOW_DUMMY_WINDOW": "1"}
+            if args.cold:                      # nothing compiled yet: numba compiles (and caches) at first use
+                env["NUMBA_CACHE_DIR"] = os.path.join(directory, "numba-cache")
             launched = time.time()
             done = subprocess.run([sys.executable, "-c", "import sys; from illumination.launch import main; "
                                    "sys.exit(main(sys.argv[1:]))", "run", "--size", "1600x900"], env=env,
@@ -225,7 +229,7 @@ def bench_startup_command(args) -> int:
             first.append(events["first_frame"] - launched)
             after_window.append(events["first_frame"] - events["window"])
             live.append(events["live_frame"] - launched)
-    result = {"runs": args.runs, "first_frame_s_median": round(statistics.median(first), 3),
+    result = {"runs": args.runs, "cold": args.cold, "first_frame_s_median": round(statistics.median(first), 3),
               "window_to_first_frame_s_median": round(statistics.median(after_window), 3),
               "live_frame_s_median": round(statistics.median(live), 3),
               "first_frame_s": [round(v, 3) for v in first], "live_frame_s": [round(v, 3) for v in live]}
