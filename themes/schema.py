@@ -79,12 +79,59 @@ def _from(source: str, problem: Problem | str) -> Problem:
 
 
 MAX_FILE_BYTES = 1 << 20   # themes, scenes and playlists are a few kB: anything over 1 MB is not one
+# Themes, scenes and playlists nest 3 or 4 levels. Python's TOML parser recurses once per level of [ and { (a few
+# thousand levels: RecursionError), and a dotted key costs it time and memory quadratic in its parts (50,000
+# parts: 12 s, 3.9 GB): both are refused by a scan of the text before it is parsed.
+MAX_TOML_DEPTH = 32        # arrays and inline tables open at once
+MAX_KEY_PARTS = 32         # parts of one dotted key or table header (a.b.c is 3)
+
+# One token of TOML's surface: comments and strings are skipped whole (their brackets and dots are text), brackets
+# change the depth, a dot joins key parts, bare words and blanks keep a dotted run going; anything else ends it.
+_TOML_TOKEN = re.compile(r"""
+      (?P<skip>\#[^\n]*
+         | \"\"\"(?:[^"\\]|\\.?|"(?!""))*(?:\"\"\""{0,2}|\Z)
+         | '''(?:[^']|'(?!''))*(?:''''{0,2}|\Z)
+         | "(?:[^"\\\n]|\\.?)*(?:"|(?=\n)|\Z)
+         | '[^'\n]*(?:'|(?=\n)|\Z))
+    | (?P<open>[\[{])
+    | (?P<close>[\]}])
+    | (?P<dot>\.)
+    | (?P<word>[A-Za-z0-9_+:\-]+|[ \t]+)
+    | (?P<other>.)
+""", re.VERBOSE | re.DOTALL)
+
+
+def toml_shape_problem(text: str) -> str | None:
+    """What makes this TOML text too deep to parse safely (nesting over MAX_TOML_DEPTH, a dotted key of more than
+    MAX_KEY_PARTS parts), with its line; None if it is fine. Linear in the text; a float (1.5) or a date's
+    fraction is one dot, never a long run, so valid small files always pass."""
+    depth = dots = 0
+    for token in _TOML_TOKEN.finditer(text):
+        kind = token.lastgroup
+        if kind == "open":
+            depth += 1
+            dots = 0
+            if depth > MAX_TOML_DEPTH:
+                return (f"nested more than {MAX_TOML_DEPTH} levels deep (line "
+                        f"{text.count(chr(10), 0, token.start()) + 1})")
+        elif kind == "close":
+            depth = max(0, depth - 1)
+            dots = 0
+        elif kind == "dot":
+            dots += 1
+            if dots >= MAX_KEY_PARTS:
+                return (f"a dotted key of more than {MAX_KEY_PARTS} parts (line "
+                        f"{text.count(chr(10), 0, token.start()) + 1})")
+        elif kind == "other" or kind == "skip" and token.group().startswith("#"):
+            dots = 0
+    return None
 
 
 def read_toml(path, kind: str, error: type = Problems) -> dict:
     """A small TOML file's table, or `error` with one line: missing, not a regular file (a device, a FIFO, a
     directory: never opened, so /dev/zero cannot fill the memory and a FIFO cannot hang), over MAX_FILE_BYTES,
-    not UTF-8, or not TOML. `kind` names the file for the message ("theme", "scene", "playlist")."""
+    not UTF-8, nested deeper than MAX_TOML_DEPTH or with a dotted key of over MAX_KEY_PARTS parts (found by a
+    scan before parsing), or not TOML. `kind` names the file for the message ("theme", "scene", "playlist")."""
     import os
     import stat
     import tomllib
@@ -104,11 +151,18 @@ def read_toml(path, kind: str, error: type = Problems) -> dict:
     if len(raw) > MAX_FILE_BYTES:
         raise error([f"{path} is over 1 MB; a {kind} file is at most 1 MB"])
     try:
-        return tomllib.loads(raw.decode("utf-8"))
+        text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise error([f"{path}: not a text file ({kind} files are UTF-8 TOML)"]) from None
+    too_deep = toml_shape_problem(text)
+    if too_deep:
+        raise error([f"{path}: {too_deep}; a {kind} file is a few flat tables"])
+    try:
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise error([f"{path}: TOML syntax error: {exc}"]) from None
+    except RecursionError:      # the scan's limits keep this away; should the parser still recurse too far
+        raise error([f"{path}: nested too deeply; a {kind} file is a few flat tables"]) from None
 
 
 
