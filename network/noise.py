@@ -151,6 +151,8 @@ def parse_noise(text: str, schedule: str = "constant") -> NoiseSpec:
     mode, colon, value = text.partition(":")
     if not colon:
         raise ValueError(f"noise must be none or MODE:MAGNITUDE (e.g. input_jitter:0.1), got {text!r}")
+    if NOISE_MODES.get(mode.strip()) is not None and NOISE_MODES[mode.strip()].acts == NOWHERE:
+        raise ValueError(f"{mode.strip()} takes no magnitude: write {mode.strip()}, got {text!r}")
     try:
         magnitude = float(value)
     except ValueError:

@@ -68,6 +68,75 @@ def bounded_float(name: str, low: float, high: float):
     return convert
 
 
+def setting_type(settings, name: str):
+    """The argparse type of a settings field's flag for a command that is not built from the settings (experiment
+    escape's --lr, --balls …): the field's own parser, then the field's range, so one flag is checked alike on
+    every command (snapshot --lr 1e300 and escape --lr 1e300 are one refusal)."""
+    from illumination.core.flags import parser_of
+    from themes.schema import check_value, fields_of
+    field = fields_of(settings)[name]
+    parse = parser_of(field)
+
+    def convert(text: str):
+        try:
+            value = parse(text)
+        except ValueError as error:
+            raise argparse.ArgumentTypeError(str(error)) from None
+        value, problem = check_value(field.metadata["flag"], field.metadata, value)
+        if problem is not None:
+            raise argparse.ArgumentTypeError(problem.message)
+        return value
+    return convert
+
+
+def epochs_type(low: int = 1):
+    """--epochs of a command that trains the network outside its settings (experiment sweep, quantize): train's
+    cap (the network's max_epochs, 1,000,000), so no command accepts a run that never ends."""
+    from illumination.exhibits.network.settings import NetworkSettings
+    from themes.schema import fields_of
+    return bounded_whole("epochs", low, fields_of(NetworkSettings)["max_epochs"].metadata["high"])
+
+
+MAX_TIMEOUT = 600.0          # seconds --timeout may wait for a Dask scheduler
+DEFAULT_TIMEOUT = 10.0
+
+
+def timeout_type(text: str) -> float:
+    """--timeout: seconds to wait for a Dask scheduler, more than 0 and at most MAX_TIMEOUT (never for ever)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"timeout must be a number of seconds, got {text!r}") from None
+    if not (math.isfinite(value) and 0 < value <= MAX_TIMEOUT):
+        raise argparse.ArgumentTypeError(f"timeout must be more than 0 and at most {MAX_TIMEOUT:g} seconds, "
+                                         f"got {text!r}")
+    return value
+
+
+def add_executor_flags(parser: argparse.ArgumentParser, executor_type) -> None:
+    """--executor, --workers and --timeout of a lab command that runs jobs (experiment sweep, quantize)."""
+    parser.add_argument("--executor", type=executor_type, default="process",
+                        help="process (default: local processes) or dask:tcp://HOST:PORT (an existing Dask "
+                             "cluster, also tls://, ws:// or wss://; needs the [cluster] extra)")
+    parser.add_argument("--workers", type=count_type("workers", 1),
+                        help="with --executor process only: worker processes (default: one per CPU)")
+    parser.add_argument("--timeout", type=timeout_type,
+                        help=f"with --executor dask only: seconds to wait for the scheduler, at most "
+                             f"{MAX_TIMEOUT:g} (default {DEFAULT_TIMEOUT:g})")
+
+
+def executor_flags_problem(args) -> str | None:
+    """A flag of the other executor (ignored, so refused: README), or None; fills in --timeout's default."""
+    dask = args.executor != "process"
+    if dask and args.workers is not None:
+        return "--workers applies only with --executor process (a Dask cluster has its own workers)"
+    if not dask and args.timeout is not None:
+        return "--timeout applies only with --executor dask:… (how long to wait for the scheduler)"
+    if args.timeout is None:
+        args.timeout = DEFAULT_TIMEOUT
+    return None
+
+
 def size_type(text: str) -> tuple[int, int]:
     try:
         width, height = (int(part) for part in text.lower().split("x"))

@@ -13,9 +13,11 @@ import math
 import os
 import sys
 
-from illumination.cli.args import fail, positive_float, report, seed_type, whole
+from illumination.cli.args import (add_executor_flags, bounded_whole, epochs_type, executor_flags_problem, fail,
+                                   positive_float, report, seed_type, setting_type)
 
 DEFAULT_NOISE = "0,0.5,1,2,4"
+SCHEDULE_T0 = 2.0           # escape --schedule's starting noise level unless --temperature says
 # The default grid answers four of the five predictions (the fourth, quantization, from its no-noise runs):
 # input jitter and a mild SGLD at matched loss (1, 5), a hot SGLD constant, cyclical and annealed (2), and a
 # band of label noise (3).
@@ -27,12 +29,18 @@ SWEEP_OPTIMIZERS = "sgd,adamw"
 
 
 def _numbers(text: str) -> list[float]:
+    """--noise: levels in the Landscape's range for its noise (--temperature and --noise: 0 to 100), as snapshot
+    --exhibit landscape checks them."""
+    from illumination.exhibits.landscape.settings import LandscapeSettings
+    from themes.schema import fields_of, plain
+    meta = fields_of(LandscapeSettings)["temperature"].metadata
     try:
         values = [float(part) for part in text.split(",") if part.strip()]
     except ValueError:
         raise argparse.ArgumentTypeError(f"noise must be numbers separated by commas, got {text!r}") from None
-    if not values or not all(math.isfinite(v) and v >= 0 for v in values):
-        raise argparse.ArgumentTypeError(f"noise levels must be finite numbers >= 0, got {text!r}")
+    if not values or not all(math.isfinite(v) and meta["low"] <= v <= meta["high"] for v in values):
+        raise argparse.ArgumentTypeError(f"noise levels must be finite numbers from {plain(meta['low'])} to "
+                                         f"{plain(meta['high'])}, got {text!r}")
     return values
 
 
@@ -41,10 +49,6 @@ def _names(text: str) -> list[str]:
     if not names:
         raise argparse.ArgumentTypeError("--schedule needs at least one schedule name")
     return names
-
-
-def _count(name: str, low: int):
-    return lambda text: whole(text, low, name)
 
 
 def _checked(parse):
@@ -89,23 +93,29 @@ def register_experiments(experiments) -> None:
     from network.optim import ROLLING
     from network.schedules import SCHEDULES
     from physics.descent import NOISE_MODES as BALL_NOISE
+    from illumination.exhibits.landscape.settings import LandscapeSettings
+    from lab.escape import MAX_STEPS as ESCAPE_MAX_STEPS
     escape = experiments.add_parser("escape", help="how many balls reach the global basin, per noise level")
     escape.add_argument("--surface", default="complex", help=f"loss surface: {_listed(SURFACES)} (default complex)")
-    escape.add_argument("--balls", type=_count("balls", 0), default=1000, help="balls per row (1 to 100,000)")
-    escape.add_argument("--steps", type=_count("steps", 0), default=2000, help="steps each ball takes")
-    escape.add_argument("--noise", type=_numbers, default=_numbers(DEFAULT_NOISE),
-                        help=f"noise levels, comma separated (default {DEFAULT_NOISE}): the temperature T0 in "
-                             "langevin mode, the kick size in uniform mode")
+    escape.add_argument("--balls", type=setting_type(LandscapeSettings, "balls"), default=1000,
+                        help="balls per row (1 to 100,000)")
+    escape.add_argument("--steps", type=bounded_whole("steps", 0, ESCAPE_MAX_STEPS), default=2000,
+                        help=f"steps each ball takes, 0 to {ESCAPE_MAX_STEPS:,} (default 2000)")
+    escape.add_argument("--noise", type=_numbers,
+                        help=f"noise levels, comma separated, each 0 to 100 (default {DEFAULT_NOISE}): the "
+                             "temperature T0 in langevin mode, the kick size in uniform mode; not with --schedule")
     escape.add_argument("--schedule", type=_names,
                         help="compare cooling schedules instead (e.g. exponential,polynomial,linear,constant) "
                              "at --temperature")
-    escape.add_argument("--temperature", type=float, default=2.0,
-                        help="with --schedule: the starting noise level (default 2)")
+    escape.add_argument("--temperature", type=setting_type(LandscapeSettings, "temperature"),
+                        help=f"with --schedule only: the starting noise level, 0 to 100 (default {SCHEDULE_T0:g})")
     escape.add_argument("--noise-mode", default="langevin",
                         help=f"{_listed(BALL_NOISE)} (default langevin; uniform: the seed's kick)")
     escape.add_argument("--optimizer", default="momentum", help=f"{_listed(ROLLING)} (default momentum)")
-    escape.add_argument("--lr", type=float, default=0.01, help="learning rate (default 0.01)")
-    escape.add_argument("--momentum", type=float, default=0.8, help="momentum β (default 0.8)")
+    escape.add_argument("--lr", type=setting_type(LandscapeSettings, "learning_rate"), default=0.01,
+                        help="learning rate, 1e-05 to 10 (default 0.01)")
+    escape.add_argument("--momentum", type=setting_type(LandscapeSettings, "momentum"), default=0.8,
+                        help="momentum β, 0 to 0.999 (default 0.8)")
     escape.add_argument("--seed", type=seed_type, default=0, help="one seed for every stream (default 0)")
     escape.add_argument("--json", action="store_true", help="print one JSON object")
     escape.set_defaults(handler=escape_command)
@@ -121,7 +131,8 @@ def register_experiments(experiments) -> None:
                             f"{', '.join(SCHEDULES)} (default {SWEEP_NOISE})")
     sweep.add_argument("--optimizer", default=SWEEP_OPTIMIZERS,
                        help=f"optimizers, comma separated (default {SWEEP_OPTIMIZERS})")
-    sweep.add_argument("--epochs", type=_count("epochs", 1), default=200, help="epochs per run (default 200)")
+    sweep.add_argument("--epochs", type=epochs_type(), default=200,
+                       help="epochs per run, 1 to 1,000,000 as train allows (default 200)")
     sweep.add_argument("--match-train-loss", type=_match, default=SWEEP_MATCH, metavar="LOSS",
                        help=f"measure each run where its clean training loss first reaches LOSS (default "
                             f"{SWEEP_MATCH}); runs that never reach it are measured at the end and reported as "
@@ -129,13 +140,7 @@ def register_experiments(experiments) -> None:
     sweep.add_argument("-o", "--output", default="results",
                        help="directory for results.csv, results.png and summary.md (default results); "
                             "a re-run skips the combinations already in its results.csv")
-    sweep.add_argument("--executor", type=_executor, default="process",
-                       help="process (default: local processes) or dask:tcp://HOST:PORT (an existing Dask "
-                            "cluster; needs the [cluster] extra)")
-    sweep.add_argument("--workers", type=_count("workers", 1),
-                       help="with --executor process: worker processes (default: one per CPU)")
-    sweep.add_argument("--timeout", type=positive_float("timeout"), default=10.0,
-                       help="with --executor dask: seconds to wait for the scheduler (default 10)")
+    add_executor_flags(sweep, _executor)
     sweep.add_argument("--json", action="store_true", help="print one JSON object")
     sweep.set_defaults(handler=sweep_command)
 
@@ -145,6 +150,15 @@ def escape_command(args) -> int:
     from illumination.core.settings import SettingsError
     from physics.descent import check_ball_count
     from lab.escape import escape_table, format_table, schedule_table
+    # A flag for the other kind of table would be ignored: refused instead (README: a flag that does not apply).
+    if args.schedule and args.noise is not None:
+        return fail("--noise does not apply with --schedule (every schedule starts at --temperature)")
+    if not args.schedule and args.temperature is not None:
+        return fail("--temperature applies only with --schedule (without it, --noise gives the levels)")
+    if args.schedule:
+        args.temperature = SCHEDULE_T0 if args.temperature is None else args.temperature
+    else:
+        args.noise = _numbers(DEFAULT_NOISE) if args.noise is None else args.noise
     common = dict(surface=args.surface, balls=args.balls, steps=args.steps, seed=args.seed,
                   noise_mode=args.noise_mode, optimizer=args.optimizer, learning_rate=args.lr,
                   momentum=args.momentum)
@@ -182,6 +196,9 @@ def escape_command(args) -> int:
 
 def sweep_command(args) -> int:
     from lab import sweep
+    problem = executor_flags_problem(args)
+    if problem:
+        return fail(problem)
     seeds = sweep.parse_seeds(args.seeds)   # checked by argparse already
     try:
         noises = sweep.parse_names(args.noise, "--noise")

@@ -9,7 +9,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from illumination.cli.args import CleanParser, bounded_whole, count_type, fail, positive_float, report
+from illumination.cli.args import (add_executor_flags, bounded_whole, epochs_type, executor_flags_problem, fail,
+                                   report)
 
 DEFAULT_BITS = "2,3,4,6,8"
 DEFAULT_DITHER = "none,uniform"
@@ -65,24 +66,22 @@ def register_experiments(experiments) -> None:
                                f"predictions) (default {DEFAULT_DITHER})")
     quantize.add_argument("--seeds", type=_checked(parse_seeds), default="0-29",
                           help="seeds: 0-29, 3, 0,2,5 or 0-4,10 (default 0-29)")
-    quantize.add_argument("--epochs", type=count_type("epochs", 1), default=200, help="epochs per run (default 200)")
+    quantize.add_argument("--epochs", type=epochs_type(), default=200,
+                          help="epochs per run, 1 to 1,000,000 as train allows (default 200)")
     quantize.add_argument("--optimizer", type=_optimizer, default="sgd",
                           help="optimizer, at its default learning rate (default sgd)")
     quantize.add_argument("--draws", type=bounded_whole("draws", 1, 10_000), default=DRAWS,
                           help=f"K: dithered copies averaged per prediction (default {DRAWS})")
-    quantize.add_argument("--executor", type=_checked(parse_executor), default="process",
-                          help="process (default: local processes) or dask:tcp://HOST:PORT (an existing Dask "
-                               "cluster; needs the [cluster] extra)")
-    quantize.add_argument("--workers", type=count_type("workers", 1),
-                          help="with --executor process: worker processes (default: one per CPU)")
-    quantize.add_argument("--timeout", type=positive_float("timeout"), default=10.0,
-                          help="with --executor dask: seconds to wait for the scheduler (default 10)")
+    add_executor_flags(quantize, _checked(parse_executor))
     quantize.add_argument("--json", action="store_true", help="print one JSON object")
     quantize.set_defaults(handler=quantize_command)
 
 
 def quantize_command(args) -> int:
     from lab import quantize, sweep
+    problem = executor_flags_problem(args)
+    if problem:
+        return fail(problem)
     try:
         result = quantize.run_experiment(sweep.parse_seeds(args.seeds), args.bits, args.dither, args.optimizer,
                                          args.epochs, args.draws, executor=args.executor, workers=args.workers,

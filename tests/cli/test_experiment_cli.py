@@ -44,13 +44,34 @@ def test_schedules_are_compared_the_same_way(capsys):
     (["--surface", "moon"], "unknown 'moon'"),
     (["--schedule", "sometimes"], "sometimes"),
     (["--optimizer", "sgdd"], "unknown 'sgdd'"),
-    (["--noise", "-1"], "noise levels must be finite numbers >= 0"),
-    (["--balls", "0"], "from 1 to 100,000"),
-    (["--balls", "100001"], "from 1 to 100,000"),
+    (["--noise", "-1"], "noise levels must be finite numbers from 0 to 100"),
+    (["--noise", "0,1e300"], "noise levels must be finite numbers from 0 to 100, got '0,1e300'"),
+    (["--balls", "0"], "balls must be >= 1, got 0"),
+    (["--balls", "-5"], "balls must be >= 1, got -5"),
+    (["--balls", "100001"], "must be between 1 and 100,000"),
+    (["--lr", "1e300"], "argument --lr: must be between 1e-05 and 10, got 1e+300"),
+    (["--lr", "0"], "learning rate must be a finite number > 0"),
+    (["--momentum", "1"], "argument --momentum: must be between 0 and 0.999"),
+    (["--schedule", "constant", "--temperature", "1e300"], "argument --temperature: must be between 0 and 100"),
+    (["--temperature", "5"], "--temperature applies only with --schedule"),
+    (["--schedule", "constant", "--noise", "1"], "--noise does not apply with --schedule"),
 ])
 def test_bad_input_is_one_line_and_exit_2(capsys, argv, fragment):
     code, out = run(capsys, *argv, "--steps", "1")
     assert code == 2 and fragment in out.err and out.err.count("\n") == 1 and out.out == ""
+
+
+@pytest.mark.parametrize("flag, value", [("--lr", "1e300"), ("--temperature", "1e300"), ("--balls", "100001"),
+                                         ("--momentum", "1"), ("--lr", "0")])
+def test_escape_and_the_landscape_snapshot_refuse_a_flag_by_one_rule(capsys, tmp_path, flag, value):
+    """One flag, one check: the escape experiment reads --lr, --temperature, --balls and --momentum by the
+    Landscape settings' own parsers and ranges, so both commands refuse the same values with the same words."""
+    extra = ["--schedule", "constant"] if flag == "--temperature" else []
+    code, out = run(capsys, flag, value, *extra, "--steps", "1")
+    escape_words = out.err.split(f"argument {flag}: ", 1)[1].split(" (see:")[0]
+    code2, out2, target = snap(capsys, tmp_path, "--exhibit", "landscape", flag, value)
+    assert code == code2 == 2 and not target.exists()
+    assert escape_words in out2.err and out2.err.count("\n") == 1
 
 
 def test_bench_landscape_reports_its_keys(capsys):

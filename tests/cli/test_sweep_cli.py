@@ -82,6 +82,79 @@ def test_a_sweep_runs_on_a_real_dask_cluster(capsys, tmp_path):
     assert all(int(r["eval_samples"]) >= 10_000 and r["eval_loss"] and r["ece"] for r in rows(tmp_path))
 
 
+@pytest.mark.parametrize("command", ["sweep", "quantize"])
+@pytest.mark.parametrize("argv, fragment", [
+    (["--workers", "2", "--executor", "dask:tcp://127.0.0.1:8786"], "--workers applies only with --executor process"),
+    (["--timeout", "5"], "--timeout applies only with --executor dask"),
+    (["--timeout", "601", "--executor", "dask:tcp://127.0.0.1:8786"], "at most 600 seconds"),
+    (["--epochs", "1000001"], "epochs must be from 1 to 1,000,000"),
+    (["--executor", "dask:tcp://127.0.0.1:70000"], "port 70000 is out of range"),
+])
+def test_both_lab_commands_refuse_flags_of_the_other_executor_and_endless_runs(capsys, tmp_path, command, argv,
+                                                                                fragment):
+    try:
+        code = main(["experiment", command, "--seeds", "0", *argv] + (["-o", str(tmp_path / "out")]
+                                                                      if command == "sweep" else []))
+    except SystemExit as stop:
+        code = stop.code
+    out = capsys.readouterr()
+    assert code == 2 and fragment in out.err and out.err.count("\n") == 1 and out.out == ""
+    assert not (tmp_path / "out").exists()
+
+
+class Hostile:
+    """A TCP listener on loopback that is no scheduler: it accepts and never says a word ("silent"), or sends junk
+    whose first 8 bytes read as a frame count of petabytes ("junk")."""
+
+    def __init__(self, mode):
+        import threading
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.port = self.server.getsockname()[1]
+        self.held = []
+        self.mode = mode
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self):
+        while True:
+            try:
+                connection, _ = self.server.accept()
+            except OSError:
+                return
+            self.held.append(connection)
+            if self.mode == "junk":
+                connection.sendall(b"\x00\x00\x00\x00\x00\x00\x10\x06" + b"\xff" * 56)
+
+    def close(self):
+        self.server.close()
+        for connection in self.held:
+            connection.close()
+
+
+@pytest.mark.parametrize("mode, fragment", [
+    ("silent", "did not answer as a Dask scheduler within 1 s (--timeout)"),
+    ("junk", "what listens there is not a Dask scheduler"),
+])
+def test_a_listener_that_is_no_scheduler_is_one_line_within_the_timeout(capsys, tmp_path, mode, fragment):
+    hostile = Hostile(mode)
+    started = time.perf_counter()
+    try:
+        code, out = run(capsys, "--seeds", "0", "--noise", "none", "--optimizer", "sgd", "-o", str(tmp_path),
+                        "--executor", f"dask:tcp://127.0.0.1:{hostile.port}", "--timeout", "1")
+    finally:
+        hostile.close()
+    assert code == 2 and out.out == "" and out.err.count("\n") == 1 and "Traceback" not in out.err, out.err
+    assert fragment in out.err
+    assert time.perf_counter() - started < 6
+
+
+def test_a_refused_connection_is_said_at_once_not_after_the_timeout(capsys, tmp_path):
+    started = time.perf_counter()
+    code, out = run(capsys, "--seeds", "0", "--noise", "none", "--optimizer", "sgd", "-o", str(tmp_path),
+                    "--executor", f"dask:tcp://127.0.0.1:{free_port()}", "--timeout", "60")
+    assert code == 2 and out.err.count("\n") == 1 and "connection refused" in out.err
+    assert time.perf_counter() - started < 10
+
+
 def test_an_unreachable_scheduler_is_one_line_and_exit_2(capsys, tmp_path):
     started = time.perf_counter()
     code, out = run(capsys, "--seeds", "0", "--noise", "none", "--optimizer", "sgd", "-o", str(tmp_path),
@@ -105,6 +178,22 @@ def test_an_unreachable_scheduler_is_one_line_and_exit_2(capsys, tmp_path):
     (["--match-train-loss", "soon"], "--match-train-loss must be a number"),
     (["--noise", "sgld:1e-3@"], "a schedule name must follow @"),
     (["--noise", "sgld:1e-3@warm"], "unknown schedule 'warm'"),
+    (["--epochs", "100000000000000000000"], "epochs must be from 1 to 1,000,000"),
+    (["--noise", "none:1"], "none takes no magnitude: write none, got 'none:1'"),
+    (["--noise", "none,none:0"], "none takes no magnitude"),
+    (["--executor", "dask:tcp://127.0.0.1:99999"], "port 99999 is out of range 1..65535"),
+    (["--executor", "dask:tcp://127.0.0.1:0"], "port 0 is out of range 1..65535"),
+    (["--executor", "dask:tcp://127.0.0.1"], "needs a port: dask:tcp://HOST:PORT"),
+    (["--executor", "dask:tcp://127.0.0.1:"], "needs a port"),
+    (["--executor", "dask:tcp://127.0.0.1:x"], "the port must be a number, got 'x'"),
+    (["--executor", "dask:foo://x:1"], "not foo://"),
+    (["--executor", "dask:inproc://x:1"], "not inproc://"),
+    (["--executor", "dask:tcp://::1:8786"], "put an IPv6 host in brackets"),
+    (["--executor", "dask:tcp://:8786"], "malformed host ''"),
+    (["--timeout", "1e9", "--executor", "dask:tcp://127.0.0.1:8786"], "timeout must be more than 0 and at most 600"),
+    (["--timeout", "0", "--executor", "dask:tcp://127.0.0.1:8786"], "timeout must be more than 0"),
+    (["--workers", "2", "--executor", "dask:tcp://127.0.0.1:8786"], "--workers applies only with --executor process"),
+    (["--timeout", "5"], "--timeout applies only with --executor dask"),
 ])
 def test_bad_input_is_one_line_and_exit_2(capsys, tmp_path, argv, fragment):
     code, out = run(capsys, *argv, "-o", str(tmp_path / "out"))
