@@ -91,6 +91,35 @@ class SpriteCache:
         return sprite
 
 
+PIECE_ROWS = 16     # light_pieces: a sprite's bands are this many rows tall
+PIECE_MIN_SIDE = 48  # smaller sprites are added whole (a band's blit has its own overhead)
+
+
+def light_pieces(sprite: pygame.Surface) -> list[tuple[pygame.Surface, tuple[int, int]]]:
+    """The sprite as [(piece, (dx, dy))]: bands of PIECE_ROWS rows, each cut to the columns where it has light.
+
+    Adding a glow (BLEND_RGB_ADD) adds nothing where the sprite is black, and a round glow is black in its
+    corners (about a third of its square): adding the pieces at their offsets gives the very same pixels as
+    adding the whole sprite, for about two thirds of the work."""
+    width, height = sprite.get_size()
+    if min(width, height) < PIECE_MIN_SIDE:
+        return [(sprite, (0, 0))]
+    r, g, b, _ = sprite.get_masks()
+    colour = np.uint32(r | g | b)                       # the pixel's colour bits (not the unused or alpha byte)
+    pixels = pygame.surfarray.pixels2d(sprite)          # (w, h) view; the sprite is locked while it lives
+    try:
+        pieces = []
+        for top in range(0, height, PIECE_ROWS):
+            rows = min(PIECE_ROWS, height - top)
+            columns = np.flatnonzero((pixels[:, top:top + rows] & colour).any(axis=1))
+            if len(columns):
+                left, right = int(columns[0]), int(columns[-1]) + 1
+                pieces.append(((left, top, right - left, rows), (left, top)))
+    finally:
+        del pixels
+    return [(sprite.subsurface(rect), offset) for rect, offset in pieces]
+
+
 _MASTERS: dict = {}
 MASTER_SIZE = 257
 

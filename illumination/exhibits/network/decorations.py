@@ -65,9 +65,7 @@ def linger_light(view, snapshot) -> list:
         for (x, y), value in zip(positions.tolist(), (np.round(values * fade * levels) / levels).tolist()):
             if value <= 0.05:
                 continue
-            sprite = view.bulb_sprite(kind, layer, radius, value, output=output)
-            half = sprite.get_width() // 2
-            blits.append((sprite, (int(x) - half, int(y) - half)))
+            blits += view.bulb_light(x, y, kind, layer, radius, value, output=output)
     return blits
 
 

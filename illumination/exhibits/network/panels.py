@@ -115,7 +115,9 @@ def tile_position(L, n: int) -> tuple[float, float]:
 
 
 def draw_grid(view, surface, looks=None, dim: float = 1.0) -> None:
-    """The test samples' tiles and borders (re-rendered only when a border, a class mark or the highlight changed).
+    """The test samples' tiles and borders, from a cached panel. When a border, a class mark or the highlight
+    changes, only the tiles that changed are painted again (over the background of their cells, together with
+    any tile whose cell overlaps theirs, in the same order: the same pixels as painting the whole panel).
     dim < 1 draws them quieter (the gallery's strip)."""
     scene, L = view.scene, view.layout
     looks = grid_looks(view) if looks is None else looks
@@ -126,41 +128,74 @@ def draw_grid(view, surface, looks=None, dim: float = 1.0) -> None:
                        int(last[0] + L.grid_tile - first[0] + 2 * margin),
                        int(last[1] + L.grid_tile - first[1] + 2 * margin + (0 if L.gallery else L.u(22)))
                        ).clip(surface.get_rect())
-    key = (tuple(look[:2] for look in looks), highlighted, area.size, dim)
+    states = [(look[0], look[1], n == highlighted) for n, look in enumerate(looks)]
     cached = getattr(view, "_grid_cache", None)
-    if cached is None or cached[0] != key:
+    if cached is None or cached[0] != (area, dim, len(states)):
         panel = view.background.subsurface(area).copy()
-        _render_tiles(view, panel, area.topleft, looks, highlighted, dim)
-        view._grid_cache = cached = (key, panel)
+        for n, state in enumerate(states):
+            _render_tile(view, panel, area.topleft, n, state, dim)
+        cells = [_tile_cell(view, n, area.topleft).clip(panel.get_rect()) for n in range(len(states))]
+        view._grid_cache = cached = [(area.copy(), dim, len(states)), panel, states, cells]
+    elif cached[2] != states:
+        panel, cells = cached[1], cached[3]
+        dirty = {n for n, (now, was) in enumerate(zip(states, cached[2])) if now != was}
+        grown = True
+        while grown:        # and every tile whose cell overlaps a dirty one (it would be partly erased)
+            grown = False
+            for n, cell in enumerate(cells):
+                if n not in dirty and cell.collidelist([cells[d] for d in dirty]) != -1:
+                    dirty.add(n)
+                    grown = True
+        for n in dirty:
+            panel.blit(view.background, cells[n].topleft, area=cells[n].move(area.topleft))
+        for n in sorted(dirty):
+            _render_tile(view, panel, area.topleft, n, states[n], dim)
+        cached[2] = states
     surface.blit(cached[1], area.topleft)
 
 
-def _render_tiles(view, surface, offset, looks, highlighted, dim) -> None:
-    L, p = view.layout, view.palette
+def _tile_cell(view, n: int, offset) -> pygame.Rect:
+    """Everything tile n paints (its image, border, highlight ring and class mark), in the panel's coordinates,
+    with a pixel to spare."""
+    L = view.layout
     tile = int(L.grid_tile)
     border = max(1, int(L.u(2)))
-    for n, (tile_surface, (colour, predicted, _)) in enumerate(zip(view.grid_tiles, looks)):
-        x, y = tile_position(L, n)
-        x, y = x - offset[0], y - offset[1]
-        colour = _scaled(colour, dim)
-        surface.blit(tile_surface, (int(x), int(y)))
-        if dim < 1.0:
-            surface.fill(_scaled((255, 255, 255), dim), pygame.Rect(int(x), int(y), tile, tile),
-                         special_flags=pygame.BLEND_RGB_MULT)
-        rect = pygame.Rect(int(x) - border, int(y) - border, tile + 2 * border, tile + 2 * border)
-        pygame.draw.rect(surface, colour, rect, border, border_radius=border * 2)
-        if n == highlighted:
-            pygame.draw.rect(surface, p.text.accent, rect.inflate(border * 4, border * 4), max(1, border // 2 + 1),
-                             border_radius=border * 3)
-        if L.gallery:
-            continue
+    x, y = tile_position(L, n)
+    x, y = int(x - offset[0]), int(y - offset[1])
+    cell = pygame.Rect(x - border, y - border, tile + 2 * border, tile + 2 * border).inflate(border * 4, border * 4)
+    if not L.gallery:
         icon = (int(x + L.u(6)), int(y + tile + L.u(14)))
         size = int(L.u(5))
-        if predicted == 0:
-            pygame.draw.circle(surface, colour, icon, size, max(1, int(L.u(1.6))))
-        else:
-            pygame.draw.rect(surface, colour, pygame.Rect(icon[0] - size, icon[1] - size, 2 * size, 2 * size),
-                             max(1, int(L.u(1.6))))
+        cell = cell.union(pygame.Rect(icon[0] - size, icon[1] - size, 2 * size + 1, 2 * size + 1))
+    return cell.inflate(2, 2)
+
+
+def _render_tile(view, surface, offset, n: int, state, dim) -> None:
+    L, p = view.layout, view.palette
+    colour, predicted, highlighted = state
+    tile = int(L.grid_tile)
+    border = max(1, int(L.u(2)))
+    x, y = tile_position(L, n)
+    x, y = x - offset[0], y - offset[1]
+    colour = _scaled(colour, dim)
+    surface.blit(view.grid_tiles[n], (int(x), int(y)))
+    if dim < 1.0:
+        surface.fill(_scaled((255, 255, 255), dim), pygame.Rect(int(x), int(y), tile, tile),
+                     special_flags=pygame.BLEND_RGB_MULT)
+    rect = pygame.Rect(int(x) - border, int(y) - border, tile + 2 * border, tile + 2 * border)
+    pygame.draw.rect(surface, colour, rect, border, border_radius=border * 2)
+    if highlighted:
+        pygame.draw.rect(surface, p.text.accent, rect.inflate(border * 4, border * 4), max(1, border // 2 + 1),
+                         border_radius=border * 3)
+    if L.gallery:
+        return
+    icon = (int(x + L.u(6)), int(y + tile + L.u(14)))
+    size = int(L.u(5))
+    if predicted == 0:
+        pygame.draw.circle(surface, colour, icon, size, max(1, int(L.u(1.6))))
+    else:
+        pygame.draw.rect(surface, colour, pygame.Rect(icon[0] - size, icon[1] - size, 2 * size, 2 * size),
+                         max(1, int(L.u(1.6))))
 
 
 def _legend(view) -> list[tuple]:

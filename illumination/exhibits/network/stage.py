@@ -2,14 +2,24 @@
 
 Blitting one pre-composed surface costs the same as blitting the background alone, so the 1,024
 input synapses (and their pulse) are free on every frame that does not change them. When the layer
-swaps in a new picture, the two bases are rebuilt over the next frames (one operation per frame), so
-no frame pays for all of it; until then the previous bases stay on screen.
+swaps in a new picture, the two bases are recomposed over the next frames, band by band of the layer's
+rectangle (at most PIXELS_PER_FRAME pixels of surface operations per frame), so no frame pays for all of
+it; until the new bases are complete the previous ones stay on screen. The work per frame depends only on
+the sizes, so exported frames stay deterministic.
+
+The pulsed base is the plain one plus the lines' light times 96/255 (synapses.PULSE), computed per band in a
+scratch surface: the same pixels as adding the layer's own pulse picture, which this layer no longer keeps.
 """
 from __future__ import annotations
 
+import math
+
 import pygame
 
-from illumination.exhibits.network.synapses import SynapseLayer
+from illumination.exhibits.network.synapses import PULSE, SynapseLayer
+
+BAND_PIXELS = 300_000        # one band of the layer's rectangle: about 0.2-0.4 ms per surface operation
+PIXELS_PER_FRAME = 1_200_000  # four band operations per frame at most (a 1080p layer recomposes in ~2 frames)
 
 
 class StageCache:
@@ -20,33 +30,56 @@ class StageCache:
         self.pulsed = background.copy()
         self._plain_next = background.copy()
         self._pulsed_next = background.copy()
-        self._jobs: list = []
+        self._scratch = pygame.Surface(layer.rect.size)     # a band of the lines' pulse
+        self._jobs: list = []                               # [(pixels, operation)]
         self.ready = False
 
+    def bands(self) -> list[pygame.Rect]:
+        """The layer's rectangle (clipped to the frame) cut into horizontal bands of about BAND_PIXELS."""
+        rect = self.layer.rect.clip(self.background.get_rect())
+        if not rect.width or not rect.height:
+            return []
+        count = max(1, math.ceil(rect.width * rect.height / BAND_PIXELS))
+        height = math.ceil(rect.height / count)
+        return [pygame.Rect(rect.x, y, rect.width, min(height, rect.bottom - y)) for y in range(rect.y, rect.bottom, height)]
+
     def rebuild_soon(self) -> None:
-        """The layer has a new picture: queue the rebuild, one operation per frame."""
-        layer, rect = self.layer, self.layer.rect
+        """The layer has a new picture: queue the recomposition, a few band operations per frame."""
+        layer = self.layer
+        plain, pulsed, scratch, background = self._plain_next, self._pulsed_next, self._scratch, self.background
+        jobs = []
         # Outside the layer's rectangle both bases are the background already: only that area is recomposed.
-        self._jobs = [
-            lambda: self._plain_next.blit(self.background, rect.topleft, area=rect),
-            lambda: self._plain_next.blit(layer.front, rect.topleft, special_flags=pygame.BLEND_RGB_ADD),
-            lambda: self._pulsed_next.blit(self._plain_next, rect.topleft, area=rect),
-            lambda: self._pulsed_next.blit(layer.pulse, rect.topleft, special_flags=pygame.BLEND_RGB_ADD),
-            self._swap,
-        ]
+        for band in self.bands():
+            local = band.move(-layer.rect.x, -layer.rect.y)        # the band in the layer's own coordinates
+            pixels = band.width * band.height
+            jobs += [
+                (pixels, lambda band=band: plain.blit(background, band.topleft, area=band)),
+                (pixels, lambda band=band, local=local: plain.blit(layer.front, band.topleft, area=local,
+                                                                   special_flags=pygame.BLEND_RGB_ADD)),
+                (pixels, lambda band=band: pulsed.blit(plain, band.topleft, area=band)),
+                (pixels, lambda local=local: scratch.blit(layer.front, local.topleft, area=local)),
+                (pixels, lambda local=local: scratch.fill(PULSE, local, special_flags=pygame.BLEND_RGB_MULT)),
+                (pixels, lambda band=band, local=local: pulsed.blit(scratch, band.topleft, area=local,
+                                                                    special_flags=pygame.BLEND_RGB_ADD)),
+            ]
+        jobs.append((0, self._swap))
+        self._jobs = jobs
 
     def rebuild_now(self) -> None:
         self.rebuild_soon()
-        while self._jobs:
-            self._jobs.pop(0)()
+        self.work(pixels=None)
 
     @property
     def busy(self) -> bool:
         return bool(self._jobs)
 
-    def work(self, operations: int = 1) -> None:
-        for _ in range(min(operations, len(self._jobs))):
-            self._jobs.pop(0)()
+    def work(self, pixels: int | None = PIXELS_PER_FRAME) -> None:
+        """This frame's share: operations in order until `pixels` are spent (at least one; None: all of them)."""
+        spent = 0
+        while self._jobs and (pixels is None or spent == 0 or spent + self._jobs[0][0] <= pixels):
+            cost, operation = self._jobs.pop(0)
+            operation()
+            spent += cost
 
     def _swap(self) -> None:
         self.plain, self._plain_next = self._plain_next, self.plain

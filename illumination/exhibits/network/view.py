@@ -19,7 +19,8 @@ import pygame
 from illumination.core.draw.background import make_background
 from illumination.core.draw.colour import mix, scaled, smoothstep
 from illumination.core.draw.invert import FrameInverter
-from illumination.core.draw.sprites import INTENSITY_LEVELS, SpriteCache, quantise_colour, quantise_radius
+from illumination.core.draw.sprites import (INTENSITY_LEVELS, SpriteCache, light_pieces, quantise_colour,
+                                            quantise_radius)
 from illumination.core.draw.text import TextCache
 from illumination.core.scene import View
 from illumination.exhibits.network import charts, decorations, gallery, panels
@@ -82,10 +83,10 @@ class NetworkView(View):
             ends.append(target[b])
             if n == 0:    # 1,024 lines, pre-composed with the background (stage.py), redrawn over 12 frames
                 layer = SynapseLayer(source[a], target[b], _bounds(source, target, L.u(6)), reference=0.5,
-                                     scale=L.scale, pass_frames=12)
-            elif target is L.outputs:   # 32 lines: one frame
+                                     scale=L.scale, pass_frames=12, mode="stage")
+            elif target is L.outputs:   # 2·H lines, drawn straight onto every frame (no picture to rebuild)
                 layer = SynapseLayer(source[a], target[b], _bounds(source, target, L.u(6)), reference=1.0,
-                                     scale=L.scale, pass_frames=1, keyed=True)
+                                     scale=L.scale, pass_frames=1, mode="direct")
             else:         # hidden → hidden 2: H·H lines over 4 frames, copied by colour key every frame
                 layer = SynapseLayer(source[a], target[b], _bounds(source, target, L.u(6)), reference=0.6,
                                      scale=L.scale, pass_frames=4, keyed=True)
@@ -99,6 +100,7 @@ class NetworkView(View):
         self._dark = scaled(p.background.bottom, 0.6)
         self._body_colours = [self.body_colour(k / 64) for k in range(65)]
         self.bulb_sprites: dict = {}   # (kind, layer, level, winner) -> sprite: see bulb_sprite (bounded by the levels)
+        self._bulb_pieces: dict = {}   # the same keys -> (the sprite's lit pieces (sprites.light_pieces), half width)
         self._field_tiles: list[pygame.Surface] = []
         self._particle_sprites: dict = {}  # (backward, radius px, level, fade) -> (sprite, half width); bounded by
         # 2 kinds × a few dozen radii × 49 levels × 2 fades
@@ -113,6 +115,7 @@ class NetworkView(View):
         for layer in self.synapse_layers:
             layer.forget()
         self.bulb_sprites.clear()   # the glow setting is part of every bulb's light
+        self._bulb_pieces.clear()
         self.panel_cache.forget()
         self.stage.ready = False
 
@@ -262,17 +265,11 @@ class NetworkView(View):
             halo_levels = np.round(halo * levels).astype(int).tolist()
             for n, ((x, y), b, h) in enumerate(zip(positions.tolist(), glow_levels, halo_levels)):
                 if b > 0:
-                    sprite = self.bulb_sprite("glow", layer, radius, b / levels, output and n == winner, output)
-                    half = sprite.get_width() // 2
-                    light.append((sprite, (int(x) - half, int(y) - half)))
+                    light += self.bulb_light(x, y, "glow", layer, radius, b / levels, output and n == winner, output)
                     if b > 0.12 * levels:
-                        sprite = self.bulb_sprite("core", layer, radius, b / levels)
-                        half = sprite.get_width() // 2
-                        cores.append((sprite, (int(x) - half, int(y) - half)))
+                        cores += self.bulb_light(x, y, "core", layer, radius, b / levels)
                 if h > HALO_FLOOR * levels and layer > 0:   # inputs (tightly packed) get their ring only
-                    sprite = self.bulb_sprite("halo", layer, radius, h / levels, output=output)
-                    half = sprite.get_width() // 2
-                    light.append((sprite, (int(x) - half, int(y) - half)))
+                    light += self.bulb_light(x, y, "halo", layer, radius, h / levels, output=output)
         if scene.settings.decorations:
             light = decorations.linger_light(self, snapshot) + light
         surface.fblits(light, pygame.BLEND_RGB_ADD)
@@ -311,6 +308,18 @@ class NetworkView(View):
             decorations.draw_highlights_and_rings(self, surface, layers)
         surface.fblits(cores, pygame.BLEND_RGB_ADD)
         self._draw_sparkles(surface)
+
+    def bulb_light(self, x: float, y: float, kind: str, layer: int, radius: float, level: float,
+                   winner: bool = False, output: bool = False) -> list:
+        """The blits that add bulb_sprite(...) centred on (x, y): its lit pieces (the same pixels, less work)."""
+        key = (kind, layer, round(level * 1000), winner)
+        entry = self._bulb_pieces.get(key)
+        if entry is None:
+            sprite = self.bulb_sprite(kind, layer, radius, level, winner, output)
+            entry = self._bulb_pieces[key] = (light_pieces(sprite), sprite.get_width() // 2)
+        pieces, half = entry
+        left, top = int(x) - half, int(y) - half
+        return [(piece, (left + dx, top + dy)) for piece, (dx, dy) in pieces]
 
     def bulb_sprite(self, kind: str, layer: int, radius: float, level: float, winner: bool = False,
                      output: bool = False):
