@@ -127,3 +127,13 @@ def test_a_scene_files_length_is_where_the_snapshot_is_taken(capsys, tmp_path):
     scene.write_text('exhibit = "landscape"\nmax_steps = 7\n')
     code, out, _ = snap(capsys, tmp_path, "--scene", str(scene))
     assert code == 0 and "step 7" in out.out
+
+
+def test_a_landscape_snapshot_of_a_failing_real_network_ends_with_exit_3(capsys, tmp_path):
+    """lr 10 kills the real network's training at once; the snapshot used to wait for ever for step 20."""
+    import time
+    started = time.perf_counter()
+    code, out, target = snap(capsys, tmp_path, "--exhibit", "landscape", "--view", "network", "--steps", "20",
+                             "--lr", "10")
+    assert code == 3 and target.exists() and time.perf_counter() - started < 60
+    assert out.err.count("\n") == 1 and "the run diverged before step 20" in out.err

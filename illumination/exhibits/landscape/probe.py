@@ -101,4 +101,6 @@ class NetworkProbe:
 
     @property
     def diverged(self) -> bool:
-        return bool(self.trainer.diverged)
+        """The run cannot go on: its loss ran away, or its network died (every hidden ReLU silent). Either way
+        the trainer takes no more steps."""
+        return bool(self.trainer.diverged or self.trainer.dead)

@@ -23,6 +23,7 @@ from physics.descent import Balls, BallSettings
 HISTORY = 2000              # steps of loss and temperature the plots keep
 EXPLODED_NOTICE_S = 2.0     # how long "exploded" stays on screen
 MAX_STEPS_PER_UPDATE = 400  # catch-up cap after a stall
+RESTART_AFTER_DIVERGENCE_S = 4.0    # the network view: how long "the loss ran away" shows before the next seed
 
 
 class LandscapeScene(Scene):
@@ -47,6 +48,7 @@ class LandscapeScene(Scene):
             from illumination.exhibits.landscape.probe import NetworkProbe
             self.probe = NetworkProbe(s.seed, s.learning_rate, "path" if s.composition == "gallery" else "random")
         self._due = 0.0
+        self.diverged_for: float | None = None          # the network view: seconds since its training diverged
         self.explosions = 0
         self.exploded_for: float | None = None          # seconds since the last explosion was shown
         self.loss_history = np.full(HISTORY, np.nan)    # (HISTORY,) ring of the tracked ball's loss
@@ -143,6 +145,14 @@ class LandscapeScene(Scene):
             if self.exploded_for >= EXPLODED_NOTICE_S:
                 self.exploded_for = None
                 self.message = ""
+        if self.diverged_for is not None:
+            # A diverged network cannot train on (its steps are no-ops: the run would never reach its end), so as
+            # the Network exhibit does, the message shows a while and the run starts again with the next seed.
+            self.diverged_for += dt
+            if self.diverged_for >= RESTART_AFTER_DIVERGENCE_S:
+                self.message = ""
+                self.reset(seed=(self.settings.seed + 1) % 2**32)
+            return
         if self.paused or self.finished:
             return
         self._due += self.settings.speed * dt
@@ -180,8 +190,13 @@ class LandscapeScene(Scene):
         self._record()
 
     def _check_probe(self) -> None:
-        if self.probe.diverged:
-            self.message = "The network's loss ran away at this learning rate: lower it, then Reset"
+        if self.probe.diverged and self.diverged_for is None:
+            self.divergences += 1
+            self.diverged_for = 0.0
+            what = ("Every hidden neuron went silent" if self.probe.trainer.dead
+                    else "The network's loss ran away")
+            self.message = (f"{what} at this learning rate (lower it). Starting again with seed "
+                            f"{(self.settings.seed + 1) % 2**32} …")
 
     def _record(self) -> None:
         log = self.balls.last_log

@@ -108,3 +108,28 @@ def test_position_counts_steps_and_the_run_ends_at_max_steps():
     assert scene.position() == 40 and scene.finished and scene.ended and frames == 20
     assert scene.step_once() is not None           # nothing more to step: a message, not a step
     assert scene.run_seconds() == pytest.approx(40 / 120)
+
+
+def test_the_real_network_view_restarts_with_the_next_seed_when_its_training_fails():
+    """At lr 10 the real network fails at once (its ReLUs die, or its loss runs away) and takes no more steps: the
+    scene counts the divergence, says so, and starts again with the next seed, as the Network exhibit does, so a
+    run with an end (a snapshot, a kiosk item) always reaches one."""
+    from illumination.exhibits.landscape.scene import LandscapeScene, RESTART_AFTER_DIVERGENCE_S
+    scene = LandscapeScene(LandscapeSettings(view="network", learning_rate=10.0, max_steps=20, seed=42))
+    clock = FixedClock(60)
+    for _ in range(120):
+        scene.update(clock.tick())
+        if scene.divergences:
+            break
+    assert scene.divergences == 1 and scene.probe.diverged and "seed 43" in scene.message
+    assert advance_until(scene, 20, limit_s=60, stop_at_divergence=True) == 0      # stops, does not spin
+    for _ in range(int(RESTART_AFTER_DIVERGENCE_S * 60) + 1):
+        scene.update(clock.tick())
+    assert scene.settings.seed == 43 and scene.divergences >= 1 and scene.position() < 20
+
+
+def test_a_healthy_real_network_view_reaches_its_last_step():
+    from illumination.exhibits.landscape.scene import LandscapeScene
+    scene = LandscapeScene(LandscapeSettings(view="network", learning_rate=0.05, max_steps=40, seed=42))
+    advance_until(scene, 40, limit_s=60)
+    assert scene.position() == 40 and scene.divergences == 0 and scene.finished
