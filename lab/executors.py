@@ -15,6 +15,23 @@ class SweepError(ValueError):
     """A user mistake (a bad range, an unknown name, an unreachable scheduler): one line, exit 2."""
 
 
+MAX_TIMEOUT = 600.0          # seconds --timeout may wait for a Dask scheduler (never for ever)
+DEFAULT_TIMEOUT = 10.0
+
+
+def flags_problem(args) -> str | None:
+    """A command's flag of the other executor (it would be ignored, so it is refused: README), or None; fills in
+    --timeout's default."""
+    dask = args.executor != "process"
+    if dask and args.workers is not None:
+        return "--workers applies only with --executor process (a Dask cluster has its own workers)"
+    if not dask and args.timeout is not None:
+        return "--timeout applies only with --executor dask:… (how long to wait for the scheduler)"
+    if args.timeout is None:
+        args.timeout = DEFAULT_TIMEOUT
+    return None
+
+
 SCHEMES = ("tcp", "tls", "ws", "wss")     # what distributed can reach a scheduler in another process by
 USAGE = "use process or dask:tcp://HOST:PORT"
 

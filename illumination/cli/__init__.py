@@ -38,10 +38,18 @@ def build_parser() -> CleanParser:
 def main(argv: list[str] | None = None) -> int:
     signals.install()   # SIGTERM / SIGHUP stop every command like Ctrl-C (exit 143 / 129)
     argv = join_negative_values(sys.argv[1:] if argv is None else argv)
+    if sys.stderr is None:      # started with stderr closed (2>&-): messages go nowhere rather than fail
+        sys.stderr = open(os.devnull, "w")
     parser = build_parser()
     if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help"):
         argv = ["run", *argv]  # bare `illumination` opens the window
     args = parser.parse_args(argv)
+    if sys.stdout is None:      # started with stdout closed (>&-): Python has no sys.stdout at all
+        if args.command in ("run", "kiosk") and not (getattr(args, "log", False) or getattr(args, "json_log", False)):
+            sys.stdout = open(os.devnull, "w")      # a window writes nothing there
+        else:                   # refused before any work: the result would have nowhere to go
+            sys.stderr.write("illumination: error: cannot write the output: standard output is closed\n")
+            return 1
     if args.command != "run":      # the window releases it after its first live frame (core/collector.py)
         from illumination.core.collector import release_collector
         release_collector()
@@ -62,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.close()
         return 0
     except OSError as error:
-        if error.errno not in (errno.ENOSPC, errno.EIO, errno.EDQUOT):
+        if error.errno not in (errno.ENOSPC, errno.EIO, errno.EDQUOT, errno.EBADF):
             raise
         _drop_stdout()          # whatever is still buffered cannot be written either
         sys.stderr.write(f"illumination: error: cannot write the output: {error.strerror}\n")

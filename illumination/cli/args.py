@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import sys
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -97,44 +98,18 @@ def epochs_type(low: int = 1):
     return bounded_whole("epochs", low, fields_of(NetworkSettings)["max_epochs"].metadata["high"])
 
 
-MAX_TIMEOUT = 600.0          # seconds --timeout may wait for a Dask scheduler
-DEFAULT_TIMEOUT = 10.0
-
-
-def timeout_type(text: str) -> float:
-    """--timeout: seconds to wait for a Dask scheduler, more than 0 and at most MAX_TIMEOUT (never for ever)."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"timeout must be a number of seconds, got {text!r}") from None
-    if not (math.isfinite(value) and 0 < value <= MAX_TIMEOUT):
-        raise argparse.ArgumentTypeError(f"timeout must be more than 0 and at most {MAX_TIMEOUT:g} seconds, "
-                                         f"got {text!r}")
-    return value
-
-
 def add_executor_flags(parser: argparse.ArgumentParser, executor_type) -> None:
-    """--executor, --workers and --timeout of a lab command that runs jobs (experiment sweep, quantize)."""
+    """--executor, --workers and --timeout of a lab command that runs jobs (experiment sweep, quantize); the flag
+    of the other executor is refused by lab.executors.flags_problem."""
+    from lab.executors import DEFAULT_TIMEOUT, MAX_TIMEOUT
     parser.add_argument("--executor", type=executor_type, default="process",
                         help="process (default: local processes) or dask:tcp://HOST:PORT (an existing Dask "
                              "cluster, also tls://, ws:// or wss://; needs the [cluster] extra)")
     parser.add_argument("--workers", type=count_type("workers", 1),
                         help="with --executor process only: worker processes (default: one per CPU)")
-    parser.add_argument("--timeout", type=timeout_type,
+    parser.add_argument("--timeout", type=bounded_float("timeout", 0.01, MAX_TIMEOUT),
                         help=f"with --executor dask only: seconds to wait for the scheduler, at most "
                              f"{MAX_TIMEOUT:g} (default {DEFAULT_TIMEOUT:g})")
-
-
-def executor_flags_problem(args) -> str | None:
-    """A flag of the other executor (ignored, so refused: README), or None; fills in --timeout's default."""
-    dask = args.executor != "process"
-    if dask and args.workers is not None:
-        return "--workers applies only with --executor process (a Dask cluster has its own workers)"
-    if not dask and args.timeout is not None:
-        return "--timeout applies only with --executor dask:… (how long to wait for the scheduler)"
-    if args.timeout is None:
-        args.timeout = DEFAULT_TIMEOUT
-    return None
 
 
 def size_type(text: str) -> tuple[int, int]:
@@ -318,29 +293,67 @@ def add_log_flags(parser: argparse.ArgumentParser, where: str) -> None:
 
 def add_metric_flags(parser: argparse.ArgumentParser) -> None:
     metrics = parser.add_argument_group("metric stream (step_metrics events after every epoch)")
-    metrics.add_argument("--metrics-out", metavar="FILE.jsonl", help="write them to a JSON Lines file")
+    metrics.add_argument("--metrics-out", metavar="FILE.jsonl",
+                         help="write them to a JSON Lines file (an existing one needs --overwrite)")
     metrics.add_argument("--serve-metrics", metavar="[HOST:]PORT",
                          help="serve them over a WebSocket (host 127.0.0.1 unless given; clients get events from "
-                              "the moment they connect)")
-    metrics.add_argument("--sharpness-every", type=count_type("sharpness-every", 0), default=0, metavar="N",
-                         help="add the Hessian trace and top eigenvalue every N epochs (about 8 ms each: bench sharpness; default never)")
+                              "the moment they connect; at most 16 clients; port 0: the system picks one, and a "
+                              "note says which)")
+    metrics.add_argument("--metrics-origin", metavar="ORIGIN", action="append",
+                         help="with --serve-metrics: also accept browser pages from ORIGIN (e.g. "
+                              "https://example.org; * for any); repeatable. Without it only clients that send no "
+                              "Origin (programs) or a localhost page are accepted")
+    metrics.add_argument("--sharpness-every", type=count_type("sharpness-every", 0), metavar="N",
+                         help="with --metrics-out or --serve-metrics: add the Hessian trace and top eigenvalue every "
+                              "N epochs (about 8 ms each: bench sharpness; default never)")
 
 
-def open_metric_stream(args):
-    """The MetricStream the flags ask for, or None; a bad address, a port in use or an unwritable file is a
-    SettingsError (one line, exit 2)."""
-    if not (getattr(args, "metrics_out", None) or getattr(args, "serve_metrics", None)):
+def check_metric_flags(args, taken: dict | None = None) -> None:
+    """The metric stream's flags, checked before any work (SettingsError: one line, exit 2): --metrics-out as
+    lab.stream.check_target has it (an existing file needs --overwrite, a FIFO or a device is refused, no other
+    output of the command — `taken`: flag → path), --serve-metrics needs an address, and --metrics-origin and
+    --sharpness-every need the stream they shape. Fills in --sharpness-every's default."""
+    from illumination.core.settings import SettingsError
+    from lab.stream import StreamError, check_target
+    out, serve = getattr(args, "metrics_out", None), getattr(args, "serve_metrics", None)
+    if getattr(args, "sharpness_every", None) is not None and out is None and serve is None:
+        raise SettingsError(["--sharpness-every applies only with --metrics-out or --serve-metrics"])
+    if getattr(args, "metrics_origin", None) and serve is None:
+        raise SettingsError(["--metrics-origin applies only with --serve-metrics"])
+    if getattr(args, "sharpness_every", None) is None:
+        args.sharpness_every = 0
+    if serve is not None and not serve.strip():
+        raise SettingsError(["--serve-metrics needs [HOST:]PORT (e.g. 8765 or 127.0.0.1:0), got an empty one"])
+    if out is not None and not out.strip():
+        raise SettingsError(["--metrics-out needs a file name"])
+    if out is not None:
+        try:
+            check_target(os.path.expanduser(out), getattr(args, "overwrite", False),
+                         {f"the {flag} file": path for flag, path in (taken or {}).items() if path is not None})
+        except StreamError as error:
+            raise SettingsError([f"--metrics-out: {error}"]) from None
+
+
+def open_metric_stream(args, taken: dict | None = None):
+    """The MetricStream the flags ask for, or None; a bad address, a port in use, an existing or unwritable file is
+    a SettingsError (one line, exit 2). A note on stderr says the port the system chose (port 0) and that a server
+    on a non-loopback address is reachable from other machines."""
+    check_metric_flags(args, taken)
+    if args.metrics_out is None and args.serve_metrics is None:
         return None
     from illumination.core.settings import SettingsError
     from lab.stream import MetricStream, StreamError
-    if args.metrics_out is not None and not args.metrics_out.strip():
-        raise SettingsError(["--metrics-out needs a file name"])
+    origins = getattr(args, "metrics_origin", None) or []
     try:
-        return MetricStream(args.metrics_out, args.serve_metrics)
+        stream = MetricStream(None if args.metrics_out is None else os.path.expanduser(args.metrics_out),
+                              args.serve_metrics, origins=[o for o in origins if o != "*"], any_origin="*" in origins)
     except StreamError as error:
-        flag = "--serve-metrics" if "port" in str(error) or "address" in str(error) or "serve" in str(error) \
-            else "--metrics-out"
+        flag = "--metrics-out" if str(error).startswith("cannot write metrics") else "--serve-metrics"
         raise SettingsError([f"{flag}: {error}"]) from None
+    note = stream.note(args.serve_metrics) if args.serve_metrics is not None else None
+    if note:
+        sys.stderr.write(f"illumination: note: {note}\n")
+    return stream
 
 
 def log_sink(args, stream):

@@ -13,8 +13,8 @@ import math
 import os
 import sys
 
-from illumination.cli.args import (add_executor_flags, bounded_whole, epochs_type, executor_flags_problem, fail,
-                                   positive_float, report, seed_type, setting_type)
+from illumination.cli.args import (add_executor_flags, bounded_whole, epochs_type, fail, positive_float, report,
+                                   seed_type, setting_type)
 
 DEFAULT_NOISE = "0,0.5,1,2,4"
 SCHEDULE_T0 = 2.0           # escape --schedule's starting noise level unless --temperature says
@@ -196,7 +196,8 @@ def escape_command(args) -> int:
 
 def sweep_command(args) -> int:
     from lab import sweep
-    problem = executor_flags_problem(args)
+    from lab.executors import flags_problem
+    problem = flags_problem(args)
     if problem:
         return fail(problem)
     seeds = sweep.parse_seeds(args.seeds)   # checked by argparse already

@@ -9,8 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from illumination.cli.args import (add_executor_flags, bounded_whole, epochs_type, executor_flags_problem, fail,
-                                   report)
+from illumination.cli.args import add_executor_flags, bounded_whole, epochs_type, fail, report
 
 DEFAULT_BITS = "2,3,4,6,8"
 DEFAULT_DITHER = "none,uniform"
@@ -79,7 +78,8 @@ def register_experiments(experiments) -> None:
 
 def quantize_command(args) -> int:
     from lab import quantize, sweep
-    problem = executor_flags_problem(args)
+    from lab.executors import flags_problem
+    problem = flags_problem(args)
     if problem:
         return fail(problem)
     try:

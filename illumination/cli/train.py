@@ -26,7 +26,8 @@ def register(commands, benches) -> None:
     train.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     train.add_argument("--save-weights", metavar="FILE.npz", help="write the trained parameters (W1, b1, W2, b2; "
                                                                         "and W3, b3 with --hidden 16,16)")
-    train.add_argument("--overwrite", action="store_true", help="replace an existing --save-weights file")
+    train.add_argument("--overwrite", action="store_true",
+                       help="replace an existing --save-weights or --metrics-out file")
     train.add_argument("--backend", choices=("numba", "numpy"), default="numba")
     add_log_flags(train, "on stdout (on stderr with --json, whose stdout is one JSON object)")
     train.add_argument("--sharpness", action="store_true",
@@ -113,17 +114,21 @@ def save_weights(net, target: Path, seed: int) -> None:
 
 
 def train_command(args) -> int:
+    from illumination.core.settings import SettingsError
     from illumination.exhibits.network.trainer import make_trainer
     _, settings = settings_from(args, "network")
     target = check_weights_target(args.save_weights, args.overwrite) if args.save_weights is not None else None
-    epochs = 0 if args.zero_count else settings.max_epochs
-    trainer = make_trainer(settings, backend=args.backend, max_epochs=epochs, match_train_loss=args.match_train_loss)
-    sink = log_sink(args, sys.stderr if args.json else sys.stdout)
-    if sink is not None:
-        from network.trainlog import TrainingLog
-        TrainingLog(trainer, sink, settings.seed)
-    stream = open_metric_stream(args)
+    if args.overwrite and args.save_weights is None and args.metrics_out is None:
+        raise SettingsError(["--overwrite applies only with --save-weights or --metrics-out"])
+    stream = open_metric_stream(args, taken={"--save-weights": target})     # checked and opened before any work
     try:
+        epochs = 0 if args.zero_count else settings.max_epochs
+        trainer = make_trainer(settings, backend=args.backend, max_epochs=epochs,
+                               match_train_loss=args.match_train_loss)
+        sink = log_sink(args, sys.stderr if args.json else sys.stdout)
+        if sink is not None:
+            from network.trainlog import TrainingLog
+            TrainingLog(trainer, sink, settings.seed)
         if stream is not None:
             from lab.epoch_metrics import EpochMetrics
             EpochMetrics(trainer, stream.publish, settings.seed, args.sharpness_every)
@@ -181,19 +186,18 @@ def _train_and_report(args, settings, trainer, target, epochs) -> int:
         save_weights(net, target, settings.seed)
     if args.json:
         print(json.dumps(result))
-    else:
-        if trainer.diverged:
-            print(f"seed {settings.seed}: training diverged at epoch {trainer.epoch} (try a smaller --lr)")
-        elif trainer.dead:
-            print(f"seed {settings.seed}: every hidden neuron went silent by epoch {trainer.epoch}, so the network "
-                  f"can no longer learn (a dead network; try a smaller --lr or a larger --batch-size)")
-        else:
-            print(f"seed {settings.seed}: {trainer.epoch} epochs in {seconds:.2f} s "
-                  f"({result['epochs_per_second']:.0f} epochs/s) — loss {result['final_loss']:.4f}, "
-                  f"train accuracy {result['train_accuracy']:.3f}, test accuracy {result['test_accuracy']:.3f}")
-        if target is not None and not failed:
+    elif not failed:
+        print(f"seed {settings.seed}: {trainer.epoch} epochs in {seconds:.2f} s "
+              f"({result['epochs_per_second']:.0f} epochs/s) — loss {result['final_loss']:.4f}, "
+              f"train accuracy {result['train_accuracy']:.3f}, test accuracy {result['test_accuracy']:.3f}")
+        if target is not None:
             print(f"weights written to {target}")
-    return 3 if failed else 0
+    if trainer.diverged:          # a failure is one line on stderr (exit 3), with --json too
+        return fail(f"seed {settings.seed}: training diverged at epoch {trainer.epoch} (try a smaller --lr)", 3)
+    if trainer.dead:
+        return fail(f"seed {settings.seed}: every hidden neuron went silent by epoch {trainer.epoch}, so the network "
+                    f"can no longer learn (a dead network; try a smaller --lr or a larger --batch-size)", 3)
+    return 0
 
 
 def bench_train_command(args) -> int:

@@ -16,12 +16,18 @@ def register(commands, benches) -> None:
     run.add_argument("--no-panel", action="store_true", help="start with the control panel hidden (Tab shows it)")
     add_log_flags(run, "on stdout, run after run")
     add_metric_flags(run)
+    run.add_argument("--overwrite", action="store_true", help="replace an existing --metrics-out file")
     run.set_defaults(handler=run_command)
 
 
 def run_command(args) -> int:
     from illumination.modes.desktop.window import run_window
+    from illumination.core.settings import SettingsError
     exhibit, settings = settings_from(args)
+    if args.sharpness_every is not None:     # the window's metric stream measures no sharpness: not ignored
+        raise SettingsError(["--sharpness-every applies only to train (the window's metrics have no sharpness)"])
+    if args.overwrite and args.metrics_out is None:
+        raise SettingsError(["--overwrite applies only with --metrics-out"])
     stream = open_metric_stream(args)
     try:
         return run_window(exhibit, settings, args.size, panel=not args.no_panel, log=log_sink(args, sys.stdout),

@@ -210,3 +210,126 @@ def test_the_module_is_headless():
     code = "import sys, lab.stream; assert 'pygame' not in sys.modules"
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     subprocess.run([sys.executable, "-c", code], check=True, cwd=root, timeout=60)
+
+
+# -- hostile clients: a cap on clients, on what each may hold, on the handshake, and on who may connect ---------------
+
+def _status(stream, **headers):
+    """The HTTP status the server answers a WebSocket handshake with (101: accepted)."""
+    from websockets.exceptions import InvalidStatus
+    try:
+        with connect(_url(stream), open_timeout=5, **headers):
+            return 101
+    except InvalidStatus as refusal:
+        return refusal.response.status_code
+
+
+def test_the_client_after_the_cap_is_refused_with_503_and_a_place_frees_when_one_leaves():
+    with MetricStream(serve="127.0.0.1:0", max_clients=3) as stream:
+        held = [_raw_client(stream) for _ in range(3)]
+        started = time.perf_counter()
+        assert _status(stream) == 503 and stream.refused == 1
+        assert time.perf_counter() - started < 2                  # refused at once, not after a timeout
+        _reset(held.pop())
+        deadline = time.monotonic() + 5
+        while len(stream._clients) > 2 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert _status(stream) == 101
+        for sock in held:
+            sock.close()
+
+
+def test_a_hundred_stuck_clients_cost_sixteen_places_and_publish_stays_fast():
+    with MetricStream(serve="127.0.0.1:0") as stream:
+        admitted, refused = [], 0
+        for _ in range(100):
+            try:
+                admitted.append(_raw_client(stream, rcvbuf=4096))
+            except AssertionError:
+                refused += 1
+        assert (len(admitted), refused) == (16, 84)
+        started = time.perf_counter()
+        for step in range(20_000):
+            stream.publish(step_metrics(step, 0, note="x" * 200))
+        assert time.perf_counter() - started < 5
+        for sock in admitted:
+            sock.close()
+
+
+def test_a_stuck_clients_backlog_is_capped_in_bytes_dropping_its_oldest(monkeypatch):
+    """What the process holds for a client that reads nothing stays under its byte cap plus the transport's limit
+    and one batch, however much is published: the oldest events go."""
+    import asyncio
+    import lab.stream
+    monkeypatch.setattr(lab.stream, "WRITE_LIMIT", 1024)
+
+    async def held(stream):                         # read on the loop's own thread
+        (client,) = stream._clients.values()
+        return client.bytes, client.connection.transport.get_write_buffer_size()
+
+    with MetricStream(serve="127.0.0.1:0", queue_bytes=50_000) as stream:
+        stuck = _raw_client(stream, rcvbuf=4096)
+        largest = 0
+        for step in range(30_000):                  # ~30 MB in all, far more than the socket buffers take
+            stream.publish(step_metrics(step, 0, note="y" * 1000))
+            if step % 1000 == 999:
+                backlog, buffered = asyncio.run_coroutine_threadsafe(held(stream), stream._loop).result(5)
+                assert backlog <= 50_000 and buffered <= 1024 + 2 * 50_000
+                largest = max(largest, backlog)
+        assert largest > 0 and stream.dropped > 0
+        stuck.close()
+
+
+def test_a_client_that_takes_nothing_is_cut_off_after_the_stall_and_frees_its_place(monkeypatch):
+    import lab.stream
+    monkeypatch.setattr(lab.stream, "SEND_STALL", 0.5)
+    monkeypatch.setattr(lab.stream, "WRITE_LIMIT", 1024)
+    with MetricStream(serve="127.0.0.1:0", max_clients=1) as stream:
+        stuck = _raw_client(stream, rcvbuf=4096)
+        deadline = time.monotonic() + 20
+        while stream._clients and time.monotonic() < deadline:
+            stream.publish(step_metrics(0, 0, note="z" * 1000))
+            time.sleep(0.001)
+        assert not stream._clients
+        assert _status(stream) == 101
+        stuck.close()
+
+
+def test_a_connection_that_never_finishes_its_handshake_is_closed(monkeypatch):
+    import lab.stream
+    monkeypatch.setattr(lab.stream, "HANDSHAKE_TIMEOUT", 0.5)
+    with MetricStream(serve="127.0.0.1:0") as stream:
+        silent = socket.create_connection(stream.address, timeout=5)
+        started = time.perf_counter()
+        assert silent.recv(1) == b""                   # the server hung up
+        assert time.perf_counter() - started < 3
+        silent.close()
+
+
+@pytest.mark.parametrize("origin, origins, any_origin, status", [
+    (None, (), False, 101),                            # a program: no Origin
+    ("http://localhost:8000", (), False, 101),
+    ("https://127.0.0.1", (), False, 101),
+    ("http://[::1]:3000", (), False, 101),
+    ("https://evil.example", (), False, 403),          # another site's page in the user's browser
+    ("http://localhost.evil.example", (), False, 403),
+    ("null", (), False, 403),
+    ("https://lab.example", ("https://lab.example",), False, 101),
+    ("https://evil.example", ("https://lab.example",), False, 403),
+    ("https://evil.example", (), True, 101),
+])
+def test_browser_pages_from_another_origin_are_refused_unless_asked_for(origin, origins, any_origin, status):
+    with MetricStream(serve="127.0.0.1:0", origins=origins, any_origin=any_origin) as stream:
+        headers = {} if origin is None else {"origin": origin}
+        assert _status(stream, **headers) == status
+
+
+def test_a_fifo_or_a_device_as_the_jsonl_file_is_refused_without_waiting(tmp_path):
+    fifo = tmp_path / "run.jsonl"
+    os.mkfifo(fifo)
+    started = time.perf_counter()
+    with pytest.raises(StreamError, match="FIFO or a device"):
+        MetricStream(jsonl_path=fifo)
+    with pytest.raises(StreamError, match="not a regular file"):
+        MetricStream(jsonl_path="/dev/null")
+    assert time.perf_counter() - started < 2
