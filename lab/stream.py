@@ -5,8 +5,8 @@
 
 Headless (never imports pygame). The WebSocket server is `websockets`' asyncio server on an event loop in a daemon
 thread; the training thread only encodes the event and hands the text to that loop (one wake-up of the loop for
-whatever piled up meanwhile, not one per event per client), so a slow, stuck or vanished client can cost it nothing
-but dropped events. What hostile clients can take is bounded: at most MAX_CLIENTS at once (the next is refused with
+whatever piled up meanwhile, not one per event per client), and the loop writes each batch to each client as
+frames encoded once, in one write: a slow, stuck or vanished client can cost the training nothing but dropped events. What hostile clients can take is bounded: at most MAX_CLIENTS at once (the next is refused with
 HTTP 503), QUEUE_SIZE events and QUEUE_BYTES per client (its oldest dropped beyond), a handshake finished within
 HANDSHAKE_TIMEOUT, a client that takes nothing for SEND_STALL seconds cut off, and browser pages only from a
 localhost origin unless the caller names more (`origins`; any with any_origin): another site's page cannot read a
@@ -38,7 +38,7 @@ from websockets.protocol import State
 
 DEFAULT_HOST = "127.0.0.1"          # loopback unless the user asks for more: metrics are nobody else's business
 QUEUE_SIZE = 1000                   # events waiting per client; beyond this its oldest are dropped
-QUEUE_BYTES = 1 << 20               # … and at most this much text waiting per client (its oldest dropped beyond)
+QUEUE_BYTES = 1 << 20               # … and at most this many bytes of frames (its oldest dropped beyond)
 MAX_CLIENTS = 16                    # connected at once; the next one is refused (HTTP 503) until one leaves
 HANDSHAKE_TIMEOUT = 5.0             # seconds a connection gets to finish its opening handshake
 SEND_STALL = 10.0                   # seconds a client's full socket may refuse more before it is cut off
