@@ -31,6 +31,7 @@ from illumination.exhibits.network.synapses import SynapseLayer
 
 LIGHT_LEVELS = 24         # a bulb's light (bloom, halo) in this many steps: finer is invisible in a glow
 OUTPUT_LIGHT_LEVELS = 12  # the outputs' large blooms in fewer (each is big: ~5 MB at 4K), so memory stays bounded
+BULB_BLITS_CAP = 4096     # placed light pieces kept (bulbs × the levels each meets: ~1,500 for 16 hidden units)
 HALO_FLOOR = 0.15         # gradient brightness below this draws no halo (every input has some gradient)
 HIDDEN_REFERENCE = 3.0     # an activation this strong (or more) lights a bulb fully
 GRADIENT_REFERENCE = 0.5   # |∂L/∂z| this large (or more) gives a full halo
@@ -101,7 +102,7 @@ class NetworkView(View):
         self._dark = scaled(p.background.bottom, 0.6)
         self._body_colours = [self.body_colour(k / 64) for k in range(65)]
         self.bulb_sprites: dict = {}   # (kind, layer, level, winner) -> sprite: see bulb_sprite (bounded by the levels)
-        self._bulb_pieces: dict = {}   # the same keys -> (the sprite's lit pieces (sprites.light_pieces), half width)
+        self._bulb_pieces: dict = {}   # (those keys, x, y) -> the sprite's lit pieces placed there (bulb_light)
         self._field_tiles: list[pygame.Surface] = []
         self._particle_sprites: dict = {}  # (backward, radius px, level, fade) -> (sprite, half width); bounded by
         # 2 kinds × a few dozen radii × 49 levels × 2 fades
@@ -313,14 +314,16 @@ class NetworkView(View):
     def bulb_light(self, x: float, y: float, kind: str, layer: int, radius: float, level: float,
                    winner: bool = False, output: bool = False) -> list:
         """The blits that add bulb_sprite(...) centred on (x, y): its lit pieces (the same pixels, less work)."""
-        key = (kind, layer, round(level * 1000), winner)
-        entry = self._bulb_pieces.get(key)
-        if entry is None:
+        key = (kind, layer, round(level * 1000), winner, int(x), int(y))
+        blits = self._bulb_pieces.get(key)
+        if blits is None:    # the bulbs never move: the placed pieces are kept (a few per bulb and level)
             sprite = self.bulb_sprite(kind, layer, radius, level, winner, output)
-            entry = self._bulb_pieces[key] = (light_pieces(sprite), sprite.get_width() // 2)
-        pieces, half = entry
-        left, top = int(x) - half, int(y) - half
-        return [(piece, (left + dx, top + dy)) for piece, (dx, dy) in pieces]
+            left, top = int(x) - sprite.get_width() // 2, int(y) - sprite.get_width() // 2
+            if len(self._bulb_pieces) >= BULB_BLITS_CAP:
+                self._bulb_pieces.clear()
+            blits = self._bulb_pieces[key] = [(piece, (left + dx, top + dy)) for piece, (dx, dy)
+                                              in light_pieces(sprite)]
+        return blits
 
     def bulb_sprite(self, kind: str, layer: int, radius: float, level: float, winner: bool = False,
                      output: bool = False):

@@ -123,3 +123,33 @@ def test_the_grid_painted_tile_by_tile_is_the_grid_painted_whole(size, compositi
         panels.draw_grid(view, whole, looks, dim=dim)
         view._grid_cache = kept
         assert same(incremental, whole)
+
+
+def test_the_views_caches_stay_bounded_over_many_runs_and_seeds():
+    """A kiosk draws for months: fast runs of many seeds (each a new run: the view rebuilds its caches) and a long
+    trained tail, and no cache grows past its bound. The bounds are the caches' own caps or what their keys can
+    take (levels × bulbs), checked against numbers that do not depend on how long the run was."""
+    from illumination.core.clock import FixedClock
+    from illumination.exhibits.network import view as view_module
+    from illumination.exhibits.network.synapses import LEVELS
+    show = make_show((480, 270), composition="gallery", speed=300.0, max_epochs=40, decorations=True)
+    scene, clock, surface = show.scene, FixedClock(60), pygame.Surface((480, 270))
+    sizes = []
+    for seed in range(6):
+        scene.reset(seed=seed)
+        for frame in range(240):          # 40 epochs at 300 epochs/s, then the trained network cycling samples
+            scene.update(clock.tick())
+            show.draw(surface)
+        view = show.view
+        hidden, outputs = view.layout.hiddens.shape[0], 2
+        light_keys = 3 * (view_module.LIGHT_LEVELS + 1) * 2 + 3 * (view_module.OUTPUT_LIGHT_LEVELS + 1) * 2
+        assert len(view.bulb_sprites) <= light_keys + 2 * (view_module.LIGHT_LEVELS + 1)
+        assert len(view._bulb_pieces) <= view_module.BULB_BLITS_CAP
+        assert len(view._bulb_pieces) <= (64 * 2 + hidden * 3 + outputs * 3) * (view_module.LIGHT_LEVELS + 1) * 2
+        assert len(view.text._cache) <= view.text.max_entries
+        assert len(view.sprites) <= view.sprites.max_entries
+        assert len(view.second_layer._brighter) <= 4 * (LEVELS + 1) + 2 * (LEVELS + 1)
+        assert view._grid_cache is not None and len(view._grid_cache[2]) == 20     # one panel, its 20 tiles
+        sizes.append((len(view.bulb_sprites), len(view._bulb_pieces), len(view._particle_sprites)))
+    # The particle sprite table is keyed by quantised radius and brightness: it saturates, it does not creep.
+    assert max(s[2] for s in sizes) <= 2 * 64 * 49 * 2
