@@ -19,20 +19,17 @@ import pygame
 from illumination.core.draw.background import make_background
 from illumination.core.draw.colour import mix, scaled, smoothstep
 from illumination.core.draw.invert import FrameInverter
-from illumination.core.draw.sprites import (INTENSITY_LEVELS, SpriteCache, light_pieces, quantise_colour,
-                                            quantise_radius)
+from illumination.core.draw.sprites import INTENSITY_LEVELS, SpriteCache, quantise_colour
 from illumination.core.draw.text import TextCache
 from illumination.core.scene import View
 from illumination.exhibits.network import charts, decorations, gallery, panels
 from illumination.exhibits.network.layout import network_layout
+from illumination.exhibits.network.lights import (CORE_FLOOR, HALO_FLOOR, LIGHT_LEVELS, OUTPUT_LIGHT_LEVELS,
+                                                  BulbLights)
 from illumination.exhibits.network.panel_cache import PanelCache
 from illumination.exhibits.network.stage import StageCache
 from illumination.exhibits.network.synapses import SynapseLayer
 
-LIGHT_LEVELS = 24         # a bulb's light (bloom, halo) in this many steps: finer is invisible in a glow
-OUTPUT_LIGHT_LEVELS = 12  # the outputs' large blooms in fewer (each is big: ~5 MB at 4K), so memory stays bounded
-BULB_BLITS_CAP = 4096     # placed light pieces kept (bulbs × the levels each meets: ~1,500 for 16 hidden units)
-HALO_FLOOR = 0.15         # gradient brightness below this draws no halo (every input has some gradient)
 HIDDEN_REFERENCE = 3.0     # an activation this strong (or more) lights a bulb fully
 GRADIENT_REFERENCE = 0.5   # |∂L/∂z| this large (or more) gives a full halo
 
@@ -101,8 +98,9 @@ class NetworkView(View):
         self.grid_tiles = panels.sample_tiles(scene.data.X_test[:20], int(L.grid_tile), p.grid.pixel)
         self._dark = scaled(p.background.bottom, 0.6)
         self._body_colours = [self.body_colour(k / 64) for k in range(65)]
-        self.bulb_sprites: dict = {}   # (kind, layer, level, winner) -> sprite: see bulb_sprite (bounded by the levels)
-        self._bulb_pieces: dict = {}   # (those keys, x, y) -> the sprite's lit pieces placed there (bulb_light)
+        if not hasattr(self, "lights"):
+            self.lights = BulbLights()   # kept across runs: its sprites depend on the layout, theme and glow alone
+        self.lights.configure(self)
         self._field_tiles: list[pygame.Surface] = []
         self._particle_sprites: dict = {}  # (backward, radius px, level, fade) -> (sprite, half width); bounded by
         # 2 kinds × a few dozen radii × 49 levels × 2 fades
@@ -116,8 +114,7 @@ class NetworkView(View):
         """Settings or the run changed: rebuild the derived caches on the next draw."""
         for layer in self.synapse_layers:
             layer.forget()
-        self.bulb_sprites.clear()   # the glow setting is part of every bulb's light
-        self._bulb_pieces.clear()
+        self.lights.configure(self)   # the glow setting is part of every bulb's light
         self.panel_cache.forget()
         self.stage.ready = False
 
@@ -268,7 +265,7 @@ class NetworkView(View):
             for n, ((x, y), b, h) in enumerate(zip(positions.tolist(), glow_levels, halo_levels)):
                 if b > 0:
                     light += self.bulb_light(x, y, "glow", layer, radius, b / levels, output and n == winner, output)
-                    if b > 0.12 * levels:
+                    if b > CORE_FLOOR * levels:
                         cores += self.bulb_light(x, y, "core", layer, radius, b / levels)
                 if h > HALO_FLOOR * levels and layer > 0:   # inputs (tightly packed) get their ring only
                     light += self.bulb_light(x, y, "halo", layer, radius, h / levels, output=output)
@@ -313,51 +310,13 @@ class NetworkView(View):
 
     def bulb_light(self, x: float, y: float, kind: str, layer: int, radius: float, level: float,
                    winner: bool = False, output: bool = False) -> list:
-        """The blits that add bulb_sprite(...) centred on (x, y): its lit pieces (the same pixels, less work)."""
-        key = (kind, layer, round(level * 1000), winner, int(x), int(y))
-        blits = self._bulb_pieces.get(key)
-        if blits is None:    # the bulbs never move: the placed pieces are kept (a few per bulb and level)
-            sprite = self.bulb_sprite(kind, layer, radius, level, winner, output)
-            left, top = int(x) - sprite.get_width() // 2, int(y) - sprite.get_width() // 2
-            if len(self._bulb_pieces) >= BULB_BLITS_CAP:
-                self._bulb_pieces.clear()
-            blits = self._bulb_pieces[key] = [(piece, (left + dx, top + dy)) for piece, (dx, dy)
-                                              in light_pieces(sprite)]
-        return blits
+        """The blits that add a bulb's light (lights.py) centred on (x, y)."""
+        return self.lights.light(self, x, y, kind, layer, radius, level, winner, output)
 
     def bulb_sprite(self, kind: str, layer: int, radius: float, level: float, winner: bool = False,
-                     output: bool = False):
-        """One cached sprite of a bulb's light at a quantised level (at most ~250 in all, whatever the run does):
-        glow: a coloured bloom whose radius grows with the activation, a tight inner glow and, for the winning
-        output, its blaze, summed; core: the white-hot centre; halo: the gradient's light."""
-        key = (kind, layer, round(level * 1000), winner)
-        sprite = self.bulb_sprites.get(key)
-        if sprite is not None:
-            return sprite
-        p, make = self.palette, SpriteCache.make
-        glow = self.scene.settings.glow / 1.5 * p.effects.glow_strength
-        falloff = self.sprites.falloff
-        if kind == "core":
-            sprite = make(quantise_radius(radius * 1.05), quantise_colour(p.neuron.body, level), 3.0, core=0.9)
-        elif kind == "halo":
-            spread = 1.8 if output else 3.0          # the big output bulbs' halos stay clear of their words
-            sprite = make(quantise_radius(radius * (1.9 + spread * level) * glow),
-                          quantise_colour(p.neuron.halo, min(1.0, 0.15 + level)), falloff, core=0.0)
-        else:
-            hot = mix(p.neuron.glow, p.neuron.body, 0.55)
-            parts = [make(quantise_radius(radius * (1.6 + 2.8 * level) * glow),
-                          quantise_colour(p.neuron.glow, min(1.0, 0.25 + 0.85 * level)), falloff, core=0.0),
-                     make(quantise_radius(radius * 2.2), quantise_colour(hot, 0.8 * level), falloff, core=0.0)]
-            if winner:   # the answer blazes
-                parts.append(make(quantise_radius(radius * (2.5 + 3.5 * level) * glow),
-                                  quantise_colour(hot, 0.55 * level), falloff, core=0.0))
-            side = max(part.get_width() for part in parts)
-            sprite = pygame.Surface((side, side))
-            for part in parts:
-                offset = (side - part.get_width()) // 2
-                sprite.blit(part, (offset, offset), special_flags=pygame.BLEND_RGB_ADD)
-        self.bulb_sprites[key] = sprite
-        return sprite
+                    output: bool = False) -> pygame.Surface:
+        """One cached sprite of a bulb's light at a quantised level (lights.py)."""
+        return self.lights.sprite(self, kind, layer, radius, level, winner, output)
 
     def body_colour(self, b: float):
         """A bulb's body at brightness b: dark when silent, its colour as it fires, white-hot near the top."""

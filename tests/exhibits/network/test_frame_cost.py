@@ -130,7 +130,7 @@ def test_the_views_caches_stay_bounded_over_many_runs_and_seeds():
     trained tail, and no cache grows past its bound. The bounds are the caches' own caps or what their keys can
     take (levels × bulbs), checked against numbers that do not depend on how long the run was."""
     from illumination.core.clock import FixedClock
-    from illumination.exhibits.network import view as view_module
+    from illumination.exhibits.network import lights
     from illumination.exhibits.network.synapses import LEVELS
     show = make_show((480, 270), composition="gallery", speed=300.0, max_epochs=40, decorations=True)
     scene, clock, surface = show.scene, FixedClock(60), pygame.Surface((480, 270))
@@ -142,14 +142,39 @@ def test_the_views_caches_stay_bounded_over_many_runs_and_seeds():
             show.draw(surface)
         view = show.view
         hidden, outputs = view.layout.hiddens.shape[0], 2
-        light_keys = 3 * (view_module.LIGHT_LEVELS + 1) * 2 + 3 * (view_module.OUTPUT_LIGHT_LEVELS + 1) * 2
-        assert len(view.bulb_sprites) <= light_keys + 2 * (view_module.LIGHT_LEVELS + 1)
-        assert len(view._bulb_pieces) <= view_module.BULB_BLITS_CAP
-        assert len(view._bulb_pieces) <= (64 * 2 + hidden * 3 + outputs * 3) * (view_module.LIGHT_LEVELS + 1) * 2
+        keys = 3 * 3 * (lights.LIGHT_LEVELS + 1) * 2          # kinds × layers × levels × winner
+        assert len(view.lights.sprites) <= keys and len(view.lights._pieces) <= keys
+        assert len(view.lights._placed) <= lights.PLACED_CAP
+        assert len(view.lights._placed) <= (64 + hidden + outputs) * keys
         assert len(view.text._cache) <= view.text.max_entries
         assert len(view.sprites) <= view.sprites.max_entries
         assert len(view.second_layer._brighter) <= 4 * (LEVELS + 1) + 2 * (LEVELS + 1)
         assert view._grid_cache is not None and len(view._grid_cache[2]) == 20     # one panel, its 20 tiles
-        sizes.append((len(view.bulb_sprites), len(view._bulb_pieces), len(view._particle_sprites)))
+        sizes.append((len(view.lights.sprites), len(view.lights._placed), len(view._particle_sprites)))
     # The particle sprite table is keyed by quantised radius and brightness: it saturates, it does not creep.
     assert max(s[2] for s in sizes) <= 2 * 64 * 49 * 2
+
+
+def test_light_made_ahead_is_the_light_made_when_needed_and_outlives_a_run():
+    """At 4K the big blooms and halos are made when the view is built; each has the pixels of the same sprite made
+    on the frame that needs it, and a new run of the same network keeps them (nothing they depend on changed)."""
+    from illumination.exhibits.network.lights import AHEAD_SIDE, LIGHT_LEVELS, OUTPUT_LIGHT_LEVELS, BulbLights
+    show = make_show((3840, 2160), composition="gallery")
+    view = show.view
+    ahead = dict(view.lights.sprites)
+    assert ahead and all(sprite.get_width() >= AHEAD_SIDE for sprite in ahead.values())
+    fresh = BulbLights()
+    fresh.key = view.lights.key                                  # configured, but nothing made yet
+    L = view.layout
+    for (kind, layer, level, winner), sprite in ahead.items():
+        output = layer == len(view.layout_columns) - 1
+        radius = L.output_radius if output else L.hidden_radius
+        levels = OUTPUT_LIGHT_LEVELS if output else LIGHT_LEVELS
+        value = round(level / 1000 * levels) / levels                 # the level as the frame computes it
+        assert same(sprite, fresh.sprite(view, kind, layer, radius, value, winner, output))
+    show.scene.reset(seed=7)
+    show.draw(pygame.Surface((3840, 2160)))
+    assert all(show.view.lights.sprites.get(key) is sprite for key, sprite in ahead.items())
+    show.scene.settings = show.scene.settings.replace(glow=show.scene.settings.glow * 0.5)
+    show.draw(pygame.Surface((3840, 2160)))
+    assert not any(show.view.lights.sprites.get(key) is sprite for key, sprite in ahead.items())
