@@ -13,39 +13,17 @@ import pytest
 from illumination.cli.args import CleanParser
 from illumination.cli.kiosk import kiosk_command, register
 from illumination.core.clock import FixedClock
-from illumination.core.scene import Exhibit, Scene, View
-from illumination.exhibits import EXHIBITS
-from illumination.exhibits.network.settings import NetworkSettings
 from illumination.modes.kiosk.playlist import PlaylistError, load_themes, parse_playlist, resolve_playlist
-from illumination.modes.kiosk.runner import close_logging, run_window, setup_logging
-
-
-class Still(Scene):
-    name = "still"
-
-    def update(self, dt):
-        pass
-
-
-class Fill(View):
-    def draw(self, surface):
-        surface.fill((40, 80, 120))
+from illumination.modes.kiosk.runner import run_window, setup_logging
 
 
 ITEM = '[[item]]\nexhibit = "still"\nseconds = 5\n'
 
 
 @pytest.fixture(autouse=True)
-def still(monkeypatch):
-    from illumination.core.display import init_headless
-    init_headless()
-    monkeypatch.setitem(EXHIBITS, "still", Exhibit(name="still", title="Still", settings=NetworkSettings,
-                                                   make_scene=Still, make_view=Fill, count_unit="epochs",
-                                                   count_setting="max_epochs"))
+def still(still_exhibit, monkeypatch):
     monkeypatch.setenv("ILLUMINATION_ALLOW_DUMMY_WINDOW", "1")
     monkeypatch.delenv("NOTIFY_SOCKET", raising=False)
-    yield
-    close_logging()
 
 
 @pytest.fixture

@@ -8,34 +8,13 @@ import pytest
 
 import illumination.core.loop as loop
 from illumination.core.clock import FixedClock
-from illumination.core.scene import Exhibit, Scene, View
-from illumination.exhibits import EXHIBITS
-from illumination.exhibits.network.settings import NetworkSettings
 from illumination.modes.kiosk.playlist import load_themes, parse_playlist
-from illumination.modes.kiosk.runner import close_logging, run_window, setup_logging, soak
-
-
-class Still(Scene):
-    name = "still"
-
-    def update(self, dt):
-        pass
-
-
-class Fill(View):
-    def draw(self, surface):
-        surface.fill((40, 80, 120))
+from illumination.modes.kiosk.runner import run_window, setup_logging, soak
 
 
 @pytest.fixture(autouse=True)
-def still(monkeypatch):
-    from illumination.core.display import init_headless
-    init_headless()
-    monkeypatch.setitem(EXHIBITS, "still", Exhibit(name="still", title="Still", settings=NetworkSettings,
-                                                   make_scene=Still, make_view=Fill, count_unit="epochs",
-                                                   count_setting="max_epochs"))
+def still(still_exhibit):
     yield
-    close_logging()
 
 
 @pytest.mark.filterwarnings("ignore:no fast renderer available")

@@ -21,33 +21,16 @@ import pytest
 
 from illumination.cli.kiosk import kiosk_command
 from illumination.core.clock import FixedClock
-from illumination.core.scene import Exhibit, Scene, View
-from illumination.exhibits import EXHIBITS
-from illumination.exhibits.network.settings import NetworkSettings
 from illumination.modes.kiosk import notify
 from illumination.modes.kiosk.faults import FaultPlan, FaultyShow
 from illumination.modes.kiosk.notify import Notifier
 from illumination.modes.kiosk.playlist import load_themes, parse_playlist
-from illumination.modes.kiosk.runner import close_logging, run_window, setup_logging
+from illumination.modes.kiosk.runner import run_window, setup_logging
 
 WATCHDOG_USEC = 1_000_000          # WatchdogSec=1: pings promised every 0.25 s, never 0.5 s apart
 EVERY_S = WATCHDOG_USEC / 1e6 * notify.WATCHDOG_SHARE
 
 
-class Still(Scene):
-    name = "still"
-
-    def update(self, dt):
-        pass
-
-
-class Fill(View):
-    def draw(self, surface):
-        surface.fill((40, 80, 120))
-
-
-STILL = dict(name="still", title="Still", settings=NetworkSettings, make_scene=Still, make_view=Fill,
-             count_unit="epochs", count_setting="max_epochs")
 TWO_STILLS = """
 hold_seconds = 0
 crossfade_seconds = 0
@@ -61,15 +44,10 @@ seconds = 1
 
 
 @pytest.fixture(autouse=True)
-def still(monkeypatch):
-    from illumination.core.display import init_headless
-    init_headless()
-    monkeypatch.setitem(EXHIBITS, "still", Exhibit(**STILL))
+def still(still_exhibit, monkeypatch):
     monkeypatch.setenv("ILLUMINATION_ALLOW_DUMMY_WINDOW", "1")
     for name in ("NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID"):
         monkeypatch.delenv(name, raising=False)
-    yield
-    close_logging()
 
 
 @pytest.fixture
