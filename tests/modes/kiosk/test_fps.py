@@ -61,8 +61,9 @@ def test_a_playlist_with_fps_20_runs_the_window_at_20(ticks, log):
     assert run_window(playlist, log=log, clock=FixedClock(60), max_frames=30) == 0
     elapsed = time.perf_counter() - started
     assert ticks == [20] * 30
-    # 30 frames at 20 fps: 29 waits of 50 ms after the first (at 60 fps it would be ~0.5 s, at 10 fps ~3 s)
-    assert 1.3 <= elapsed < 2.9, elapsed
+    # 30 frames at 20 fps: 29 waits of 50 ms after the first (at 60 fps it would be ~0.5 s). Only the floor is
+    # checked: a busy machine may take longer, and the cap's value is checked exactly by `ticks` above.
+    assert elapsed >= 1.3, elapsed
 
 
 @pytest.mark.filterwarnings("ignore:no fast renderer available")
