@@ -14,7 +14,7 @@ steps every CHECK_EVERY epochs; the training loss is the clean one (Trainer.trai
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -78,16 +78,12 @@ class Trajectory:
     """Recorded by the sweep job while it trains: call `after_epoch(trainer)` once per epoch."""
     rng: np.random.Generator
     every: int = CHECK_EVERY
-
-    def __post_init__(self):
-        self.losses: list[float] = []
-        self.check_epochs: list[int] = []
-        self.eigenvalues: list[float] = []
+    losses: list[float] = field(default_factory=list)        # (E + 1,): after each epoch, [0] before training
+    check_epochs: list[int] = field(default_factory=list)
+    eigenvalues: list[float] = field(default_factory=list)
 
     def begin(self, trainer) -> None:
         """Record the starting point (epoch 0) before training."""
-        self.losses = []
-        self.check_epochs, self.eigenvalues = [], []
         self.after_epoch(trainer)
 
     def after_epoch(self, trainer) -> float:
@@ -103,7 +99,6 @@ class Trajectory:
 
     def fields(self, epochs: int) -> dict:
         """{"early_escapes", "escapes", "late_loss_variance"} over a run planned for `epochs` epochs."""
-        losses = self.losses
-        events = escape_events(self.check_epochs, self.eigenvalues, losses)
+        events = escape_events(self.check_epochs, self.eigenvalues, self.losses)
         early = [e for e in events if e[0] <= EARLY_FRACTION * epochs]
-        return {"early_escapes": len(early), "escapes": len(events), "late_loss_variance": late_variance(losses)}
+        return {"early_escapes": len(early), "escapes": len(events), "late_loss_variance": late_variance(self.losses)}
