@@ -75,8 +75,16 @@ def loss_slice(net: MLP, X: np.ndarray, y: np.ndarray, d1: np.ndarray, d2: np.nd
                resolution: int = 51) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """alphas (R,), betas (R,), losses (R, R) with losses[i, j] = mean cross-entropy at θ + alphas[j]·d1 + betas[i]·d2.
 
-    Rows follow β and columns α, like an image (and like Surface.height_grid's z and x).
+    Rows follow β and columns α, like an image (and like Surface.height_grid's z and x). Compiled
+    (network/slice_kernel.py); loss_slice_reference is the same slice in NumPy, kept to test it against.
     """
+    from network.slice_kernel import slice_losses
+    Z0, ZA, ZB, sign, w, c, alphas, betas = _slice_terms(net, X, y, d1, d2, span, resolution)
+    return alphas, betas, slice_losses(Z0, ZA, ZB, sign, w, c, alphas, betas, np.empty((resolution, resolution)))
+
+
+def _slice_terms(net, X, y, d1, d2, span, resolution):
+    """What both slices start from: Z0, ZA, ZB (n, H), sign (n,), w (3, H), c (3,), alphas (R,), betas (R,)."""
     if not (isinstance(resolution, (int, np.integer)) and resolution >= 1):
         raise ValueError(f"resolution must be an integer >= 1, got {resolution!r}")
     X = np.atleast_2d(np.asarray(X, dtype=np.float64))                   # (n, 64)
@@ -93,6 +101,14 @@ def loss_slice(net: MLP, X: np.ndarray, y: np.ndarray, d1: np.ndarray, d2: np.nd
     c = np.array([m.b2[1] - m.b2[0] for m in (base, along_1, along_2)])        # (3,):   c0, cA, cB
 
     alphas, betas = grid_offsets(span, resolution), grid_offsets(span, resolution)
+    return Z0, ZA, ZB, sign, w, c, alphas, betas
+
+
+def loss_slice_reference(net: MLP, X: np.ndarray, y: np.ndarray, d1: np.ndarray, d2: np.ndarray, span: float = 1.0,
+                         resolution: int = 51) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """loss_slice in NumPy: whole rows of the grid at once (what the compiled one is tested against)."""
+    Z0, ZA, ZB, sign, w, c, alphas, betas = _slice_terms(net, X, y, d1, d2, span, resolution)
+    hidden = net.hidden
     losses = np.empty((resolution, resolution))
     chunk = min(resolution, max(1, CHUNK_ELEMENTS // (X.shape[0] * hidden)))  # alphas per chunk
     buffer = np.empty((chunk, X.shape[0], hidden))                       # (K, n, H), reused

@@ -4,7 +4,7 @@ import pytest
 
 from data import make_dataset
 from network.landscape import (filter_normalised_direction, filter_normalised_directions, flatten_parameters,
-                               grid_offsets, loss_slice, parameter_count, trajectory_projection,
+                               grid_offsets, loss_slice, loss_slice_reference, parameter_count, trajectory_projection,
                                unflatten_parameters)
 from network.mlp import MLP
 
@@ -80,13 +80,58 @@ def test_slice_matches_an_explicitly_perturbed_net(trained_net, data, row, colum
     assert losses[row, column] == pytest.approx(moved.loss(X, y), abs=1e-12)
 
 
-def test_slice_works_in_chunks_smaller_than_a_row(trained_net, data, monkeypatch):
+def test_the_numpy_reference_works_in_chunks_smaller_than_a_row(trained_net, data, monkeypatch):
     import network.landscape as landscape
     X, y = data
     d1, d2 = filter_normalised_directions(trained_net, np.random.default_rng(6))
-    whole = loss_slice(trained_net, X, y, d1, d2, resolution=9)[2]
+    whole = loss_slice_reference(trained_net, X, y, d1, d2, resolution=9)[2]
     monkeypatch.setattr(landscape, "CHUNK_ELEMENTS", 1)  # one grid point at a time
-    np.testing.assert_allclose(loss_slice(trained_net, X, y, d1, d2, resolution=9)[2], whole, rtol=1e-14)
+    np.testing.assert_allclose(loss_slice_reference(trained_net, X, y, d1, d2, resolution=9)[2], whole, rtol=1e-14)
+
+
+def _on_the_kinks(net: MLP, X: np.ndarray) -> MLP:
+    """A copy of net whose hidden biases put sample 0's pre-activations exactly at 0 (units 0-3), and sample 1's
+    a hair either side of 0 (units 4-7): the ReLU kinks themselves, at the centre of the plane."""
+    kinked = unflatten_parameters(flatten_parameters(net), net.hidden)
+    kinked.b1[:4] = -(X[0] @ kinked.W1[:, :4])
+    kinked.b1[4:8] = -(X[1] @ kinked.W1[:, 4:8]) + np.array([1e-12, -1e-12, 1e-300, -1e-300])
+    return kinked
+
+
+def _exact_loss(net: MLP, X: np.ndarray, y: np.ndarray) -> float:
+    """Mean cross-entropy from the forward pass's logits by log-sum-exp (MLP.loss floors p at 1e-300, so it
+    tops out at 690 per sample; the slice does not)."""
+    logits = net.forward(X).logits                                   # (n, 2)
+    return float(np.mean(np.logaddexp(logits[:, 0], logits[:, 1]) - logits[np.arange(len(y)), y]))
+
+
+@pytest.mark.parametrize("case", ["trained", "kinks", "huge margins", "one point", "even grid"])
+def test_the_compiled_slice_is_the_numpy_reference_and_an_explicit_loss_everywhere(trained_net, data, case):
+    X, y = data
+    net, span, resolution = trained_net, 0.8, 51
+    d1, d2 = filter_normalised_directions(trained_net, np.random.default_rng(5))
+    if case == "kinks":
+        net = _on_the_kinks(trained_net, X)
+        d2 = np.zeros_like(d2)                         # along β nothing moves: every row crosses the kinks alike
+    elif case == "huge margins":                       # margins of thousands: softplus must neither overflow nor 0
+        net = unflatten_parameters(flatten_parameters(trained_net), trained_net.hidden)
+        net.W2 *= 1e3
+        net.b2 *= 1e3
+    elif case == "one point":
+        resolution = 1
+    elif case == "even grid":
+        span, resolution = 3.0, 8
+    compiled = loss_slice(net, X, y, d1, d2, span=span, resolution=resolution)
+    reference = loss_slice_reference(net, X, y, d1, d2, span=span, resolution=resolution)
+    for mine, theirs in zip(compiled, reference):
+        np.testing.assert_allclose(mine, theirs, rtol=1e-13, atol=0)
+    alphas, betas, losses = compiled
+    assert np.isfinite(losses).all()
+    for row, column in {(0, 0), (resolution // 2, resolution // 2), (resolution - 1, resolution // 3)}:
+        moved = unflatten_parameters(flatten_parameters(net) + alphas[column] * d1 + betas[row] * d2, net.hidden)
+        assert losses[row, column] == pytest.approx(_exact_loss(moved, X, y), rel=1e-12)
+    if case == "kinks":                                # the centre really sits on the kinks
+        assert (X[0] @ net.W1[:, :4] + net.b1[:4] == 0).all()
 
 
 def test_trajectory_in_a_known_plane_is_recovered():

@@ -5,7 +5,8 @@ around its current weights. Pure NumPy (no pygame); the scene owns one probe whe
   θ + α·d1 + β·d2 with α, β in [-SPAN, SPAN], along two filter-normalised random directions (Li et al. 2018:
   each neuron's share of a direction rescaled to the norm of that neuron's incoming weights). The Gaussian
   draws are made once per run; the rescaling follows the weights as they grow, so the plane stays the same
-  "shape" of plane. Recomputed after every epoch (about 40 ms at 51², network/landscape.py).
+  "shape" of plane. Taken after every epoch and computed when first read (about 20 ms at 51²,
+  network/landscape.py), so epochs no frame shows cost nothing.
 - The path: the weights after every epoch, projected on the top-2 principal directions of that history
   (centred at the latest weights), with the share of the path each direction explains.
 - plane = "path" (the gallery's): once the path has PATH_PLANE_FROM epochs, the slice is measured on that path
@@ -17,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from data.seeding import rng_for
-from network.landscape import flatten_parameters, loss_slice, trajectory_projection
+from network.landscape import flatten_parameters, loss_slice, trajectory_projection, unflatten_parameters
 
 RESOLUTION = 51
 SPAN = 1.0
@@ -39,6 +40,25 @@ def _rescaled(raw: list[np.ndarray], net) -> np.ndarray:
     return np.concatenate([D1, e1, D2, e2])
 
 
+def _measure(flat: np.ndarray, path: list[np.ndarray], plane: str, raw, data) -> dict:
+    """The slice and the path's projection for the weights `flat` (P,) and the path so far (oldest first)."""
+    net = unflatten_parameters(flat, HIDDEN)
+    found = {"path_coords": np.zeros((1, 2)), "path_explained": np.zeros(2)}
+    if len(path) >= 2:
+        found["path_coords"], path_directions, found["path_explained"] = trajectory_projection(np.array(path))
+    found["path_on_slice"] = plane == "path" and len(path) >= PATH_PLANE_FROM
+    if found["path_on_slice"]:
+        found["directions"] = (path_directions[0], path_directions[1])
+        span = PATH_MARGIN * max(float(np.abs(found["path_coords"]).max()), 1e-6)
+    else:
+        found["directions"] = (_rescaled(raw[0], net), _rescaled(raw[1], net))
+        span = SPAN
+    found["alphas"], found["betas"], found["losses"] = loss_slice(net, data.X_train, data.y_train,
+                                                                  *found["directions"], span=span,
+                                                                  resolution=RESOLUTION)
+    return found
+
+
 class NetworkProbe:
     def __init__(self, seed: int, learning_rate: float, plane: str = "random"):
         from data import make_dataset
@@ -51,7 +71,6 @@ class NetworkProbe:
         shapes = [(64 + 1, HIDDEN), (HIDDEN + 1, 2)]
         self._raw = [[rng.standard_normal(shape) for shape in shapes] for _ in range(2)]  # d1's layers, d2's
         self.plane = plane
-        self.path_on_slice = False
         self.path = [flatten_parameters(net)]           # (P,) per epoch, oldest first
         self.version = 0                                # grows with every measurement (views cache by it)
         self.measure()
@@ -78,21 +97,24 @@ class NetworkProbe:
         return True
 
     def measure(self) -> None:
+        """Take the weights and path as they are now; the slice and projection are computed from them when first
+        read (a headless soak steps many epochs between two drawn frames: only the drawn ones cost a slice)."""
         self.version += 1
-        net = self.net
-        if len(self.path) >= 2:
-            self.path_coords, path_directions, self.path_explained = trajectory_projection(np.array(self.path))
-        else:
-            self.path_coords, self.path_explained = np.zeros((1, 2)), np.zeros(2)
-        self.path_on_slice = self.plane == "path" and len(self.path) >= PATH_PLANE_FROM
-        if self.path_on_slice:
-            self.directions = (path_directions[0], path_directions[1])
-            span = PATH_MARGIN * max(float(np.abs(self.path_coords).max()), 1e-6)
-        else:
-            self.directions = (_rescaled(self._raw[0], net), _rescaled(self._raw[1], net))
-            span = SPAN
-        self.alphas, self.betas, self.losses = loss_slice(net, self.data.X_train, self.data.y_train,
-                                                          *self.directions, span=span, resolution=RESOLUTION)
+        self._taken = (flatten_parameters(self.net), list(self.path), self.plane)  # the path's arrays never change
+        self._measured = None
+
+    def _measurement(self) -> dict:
+        if self._measured is None:
+            self._measured = _measure(*self._taken, self._raw, self.data)
+        return self._measured
+
+    path_coords = property(lambda self: self._measurement()["path_coords"])            # (T, 2)
+    path_explained = property(lambda self: self._measurement()["path_explained"])      # (2,)
+    path_on_slice = property(lambda self: self._measurement()["path_on_slice"])
+    directions = property(lambda self: self._measurement()["directions"])              # two (P,)
+    alphas = property(lambda self: self._measurement()["alphas"])                      # (R,)
+    betas = property(lambda self: self._measurement()["betas"])                        # (R,)
+    losses = property(lambda self: self._measurement()["losses"])                      # (R, R): rows β, columns α
 
     @property
     def centre_loss(self) -> float:

@@ -13,6 +13,7 @@ from illumination.exhibits import get_exhibit
 from illumination.exhibits.landscape.camera import Camera
 from illumination.exhibits.landscape.settings import VIEWS, LandscapeSettings
 from physics.descent import height_histogram
+from network.landscape import flatten_parameters
 from themes import list_themes, load_theme
 
 SIZE = (800, 450)
@@ -208,3 +209,21 @@ def test_a_fast_network_view_measures_its_plane_once_a_frame_and_matches_the_slo
         slow.scene.step_once()                         # measured after every epoch
     assert np.array_equal(slow.scene.probe.losses, probe.losses)   # same weights, same plane
     assert len(slow.scene.probe.path) == len(probe.path) == 14
+
+
+def test_a_measurement_read_later_is_the_measurement_of_the_weights_when_it_was_taken():
+    """measure() takes the weights; the slice is computed on first read. Steps in between change nothing."""
+    early = make_show(view="network", learning_rate=0.1, max_steps=300)
+    for _ in range(30):
+        early.scene.step_once()                        # two epochs: measured at the end of each
+    eager_losses, eager_path = early.scene.probe.losses.copy(), early.scene.probe.path_coords.copy()
+    late = make_show(view="network", learning_rate=0.1, max_steps=300)
+    for _ in range(30):
+        late.scene.step_once()
+    version = late.scene.probe.version
+    for _ in range(7):                                 # half an epoch more: no new measurement taken
+        late.scene.probe.step()
+    assert late.scene.probe.version == version
+    assert np.array_equal(late.scene.probe.losses, eager_losses)
+    assert np.array_equal(late.scene.probe.path_coords, eager_path)
+    assert not np.array_equal(flatten_parameters(late.scene.probe.net), flatten_parameters(early.scene.probe.net))
