@@ -26,6 +26,7 @@ from illumination.modes.kiosk.overlay import (caption_layout, colours_of, draw_e
                                              has_caption_band)
 from illumination.modes.kiosk.playlist import Item, Playlist, SeedPlan
 from illumination.modes.kiosk.slot import Slot, caption_text, is_finished, status_of
+from illumination.core.collector import release_free_memory
 from illumination.core.draw.colour import smoothstep
 from illumination.core.draw.text import TextCache
 from illumination.core.show import make_show
@@ -289,6 +290,7 @@ class Kiosk:
 
     def _end_fade(self) -> None:
         self.current, self.incoming = self.incoming, None
+        release_free_memory()        # the item that faded out is gone: its heap pages go back to the system
         self.phase, self.phase_t = ("play", 0.0) if self.current is not None else ("rest", 0.0)
 
     def _check_schedule(self) -> None:

@@ -14,6 +14,8 @@ from datetime import datetime, timedelta
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
+from illumination.core.collector import release_free_memory
+
 
 LOGGER_NAME = "illumination.kiosk"
 LOG_MAX_BYTES = 1_000_000     # per file; with the backups at most ~4 MB of logs, ever
@@ -200,6 +202,7 @@ def soak(playlist, hours: float, size=SOAK_SIZE, *, faults=None, log=None, progr
                   disable=None if progress and not os.environ.get("CI") else True) as bar:
             def after(n: int) -> None:
                 if memory["start"] is None and supervisor.kiosk.stats["items_played"] >= warm_items:
+                    release_free_memory()   # both ends measured just after a trim, as between items
                     memory["start"], memory["start_at"] = rss_mb(), clock.now
                 if n % per_minute == 0:
                     bar.update(1)
@@ -209,6 +212,7 @@ def soak(playlist, hours: float, size=SOAK_SIZE, *, faults=None, log=None, progr
                                  on_error=supervisor.failed)
         wall = time.perf_counter() - started
         gc.collect()
+        release_free_memory()
         rss_end = rss_mb()
     finally:
         gc.unfreeze()

@@ -428,6 +428,25 @@ def test_transition_dips_through_black_and_never_shows_two_items(stubs, log):
     assert kiosk.phase == "play" and tuple(surface.get_at((10, 10)))[:3] == (0, 0, 255)
 
 
+def test_the_heap_is_trimmed_once_per_item_after_the_old_one_has_faded_out(stubs, log, monkeypatch):
+    import illumination.modes.kiosk.attract as attract
+    trims = []
+    monkeypatch.setattr(attract, "release_free_memory", lambda: trims.append(kiosk.phase) or True)
+    kiosk = Kiosk(playlist_of(TWO_COLOURS), (64, 48), log=log)
+    run(kiosk, 3.0 + 1.0 + 1.9)                 # play, hold, and most of the fade: the old item still shows
+    assert trims == []
+    run(kiosk, 0.2)                             # the fade ends: the old item is gone, the heap given back
+    assert kiosk.phase == "play" and len(trims) == 1
+    run(kiosk, 6.0)                             # one more round
+    assert len(trims) == 2
+
+
+def test_release_free_memory_really_trims_on_this_machine():
+    from illumination.core.collector import release_free_memory
+    import ctypes.util
+    assert release_free_memory() is (ctypes.util.find_library("c") is not None)
+
+
 def test_no_two_items_text_shares_a_frame_of_a_transition(log):
     """Real network items with their words: every frame of the transition draws one item's text, or none."""
     playlist = playlist_of("""
