@@ -115,3 +115,17 @@ def _open(size, fullscreen: bool, display: int) -> pygame.Surface:
         return pygame.display.set_mode(size, flags, display=display)  # vsync is not available everywhere
 
 
+
+
+def warming_up(screen: pygame.Surface, what: str) -> None:
+    """The first frame, shown the moment the window exists: the title and what is being prepared, quiet on the
+    theme-less night blue, while exhibits, data and numba's compiled kernels load (seconds on a cold cache, more on
+    a loaded machine). The window and the kiosk both open with it: never a black or frozen screen at launch."""
+    from illumination.core.draw.text import TextCache
+    width, height = screen.get_size()
+    screen.fill((6, 8, 16))
+    text = TextCache()
+    size = max(14, min(width, height) // 28)
+    text.blit(screen, TITLE, (width / 2, height / 2 - size), size * 1.6, (228, 235, 247), anchor="center", bold=True)
+    text.blit(screen, what, (width / 2, height / 2 + size), size, (127, 140, 168), anchor="center")
+    pygame.display.flip()

@@ -9,7 +9,7 @@ import time
 import pygame
 
 from illumination.core.clock import RealClock
-from illumination.core.display import NO_DISPLAY_MESSAGE, NoDisplay, open_window
+from illumination.core.display import NO_DISPLAY_MESSAGE, NoDisplay, open_window, warming_up
 from illumination.core.show import make_show
 from illumination.core.collector import release_collector
 
@@ -24,21 +24,6 @@ def _probe(event: str) -> None:
             handle.write(json.dumps({"event": event, "t": time.time()}) + "\n")
 
 
-def warming_up(screen: pygame.Surface) -> None:
-    """The first frame, drawn the moment the window exists: a quiet sign of life while the network, its data and
-    numba's compiled kernels load (a second or more on a cold cache)."""
-    from illumination.core.draw.text import TextCache
-    width, height = screen.get_size()
-    screen.fill((6, 8, 16))
-    text = TextCache()
-    size = max(14, min(width, height) // 28)
-    text.blit(screen, "Neural Illumination", (width / 2, height / 2 - size), size * 1.6, (228, 235, 247),
-              anchor="center", bold=True)
-    text.blit(screen, "warming up: building the network and its training data …", (width / 2, height / 2 + size),
-              size, (127, 140, 168), anchor="center")
-    pygame.display.flip()
-
-
 def run_window(exhibit, settings, size, fps: int = 60, panel: bool = True, log=None, metrics=None) -> int:
     """The exhibit, the control panel (Tab hides it) and the keyboard map (keys.py; ? or H shows it)."""
     try:
@@ -47,7 +32,7 @@ def run_window(exhibit, settings, size, fps: int = 60, panel: bool = True, log=N
         sys.stderr.write(f"illumination: error: {NO_DISPLAY_MESSAGE}\n")
         return 2
     _probe("window")
-    warming_up(screen)
+    warming_up(screen, "warming up: building the network and its training data …")
     _probe("first_frame")
     pygame.key.set_repeat(400, 60)   # holding − / + or → keeps stepping
     # Everything below is one thread on purpose: loading numba's kernels on a worker thread while the panel

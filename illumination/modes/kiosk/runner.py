@@ -276,7 +276,7 @@ def run_window(playlist, display: int = 0, *, faults=None, log=None, clock=None,
     import faulthandler
     from illumination.core.clock import RealClock
     from illumination.core.loop import run_loop
-    from illumination.core.display import NO_DISPLAY_MESSAGE, NoDisplay, display_expected, open_window
+    from illumination.core.display import NO_DISPLAY_MESSAGE, NoDisplay, display_expected, open_window, warming_up
     from illumination.modes.kiosk.attract import Kiosk, warm_up
     from illumination.modes.kiosk.notify import Notifier, kiosk_status
     log = log or logging.getLogger(LOGGER_NAME)
@@ -303,6 +303,7 @@ def run_window(playlist, display: int = 0, *, faults=None, log=None, clock=None,
     pygame.display.set_caption("Neural Illumination")
     pygame.mouse.set_visible(False)
     pygame.display.set_allow_screensaver(False)
+    warming_up(screen, "preparing the exhibits …")      # at once: a calm picture while every exhibit warms up
     warm_up(playlist, screen.get_size())
     stop = []
     # SIGTERM (systemd stop) and SIGHUP end the loop after the frame in hand; the exit code names the signal

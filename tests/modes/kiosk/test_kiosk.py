@@ -223,6 +223,27 @@ def test_window_loop_quits_only_on_the_combination(tmp_path, monkeypatch, log, s
     assert "stopped (exit combination) after 0 frames" in log_text(tmp_path)
 
 
+def test_the_window_shows_a_calm_title_card_before_the_exhibits_warm_up(monkeypatch, log, stubs):
+    """The first picture is on the screen before any exhibit is built: never seconds of black at launch."""
+    import illumination.modes.kiosk.attract as attract
+    monkeypatch.setenv("ILLUMINATION_ALLOW_DUMMY_WINDOW", "1")
+    seen = {}
+
+    def warm_up(playlist, size):
+        screen = pygame.display.get_surface()
+        seen["lit"] = sum(1 for x in range(0, size[0], 7) for y in range(0, size[1], 7)
+                          if max(screen.get_at((x, y))[:3]) > 100)     # the title's letters
+        seen["corner"] = tuple(screen.get_at((0, 0)))[:3]
+    monkeypatch.setattr(attract, "warm_up", warm_up)
+    playlist = playlist_of("""
+        [[item]]
+        exhibit = "solid"
+        seconds = 5
+    """)
+    assert run_window(playlist, log=log, clock=FixedClock(60), max_frames=2, fps=1000) == 0
+    assert seen["corner"] == (6, 8, 16) and seen["lit"] > 10
+
+
 def test_no_display_is_one_line_and_exit_2(tmp_path, monkeypatch, capsys):
     monkeypatch.delenv("ILLUMINATION_ALLOW_DUMMY_WINDOW", raising=False)
     code = kiosk_command(parse(["kiosk", "--log-file", str(tmp_path / "k.log")]))
