@@ -134,11 +134,17 @@ def run_sweep(seeds, noises, optimizers, epochs: int, out_dir: str, *, match_tra
     that result as its `sweep_result`."""
     started = time.perf_counter()
     _check_output(out_dir)
+    pool = close = None
+    if isinstance(executor, str) and parse_executor(executor)[0] == "dask":
+        # a scheduler that cannot be used refuses before results.csv is created or touched
+        pool, close = open_executor(executor, None, timeout)
     try:
         results = Results(os.path.join(out_dir, "results.csv"))
-    except ValueError as error:
-        raise SweepError(str(error)) from None
-    except OSError as error:
+    except (ValueError, OSError) as error:
+        if close is not None:
+            close()
+        if isinstance(error, ValueError):
+            raise SweepError(str(error)) from None
         raise SweepError(f"cannot write {os.path.join(out_dir, 'results.csv')}: {error.strerror or error}") from None
     done = {tuple(row[k] for k in KEY) for row in results.rows}
     # Seed by seed: a worker's consecutive jobs share the seed's evaluation set (made once per process).
@@ -155,9 +161,13 @@ def run_sweep(seeds, noises, optimizers, epochs: int, out_dir: str, *, match_tra
                 "failures": failures}
 
     ran = 0
+    if not todo and close is not None:
+        close()
     if todo:
-        pool, close = (executor, lambda: None) if isinstance(executor, Executor) else \
-            open_executor(executor, min(workers or os.cpu_count() or 1, len(todo)), timeout)
+        if isinstance(executor, Executor):
+            pool, close = executor, lambda: None
+        elif pool is None:
+            pool, close = open_executor(executor, min(workers or os.cpu_count() or 1, len(todo)), timeout)
         futures = {}
         try:
             from tqdm import tqdm

@@ -153,6 +153,16 @@ def test_a_refused_connection_is_said_at_once_not_after_the_timeout(capsys, tmp_
                     "--executor", f"dask:tcp://127.0.0.1:{free_port()}", "--timeout", "60")
     assert code == 2 and out.err.count("\n") == 1 and "connection refused" in out.err
     assert time.perf_counter() - started < 10
+    assert list(tmp_path.iterdir()) == []          # refused before results.csv was created
+
+
+def test_a_refused_scheduler_leaves_an_existing_results_file_untouched(capsys, tmp_path):
+    results = tmp_path / "results.csv"
+    results.write_text("kept as it was\n", encoding="utf-8")
+    code, out = run(capsys, "--seeds", "0", "--noise", "none", "--optimizer", "sgd", "-o", str(tmp_path),
+                    "--executor", f"dask:tcp://127.0.0.1:{free_port()}", "--timeout", "5")
+    assert code == 2 and "connection refused" in out.err
+    assert results.read_text(encoding="utf-8") == "kept as it was\n" and sorted(tmp_path.iterdir()) == [results]
 
 
 def test_an_unreachable_scheduler_is_one_line_and_exit_2(capsys, tmp_path):
