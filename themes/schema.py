@@ -205,6 +205,13 @@ def choice(*options: str, **kw) -> Any:
     return _field({"kind": "choice", "options": options[0] if live else tuple(options)}, kw)
 
 
+def parsed(convert, **kw) -> Any:
+    """A structured value (a list, a table) that `convert(value)` checks and converts, raising ValueError with one
+    line; `write(value)` (in kw) gives its TOML text for saved scenes."""
+    write = kw.pop("write")
+    return _field({"kind": "parsed", "convert": convert, "write": write}, kw)
+
+
 def show(value: Any) -> str:
     """A value the way the user wrote it in TOML, so a message quotes their own file."""
     if isinstance(value, bool):
@@ -272,6 +279,11 @@ def check_value(path: str, meta: dict, value: Any) -> tuple[Any, Problem | None]
     if kind == "text":
         ok = isinstance(value, str) and value.strip()
         return value, None if ok else Problem(path, f"must be a non-empty string, got {show(value)}")
+    if kind == "parsed":
+        try:
+            return meta["convert"](value), None
+        except ValueError as error:
+            return value, Problem(path, str(error))
     if kind == "choice":
         if value in meta["options"]:
             return value, None

@@ -138,6 +138,12 @@ def train_command(args) -> int:
             stream.close()
 
 
+def _taught_probabilities(net, taught) -> list[float]:
+    import numpy as np
+    probs = net.forward(np.stack([sample.image for sample in taught])).probs        # (k, 2)
+    return [float(probs[i, sample.label_index]) for i, sample in enumerate(taught)]
+
+
 def _train_and_report(args, settings, trainer, target, epochs) -> int:
     from tqdm import tqdm
     started = time.perf_counter()
@@ -171,7 +177,12 @@ def _train_and_report(args, settings, trainer, target, epochs) -> int:
         "architecture": "-".join(str(n) for n in (64, *[net.hidden] * net.hidden_layers, 2)),
         "noise": trainer.noise.spec.label,
         "schedule": settings.schedule,
+        "taught_samples": len(settings.taught),
     }
+    if settings.taught:       # each visitor's shape: the final probability the network gives the label it was taught
+        result["taught"] = [{"label": sample.label, "pixels": sample.pixels,
+                             "probability": None if trainer.diverged else probability}
+                            for sample, probability in zip(settings.taught, _taught_probabilities(net, settings.taught))]
     if args.match_train_loss is not None:
         result.update(match_train_loss=args.match_train_loss, matched_epoch=trainer.matched_epoch,
                       reached=trainer.matched_epoch is not None)

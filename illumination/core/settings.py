@@ -36,8 +36,13 @@ class SettingsMixin:
     def to_toml(self) -> str:
         lines = ["# Neural Illumination scene: load with --scene FILE or the Load scene button",
                  f'exhibit = "{self.exhibit}"']
-        for key, value in dataclasses.asdict(self).items():
-            if isinstance(value, bool):
+        fields = fields_of(type(self))
+        for key in (f.name for f in dataclasses.fields(self)):
+            value = getattr(self, key)
+            write = fields[key].metadata.get("write") if key in fields else None
+            if write is not None:
+                text = write(value)
+            elif isinstance(value, bool):
                 text = "true" if value else "false"
             elif isinstance(value, str):
                 text = '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
@@ -49,7 +54,7 @@ class SettingsMixin:
 
 def ranges(cls: type) -> dict[str, tuple[type, float | None, float | None]]:
     """key -> (python type, low, high) of a settings class: what controls and playlists build on."""
-    kinds = {"whole": int, "number": float, "flag": bool, "text": str, "choice": str}
+    kinds = {"whole": int, "number": float, "flag": bool, "text": str, "choice": str, "parsed": object}
     return {name: (kinds[f.metadata["kind"]], f.metadata.get("low"), f.metadata.get("high"))
             for name, f in fields_of(cls).items()}
 

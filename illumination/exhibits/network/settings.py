@@ -9,9 +9,10 @@ from dataclasses import dataclass
 
 from illumination.core.flags import HiddenText, NumberText, WholeText, WrongKind, is_number
 from illumination.core.settings import COMPOSITIONS, SettingsMixin, ranges
+from data.taught import parse_taught
 from network.noise import NOISE_MODES, NoiseSpec
 from network.schedules import SCHEDULES
-from themes.schema import Problem, choice, flag, number, text, whole
+from themes.schema import Problem, choice, flag, number, parsed, text, whole
 
 
 def _noise_text(text: str) -> NoiseSpec:
@@ -37,6 +38,10 @@ def _noise_help() -> str:
 def _optimizer_help() -> str:
     from network.optim import OPTIMIZERS
     return f"optimizer, one of {', '.join(sorted(OPTIMIZERS))}"
+
+
+def _taught_toml(samples) -> str:
+    return "[" + ", ".join(sample.to_toml() for sample in samples) + "]"
 
 
 @dataclass(frozen=True)
@@ -83,6 +88,8 @@ class NetworkSettings(SettingsMixin):
                            help="how the noise changes over the run")
     composition: str = choice(*COMPOSITIONS, default="explain", flag="--composition", view=True,
                               help="the layout, annotated or the wall's (the exhibit large, a few big words)")
+    # shapes visitors drew and labelled (data/taught.py): trained on first, replayable from a scene or a kiosk log
+    taught: tuple = parsed(parse_taught, default=(), write=_taught_toml)
 
     @staticmethod
     def check_names(values: dict) -> list[Problem]:
