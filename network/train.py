@@ -154,8 +154,23 @@ class Trainer:
         with np.errstate(over="ignore", invalid="ignore"):
             return self.net.loss(self.data.X_train[:n], self.data.y_train[:n])
 
+    def replace_training_data(self, data: Dataset) -> None:
+        """Train on `data` from the next epoch (a visitor taught a shape: the data set with it added). The test set
+        must stay the same: the run's test accuracy is still about the same samples."""
+        if not np.array_equal(data.X_test, self.data.X_test):
+            raise ValueError("replace_training_data keeps the test set; this data set has another")
+        self._pending_data = data
+
     # -- training ----------------------------------------------------------------------------------
     def _begin_epoch(self) -> None:
+        data = getattr(self, "_pending_data", None)
+        if data is not None:
+            self._pending_data = None
+            self.data = data
+            self._clean_rows = kernels.sparse(data.X_train)
+            self._scored_rows = kernels.sparse(np.concatenate((data.X_train, data.X_test)))
+            self._scored_y = np.concatenate((data.y_train, data.y_test)).astype(np.int64)
+            self._score_bounds = np.full(4, -1, dtype=np.int64)
         pending = getattr(self, "_pending_batch_size", None)
         if pending is not None and pending != self.batch_size:
             self.batch_size = pending
