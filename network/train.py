@@ -134,6 +134,14 @@ class Trainer:
         self.stopped_early = False
         self._best_validation, self._epochs_since_best = math.inf, 0
 
+    def train_on(self, epochs: int) -> None:
+        """Train at least `epochs` more (new data arrived): a run that had finished, or stopped early, resumes."""
+        from dataclasses import replace
+        self.stopped_early = False
+        self._best_validation, self._epochs_since_best = math.inf, 0
+        if self.config.max_epochs < self.epoch + epochs:
+            self.config = replace(self.config, max_epochs=self.epoch + int(epochs))
+
     def set_max_epochs(self, max_epochs: int) -> None:
         from dataclasses import replace
         self.config = replace(self.config, max_epochs=int(max_epochs))

@@ -254,7 +254,8 @@ def test_no_mode_reads_an_attribute_only_an_exhibit_defines():
 # Names that belong to an exhibit's insides: a mode that writes one has reached past the interface.
 NETWORK_ONLY = {"trainer", "_view", "NetworkScene", "NetworkView", "NetworkSettings", "make_trainer", "CLASS_NAMES",
                 "max_epochs", "early_stop", "learning_rate", "hidden_size", "test_accuracy", "epoch", "epochs",
-                "show_drawing", "drawing", "grid_probs", "diverged_for", "TRAINING_SLIDERS", "VISUAL_SLIDERS"}
+                "show_drawing", "drawing", "drawn", "teach", "teaching", "grid_probs", "diverged_for", "TRAINING_SLIDERS",
+                "VISUAL_SLIDERS"}
 LANDSCAPE_ONLY = {"LandscapeScene", "LandscapeView", "LandscapeSettings", "Camera", "camera", "orbit", "Balls",
                   "NetworkProbe", "probe", "basin_counts", "explosions", "exploded_for", "loss_history",
                   "temperature_history", "stage_area", "max_steps"}

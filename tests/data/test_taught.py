@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from data import make_dataset
-from data.taught import MAX_TAUGHT, TaughtSample, parse_taught, taught_from_image, with_taught
+from data.taught import MAX_TAUGHT, TAUGHT_COPIES, TaughtSample, parse_taught, taught_from_image, with_taught
 from illumination.cli import main
 from illumination.core.settings import load_settings
 from illumination.exhibits.network.settings import NetworkSettings
@@ -39,8 +39,11 @@ def test_taught_samples_go_first_in_the_training_set_and_never_into_the_test_set
     data = make_dataset(3)
     taught = parse_taught([{"label": "square", "pixels": SQUARE}, {"label": "circle", "pixels": DISC}])
     grown = with_taught(data, taught)
-    assert grown.X_train.shape == (242, 64) and grown.y_train[:2].tolist() == [1, 0]
-    assert np.array_equal(grown.X_train[0], taught[0].image) and np.array_equal(grown.X_train[2:], data.X_train)
+    assert grown.X_train.shape == (240 + 2 * TAUGHT_COPIES, 64)
+    assert grown.y_train[:2 * TAUGHT_COPIES].tolist() == [1] * TAUGHT_COPIES + [0] * TAUGHT_COPIES
+    assert all(np.array_equal(grown.X_train[i], taught[i // TAUGHT_COPIES].image) for i in range(2 * TAUGHT_COPIES))
+    assert np.array_equal(grown.X_train[2 * TAUGHT_COPIES:], data.X_train)
+    assert with_taught(data, taught, copies=1).X_train.shape == (242, 64)
     assert grown.X_test is data.X_test and grown.y_test is data.y_test
     assert with_taught(data, ()) is data
 

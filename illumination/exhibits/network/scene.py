@@ -10,12 +10,15 @@ import math
 
 import numpy as np
 
+from data.drawing import normalise_drawing
 from data.seeding import rng_for
+from data.taught import taught_from_image
 from illumination.core.draw.colour import smoothstep
 from illumination.core.draw.particles import ParticlePool
 from illumination.core.scene import Scene
 from illumination.exhibits.network import flows
 from illumination.exhibits.network.live_math import MATH_HOLD_SECONDS
+from illumination.exhibits.network.teaching import DEFAULT_TEACH_LIMIT, Teaching
 from illumination.exhibits.network.trainer import make_trainer
 
 GRID_SAMPLES = 20
@@ -27,8 +30,10 @@ RESTART_AFTER_DIVERGENCE_S = 4.0
 
 class NetworkScene(Scene):
     name = "network"
-    #: a visitor's own 8x8 drawing (read-only (64,) float64 in [0, 1]) shown instead of the test samples, or None
+    #: a visitor's own 8x8 drawing as the network sees it (read-only (64,) float64 of 0/1, normalised) shown instead
+    #: of the test samples, or None; `drawn` is the drawing as the visitor made it
     drawing: np.ndarray | None = None
+    drawn: np.ndarray | None = None
 
     def __init__(self, settings):
         super().__init__(settings)
@@ -42,6 +47,7 @@ class NetworkScene(Scene):
         s = self.settings
         self.trainer = make_trainer(s)
         self.data = self.trainer.data
+        self.teaching = Teaching(self.data, s.taught)
         self.rng = rng_for(s.seed, "particles")
         self.particles = ParticlePool()
         self.sparkles = np.zeros((SPARKLE_CAPACITY, 5))  # neuron layer, neuron index, angle, age, life
@@ -89,7 +95,7 @@ class NetworkScene(Scene):
         """Live changes (learning rate, batch size, visuals); a new seed, data size or net size restarts the run."""
         old, self.settings = self.settings, settings
         restart = ("seed", "samples", "hidden_size", "hidden_layers", "optimizer", "noise_mode", "noise_magnitude",
-                   "schedule")    # the noise is part of the run: a new one starts it again, reproducibly
+                   "schedule", "taught")    # the noise is part of the run: a new one starts it again, reproducibly
         if any(getattr(old, key) != getattr(settings, key) for key in restart):
             self.reset()
             return
@@ -156,20 +162,35 @@ class NetworkScene(Scene):
         return {"epochs_trained": self.trainer.epoch, "particles_at_end": self.particles.count}
 
     def drawing_verdict(self) -> tuple[str, str] | None:
-        """What the live network says of the visitor's drawing: (verdict, detail), or None with no drawing."""
+        """What the live network says of the visitor's drawing: (verdict, detail), or None with no drawing. When
+        what the visitor drew is farther from every training shape than 95% of the test shapes are, the detail says
+        it is unlike anything the network learned (and that it judges it centred and small); otherwise it names the
+        learned shape nearest to what the network sees."""
         if self.drawing is None:
             return None
+        from data.drawing import nearest_distance
         from data.shapes import CLASS_NAMES
         probs = np.asarray(self._snapshot.sample.probs)
         k = int(probs.argmax())
+        verdict = f"It's a {CLASS_NAMES[k]} · {probs[k] * 100:.0f}%"
+        drawn_distance = nearest_distance(self.drawn, self.data.X_train)
+        if drawn_distance > self.familiar_distance():
+            return verdict, (f"unlike anything it learned ({drawn_distance} pixels from the nearest shape): "
+                             "it judges it centred and 4 pixels across")
         index, distance = self.nearest_training_shape()
-        return (f"It's a {CLASS_NAMES[k]} · {probs[k] * 100:.0f}%",
-                f"nearest learned shape: a {CLASS_NAMES[int(self.data.y_train[index])]}, "
-                f"{distance} pixel{'s' if distance != 1 else ''} away")
+        return verdict, (f"nearest learned shape: a {CLASS_NAMES[int(self.data.y_train[index])]}, "
+                         f"{distance} pixel{'s' if distance != 1 else ''} away")
+
+    def familiar_distance(self) -> int:
+        """Pixels from the nearest training shape that 95% of this run's test shapes stay within (data/drawing.py)."""
+        if getattr(self, "_familiar", None) is None or self._familiar[0] is not self.data:
+            from data.drawing import familiar_distance
+            self._familiar = (self.data, familiar_distance(self.data.X_train, self.data.X_test))
+        return self._familiar[1]
 
     def nearest_training_shape(self) -> tuple[int, int]:
-        """(index, pixels that differ) of the training image closest to the visitor's drawing: why the network says
-        what it says (it only ever learned filled shapes, so an outline is far from every square)."""
+        """(index, pixels that differ) of the training image closest to the drawing the network sees: why the
+        network says what it says."""
         drawing = np.asarray(self.drawing, dtype=np.float64).reshape(64) > 0.5
         differences = np.count_nonzero((self.data.X_train > 0.5) != drawing, axis=1)     # (n,)
         index = int(np.argmin(differences))
@@ -232,6 +253,8 @@ class NetworkScene(Scene):
 
     def _take(self, snapshot) -> None:
         self._snapshot = snapshot
+        self.data = self.trainer.data          # grows when a visitor teaches
+        self.teaching.observe(self.trainer)
         self.grid_probs = self.trainer.net.predict_proba(self.data.X_test[:GRID_SAMPLES])
 
     def _show(self, index: int) -> None:
@@ -317,23 +340,36 @@ class NetworkScene(Scene):
                               dt=dt)
 
     def show_drawing(self, x: np.ndarray | None) -> None:
-        """Show a visitor's drawing (64 values in [0, 1], row-major 8x8) flowing forward through the live
-        network instead of the test samples; None goes back to them. The drawing is only ever shown:
-        it never enters the training data, and its forward trace follows the weights as they learn."""
+        """Show a visitor's drawing (64 values in [0, 1], row-major 8x8) flowing forward through the live network
+        instead of the test samples; None goes back to them. The network sees it normalised (data/drawing.py:
+        centred, 4 px across, like the shapes it learned): `drawn` is what the visitor drew, `drawing` what the
+        network sees. It enters the training data only when taught (teach); its forward trace follows the
+        weights as they learn."""
         if x is None:
             if self.drawing is not None:
-                self.drawing = None
+                self.drawing = self.drawn = None
                 self._show(self.shown_index)
             return
         x = np.asarray(x, dtype=np.float64)
         if x.size != 64 or not np.all(np.isfinite(x)):
             raise ValueError(f"a drawing is 64 finite values (8x8), got shape {x.shape}")
-        drawing = np.clip(x.reshape(64), 0.0, 1.0)
+        drawn = (x.reshape(64) >= 0.5).astype(np.float64)
+        drawing = normalise_drawing(drawn)
+        drawn.setflags(write=False)
         drawing.setflags(write=False)
-        self.drawing = drawing
+        self.drawn, self.drawing = drawn, drawing
         if self.phase == "backward":  # there is no gradient to show for a drawing: start a forward pass
             self.phase, self.phase_t = "forward", 0.0
         self._show(self.shown_index)
+
+    def teach(self, label: int, limit: int = DEFAULT_TEACH_LIMIT):
+        """Add the drawing the network sees, with the visitor's label (0 circle, 1 square), to the training data
+        from the next epoch; the run trains on. Returns the TaughtSample, or None (no drawing, or a diverged run)."""
+        if self.drawing is None or not self.drawing.any() or self.diverged_for is not None:
+            return None
+        sample = taught_from_image(self.drawing, int(label))
+        self.teaching.add(sample, self.trainer, limit)
+        return sample
 
     def layer_reveal(self) -> tuple[float, ...]:
         """How far the forward signal has reached each layer after the inputs: (hidden, [hidden 2,] output),

@@ -286,18 +286,32 @@ def test_restart_after_divergence_shows_the_new_seeds_test_samples():
         [pygame.image.tobytes(t, "RGB") for t in fresh.view.grid_tiles] != old_tiles
 
 
-def test_the_pad_verdict_names_the_nearest_learned_shape():
-    """An outlined square is far from every (filled) training square: the verdict says which shape it is nearest."""
+def test_the_pad_verdict_names_the_nearest_learned_shape_or_says_the_drawing_is_unlike_them():
+    """The network sees the drawing centred and 4 px across: the verdict names the training shape nearest to that
+    picture (checked brute force), unless what the visitor drew is farther from every training shape than 95% of
+    the test shapes are: then it says so, in words."""
+    from data.drawing import familiar_distance, nearest_distance, normalise_drawing
     show = make_show()
     scene = show.scene
+    familiar = familiar_distance(scene.data.X_train, scene.data.X_test)
+    small = np.zeros((8, 8))
+    small[2:6, 3:7] = 1.0                            # a filled 4x4 square, like the ones it learned
+    scene.show_drawing(small.reshape(64))
+    assert np.array_equal(scene.drawn, small.reshape(64)) and np.array_equal(scene.drawing, normalise_drawing(small))
+    assert nearest_distance(small, scene.data.X_train) <= familiar
+    index, distance = scene.nearest_training_shape()
+    brute = [int(np.sum((x > 0.5) != (scene.drawing > 0.5))) for x in scene.data.X_train]
+    assert distance == min(brute) and brute[index] == distance
+    label = ("circle", "square")[int(scene.data.y_train[index])]
+    assert scene.drawing_verdict()[1] == f"nearest learned shape: a {label}, {distance} pixel" + \
+        ("s" if distance != 1 else "") + " away"
     outline = np.zeros((8, 8))
     outline[1, 1:7] = outline[6, 1:7] = outline[1:7, 1] = outline[1:7, 6] = 1.0
     scene.show_drawing(outline.reshape(64))
-    index, distance = scene.nearest_training_shape()
-    brute = [int(np.sum((x > 0.5) != (outline.reshape(64) > 0.5))) for x in scene.data.X_train]
-    assert distance == min(brute) and brute[index] == distance
-    label = ("circle", "square")[int(scene.data.y_train[index])]
-    assert f"nearest learned shape: a {label}, {distance} pixel" in scene.drawing_verdict()[1]
+    far = nearest_distance(outline, scene.data.X_train)
+    assert far > familiar
+    assert scene.drawing_verdict()[1] == (f"unlike anything it learned ({far} pixels from the nearest shape): "
+                                          "it judges it centred and 4 pixels across")
 
 
 def test_the_window_streams_step_metrics_run_after_run():

@@ -14,7 +14,9 @@ import pygame
 import pygame_gui
 import pytest
 
+from data.drawing import normalise_drawing
 from data.shapes import CLASS_NAMES
+from data.taught import TaughtSample, parse_taught
 from illumination.core.clock import FixedClock
 from illumination.core.controls import parse_seed
 from illumination.core.display import init_headless
@@ -421,8 +423,9 @@ def test_drawn_shape_flows_forward_through_the_live_network():
     expected[1, 1:7] = 1
     expected[1:7, 6] = 1
     assert np.array_equal(desk.pad.pixels, expected)
-    image = expected.ravel()
     scene = desk.scene
+    assert np.array_equal(scene.drawn, expected.ravel())
+    image = normalise_drawing(expected)               # what the network sees: centred, 4 px across
     assert np.array_equal(scene.drawing, image)
 
     def check_trace(image):
@@ -436,7 +439,7 @@ def test_drawn_shape_flows_forward_through_the_live_network():
     frame(desk)
     k = int(trace.probs[0].argmax())
     assert desk.panel.verdict.text.startswith(f"It's a {CLASS_NAMES[k]}")
-    # It keeps flowing forward as the network learns, and never enters the training data.
+    # It keeps flowing forward as the network learns, and never enters the training data untaught.
     for _ in range(90):
         frame(desk)
         assert scene.phase == "forward"
@@ -446,8 +449,8 @@ def test_drawn_shape_flows_forward_through_the_live_network():
     # A stroke that starts on a lit pixel erases.
     desk.process_event(pygame.event.Event(pygame.MOUSEBUTTONDOWN, button=1, pos=start, touch=False))
     desk.process_event(pygame.event.Event(pygame.MOUSEBUTTONUP, button=1, pos=start, touch=False))
-    assert desk.pad.pixels[1, 1] == 0 and np.array_equal(scene.drawing, desk.pad.image)
-    check_trace(desk.pad.image)
+    assert desk.pad.pixels[1, 1] == 0 and np.array_equal(scene.drawing, normalise_drawing(desk.pad.image))
+    check_trace(normalise_drawing(desk.pad.image))
     click(desk, button(desk, "clear_drawing"))
     assert desk.pad.empty and scene.drawing is None
     assert np.array_equal(scene.snapshot.sample.x, scene.data.X_test[scene.shown_index])
@@ -468,7 +471,8 @@ def test_drawing_with_a_finger():
     finger(pygame.FINGERUP, 0, 7)
     assert np.array_equal(np.flatnonzero(desk.pad.pixels[::-1].diagonal()), np.arange(8))
     assert desk.pad.pixels.sum() == 8
-    assert np.array_equal(desk.scene.drawing, desk.pad.image)
+    assert np.array_equal(desk.scene.drawn, desk.pad.image)
+    assert np.array_equal(desk.scene.drawing, normalise_drawing(desk.pad.image))
     press(desk, pygame.K_BACKSPACE)
     assert desk.scene.drawing is None
 
@@ -490,7 +494,8 @@ def test_save_then_load_scene_round_trips_every_key(tmp_path):
                       hidden_size=12, hidden_layers=2, confidence_threshold=0.9, early_stop=True, glow=2.0, flow_speed=0.7,
                       synapse_opacity=0.65, show_synapses=False, show_particles=False, show_math=False, decorations=True,
                       theme=other_theme, optimizer="momentum", composition="gallery", noise_mode="input_jitter",
-                      noise_magnitude=0.2, schedule="cosine")
+                      noise_magnitude=0.2, schedule="cosine",
+                      taught=(TaughtSample("square", "0" * 18 + "1111" + "0000" + "1111" + "0" * 34),))
     defaults = dataclasses.asdict(Settings())
     assert all(value != defaults[key] for key, value in dataclasses.asdict(chosen).items())  # every key is moved
     assert set(defaults) == set(RANGES)
@@ -500,13 +505,15 @@ def test_save_then_load_scene_round_trips_every_key(tmp_path):
     type_into(desk, desk.panel.scene_entry, str(path))
     click(desk, button(desk, "save_scene"))
     assert path.exists() and "Scene saved" in desk.message
-    assert read_scene(path) == {"exhibit": "network", **dataclasses.asdict(chosen)}
+    saved = read_scene(path)
+    assert parse_taught(saved.pop("taught")) == chosen.taught
+    assert saved == {"exhibit": "network", **{k: v for k, v in dataclasses.asdict(chosen).items() if k != "taught"}}
     desk.commit(Settings())                   # everything back to the defaults …
     assert desk.scene.settings == Settings()
     click(desk, button(desk, "load_scene"))   # … and the scene restores exactly
     assert desk.scene.settings == chosen
     assert desk.scene.trainer.net.hidden == 12 and desk.scene.trainer.net.hidden_layers == 2
-    assert desk.scene.trainer.n_train == 250          # 300 minus early stop's validation split of 50
+    assert desk.scene.trainer.n_train == 257          # 300 + the taught shape 8 times, minus early stop's 51
     assert np.array_equal(desk.scene.trainer.net.W3, MLP.create(7, 12, 2).W3)
     frame(desk)
     assert desk.panel.seed_label.text == "Seed 7"
