@@ -139,6 +139,8 @@ class Controls:
     make_pad: Callable | None = None   # () -> an input pad (handle_event/render/image/empty/clear/version), or None
     pad_apply: Callable | None = None  # (scene, image or None): show the pad's picture (None: the pad is empty)
     pad_verdict: Callable | None = None  # (scene) -> (verdict, detail) about the picture, or None
+    pad_teach: Callable | None = None    # (scene, label index) -> a message: teach the exhibit the pad's picture
+    pad_labels: tuple = ()               # the Teach buttons' words, one per label index (two at most)
     pad_title: str = ""
     pad_hint: str = ""
 

@@ -71,6 +71,15 @@ def _verdict(scene):
     return scene.drawing_verdict()
 
 
+def _teach(scene, label: int) -> str:
+    from data.shapes import CLASS_NAMES
+    from illumination.exhibits.network.teaching import TEACH_EPOCHS
+    if scene.teach(label) is None:
+        return "Draw a shape first (and wait for a run that has not diverged)."
+    return (f"Taught: a {CLASS_NAMES[label]}. It trains on for {TEACH_EPOCHS} epochs with your shape among its "
+            "samples: watch the verdict change.")
+
+
 def _noise_page() -> tuple:
     optimizer, noise_mode, schedule = noise_page_menus()
     return optimizer, noise_mode, *NOISE_SLIDERS, schedule
@@ -83,5 +92,6 @@ def network_controls() -> Controls:
                ("Noise", _noise_page(), ()),
                ("Visuals", (COMPOSITION, *VISUAL_SLIDERS), ("show_synapses", "show_particles", "show_math", "decorations"))),
         toggles=TOGGLES, make_pad=DrawPad, pad_apply=_show_drawing, pad_verdict=_verdict,
+        pad_teach=_teach, pad_labels=("It's a circle", "It's a square"),
         pad_title="Draw a filled circle or square:",
-        pad_hint="it learned filled shapes; yours is never trained")
+        pad_hint="it sees it centred and 4 px across")

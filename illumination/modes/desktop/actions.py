@@ -136,6 +136,12 @@ def _clear_drawing(desk) -> None:
         desk.drawing_changed()
 
 
+def _teach(desk, label: int) -> None:
+    teach = desk.controls.pad_teach
+    if desk.pad is not None and teach is not None and label < len(desk.controls.pad_labels):
+        desk.say(teach(desk.scene, label))
+
+
 def _toggle_panel(desk) -> None:
     desk.show_panel(not desk.panel.visible)
 
@@ -173,6 +179,9 @@ ACTIONS: dict[str, Action] = {action.name: action for action in (
     Action("screenshot", "save a PNG screenshot of the exhibit", _screenshot),
     Action("record", "start / stop recording an MP4", _record),
     Action("clear_drawing", "clear the drawing pad, in exhibits that have one", _clear_drawing),
+    Action("teach_first", "teach the exhibit the pad's picture with its first label (a circle)", partial(_teach, label=0)),
+    Action("teach_second", "teach the exhibit the pad's picture with its second label (a square)",
+           partial(_teach, label=1)),
     Action("save_scene", "save the scene to the file named in the panel", scenefile.save),
     Action("load_scene", "load the scene from the file named in the panel", scenefile.load),
     Action("toggle_panel", "hide / show the control panel", _toggle_panel),

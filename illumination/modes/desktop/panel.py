@@ -113,6 +113,8 @@ class ControlPanel:
         self.verdict = UILabel(self._rect(8, 278, 220, 26), "", m, container=page, object_id="#verdict")
         self._button(page, self._rect(236, 278, 88, 28), "Clear", "clear_drawing")
         self.verdict_detail = UILabel(self._rect(8, 306, 316, 20), "", m, container=page, object_id="#hint")
+        for index, (words, action) in enumerate(zip(self.controls.pad_labels, ("teach_first", "teach_second"))):
+            self._button(page, self._rect(8 + 162 * index, 332, 154, 30), words, action)
 
     def _build_scene_page(self, scene_path: str, exhibit: str) -> None:
         page, m = self.pages["Scene"], self.manager

@@ -456,6 +456,28 @@ def test_drawn_shape_flows_forward_through_the_live_network():
     assert np.array_equal(scene.snapshot.sample.x, scene.data.X_test[scene.shown_index])
 
 
+def test_the_teach_buttons_add_the_drawing_the_network_sees_to_its_training():
+    desk = make_desktop()
+    tab(desk, "Draw")
+    rect = desk.panel.pad_rect
+    click(desk, button(desk, "teach_second"))                  # nothing drawn yet: nothing taught, and it says so
+    assert desk.scene.teaching.samples == [] and "Draw a shape first" in desk.message
+    for row in range(2, 7):                                    # a filled 5x5 square, stroke by stroke
+        start, end = cell_centre(rect, row, 1), cell_centre(rect, row, 5)
+        desk.process_event(pygame.event.Event(pygame.MOUSEBUTTONDOWN, button=1, pos=start, touch=False))
+        desk.process_event(pygame.event.Event(pygame.MOUSEMOTION, pos=end, rel=(0, 0), buttons=(1, 0, 0), touch=False))
+        desk.process_event(pygame.event.Event(pygame.MOUSEBUTTONUP, button=1, pos=end, touch=False))
+    assert desk.pad.pixels.sum() == 25
+    epochs = desk.scene.trainer.epoch
+    click(desk, button(desk, "teach_second"))
+    sample, = desk.scene.teaching.samples
+    assert sample.label == "square" and np.array_equal(sample.image, normalise_drawing(desk.pad.image))
+    assert desk.message.startswith("Taught: a square")
+    assert desk.scene.trainer.config.max_epochs >= epochs + 60
+    frame(desk)
+    assert "It's a circle" in [b.text for b in desk.panel.buttons if desk.panel.buttons[b] == "teach_first"]
+
+
 def test_drawing_with_a_finger():
     desk = make_desktop()
     tab(desk, "Draw")
