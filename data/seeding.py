@@ -24,6 +24,7 @@ STREAMS = {
     "quantize": 10,             # dither draws of quantized inference (lab/quantize.py)
     "trajectory": 11,           # the sharpness checks along a sweep run (lab/trajectory.py)
     "bootstrap": 12,            # the resamples of a lab summary's intervals (lab/stats.py)
+    "soak_visitors": 13,        # the kiosk soak's simulated visitors (illumination/modes/kiosk/visitors.py)
 }
 
 

@@ -34,6 +34,9 @@ def register(commands, benches) -> None:
                        help=f"the window's frame-rate cap, {FPS_RANGE[0]}-{FPS_RANGE[1]} (default: the playlist's "
                             f"fps, else 60)")
     kiosk.add_argument("--size", type=size_type, help="with --headless: drawing size (default 320x180)")
+    kiosk.add_argument("--visitors", action="store_true",
+                       help="with --headless: a simulated visitor touches, draws, teaches and walks away every 5 "
+                            "simulated minutes (the playlist's draw = true opens the pad)")
     kiosk.set_defaults(handler=kiosk_command)
 
 
@@ -62,7 +65,7 @@ def kiosk_command(args) -> int:
                                  "it can)")
         else:
             for flag, given in (("--simulate-hours", args.simulate_hours is not None), ("--json", args.json),
-                                ("--size", args.size is not None)):
+                                ("--size", args.size is not None), ("--visitors", args.visitors)):
                 if given:
                     raise KioskError(f"{flag} only applies with --headless (the kiosk window is fullscreen)")
         if args.log_file is not None and not args.log_file.strip():
@@ -83,7 +86,7 @@ def kiosk_command(args) -> int:
         sys.stderr.write(f"illumination: warning: {line}\n")
     if args.headless:
         result = soak(playlist_report.playlist, args.simulate_hours, args.size or SOAK_SIZE, faults=faults, log=log,
-                      progress=True)
+                      progress=True, visitors=args.visitors)
         result["playlist"] = playlist_report.playlist.source
         result["playlist_problems"] = len(playlist_report.problems)
         result["log_file"] = str(log_path) if log_path else None

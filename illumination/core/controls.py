@@ -139,8 +139,10 @@ class Controls:
     make_pad: Callable | None = None   # () -> an input pad (handle_event/render/image/empty/clear/version), or None
     pad_apply: Callable | None = None  # (scene, image or None): show the pad's picture (None: the pad is empty)
     pad_verdict: Callable | None = None  # (scene) -> (verdict, detail) about the picture, or None
-    pad_teach: Callable | None = None    # (scene, label index) -> a message: teach the exhibit the pad's picture
+    pad_teach: Callable | None = None    # (scene, label index, limit) -> (scene-file entry or None, message)
     pad_labels: tuple = ()               # the Teach buttons' words, one per label index (two at most)
+    pad_seen: Callable | None = None     # (scene) -> (64,) the picture as the exhibit sees it (normalised), or None
+    pad_taught: Callable | None = None   # (scene) -> [(label, (64,) image, confidence or None)], oldest first
     pad_title: str = ""
     pad_hint: str = ""
 

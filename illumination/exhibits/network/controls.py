@@ -71,13 +71,25 @@ def _verdict(scene):
     return scene.drawing_verdict()
 
 
-def _teach(scene, label: int) -> str:
+def _teach(scene, label: int, limit: int | None = None) -> tuple[str | None, str]:
+    """(the taught sample as a scene file's `taught` entry, or None; a message for the visitor)."""
     from data.shapes import CLASS_NAMES
-    from illumination.exhibits.network.teaching import TEACH_EPOCHS
-    if scene.teach(label) is None:
-        return "Draw a shape first (and wait for a run that has not diverged)."
-    return (f"Taught: a {CLASS_NAMES[label]}. It trains on for {TEACH_EPOCHS} epochs with your shape among its "
-            "samples: watch the verdict change.")
+    from illumination.exhibits.network.teaching import DEFAULT_TEACH_LIMIT, TEACH_EPOCHS
+    sample = scene.teach(label, DEFAULT_TEACH_LIMIT if limit is None else limit)
+    if sample is None:
+        return None, "Draw a shape first (and wait for a run that has not diverged)."
+    return sample.to_toml(), (f"Taught: a {CLASS_NAMES[label]}. It trains on for {TEACH_EPOCHS} epochs with your "
+                              "shape among its samples: watch the verdict change.")
+
+
+def _seen(scene):
+    return scene.drawing
+
+
+def _taught(scene) -> list:
+    teaching = scene.teaching
+    return [(sample.label, sample.image, confidence)
+            for sample, confidence in zip(teaching.samples, teaching.confidence())]
 
 
 def _noise_page() -> tuple:
@@ -92,6 +104,6 @@ def network_controls() -> Controls:
                ("Noise", _noise_page(), ()),
                ("Visuals", (COMPOSITION, *VISUAL_SLIDERS), ("show_synapses", "show_particles", "show_math", "decorations"))),
         toggles=TOGGLES, make_pad=DrawPad, pad_apply=_show_drawing, pad_verdict=_verdict,
-        pad_teach=_teach, pad_labels=("It's a circle", "It's a square"),
+        pad_teach=_teach, pad_labels=("It's a circle", "It's a square"), pad_seen=_seen, pad_taught=_taught,
         pad_title="Draw a filled circle or square:",
         pad_hint="it sees it centred and 4 px across")

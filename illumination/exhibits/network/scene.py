@@ -172,7 +172,7 @@ class NetworkScene(Scene):
         from data.shapes import CLASS_NAMES
         probs = np.asarray(self._snapshot.sample.probs)
         k = int(probs.argmax())
-        verdict = f"It's a {CLASS_NAMES[k]} · {probs[k] * 100:.0f}%"
+        verdict = f"It's a {CLASS_NAMES[k]}, {probs[k] * 100:.0f}% sure"
         drawn_distance = nearest_distance(self.drawn, self.data.X_train)
         if drawn_distance > self.familiar_distance():
             return verdict, (f"unlike anything it learned ({drawn_distance} pixels from the nearest shape): "

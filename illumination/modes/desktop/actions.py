@@ -137,9 +137,9 @@ def _clear_drawing(desk) -> None:
 
 
 def _teach(desk, label: int) -> None:
-    teach = desk.controls.pad_teach
-    if desk.pad is not None and teach is not None and label < len(desk.controls.pad_labels):
-        desk.say(teach(desk.scene, label))
+    pad_teach = desk.controls.pad_teach
+    if desk.pad is not None and pad_teach is not None and label < len(desk.controls.pad_labels):
+        desk.say(pad_teach(desk.scene, label)[1])
 
 
 def _toggle_panel(desk) -> None:

@@ -26,6 +26,7 @@ from illumination.modes.kiosk.overlay import (caption_layout, colours_of, draw_e
                                              has_caption_band)
 from illumination.modes.kiosk.playlist import Item, Playlist, SeedPlan
 from illumination.modes.kiosk.slot import Slot, caption_text, is_finished, status_of
+from illumination.modes.kiosk.visitor_pad import VisitorPad
 from illumination.core.collector import release_free_memory
 from illumination.core.draw.colour import smoothstep
 from illumination.core.draw.text import TextCache
@@ -77,7 +78,7 @@ class Kiosk:
         self.visitor_hook = visitor_hook
         self.seeds = SeedPlan(playlist.random_seed if playlist.random_seed is not None else random_seed)
         self.stats = dict(items_played=0, items_completed=0, items_skipped=0, divergences_recovered=0,
-                          exceptions_recovered=0)
+                          exceptions_recovered=0, visitor_sessions=0, shapes_taught=0)
         self.faults_injected = dict(diverge=0, update=0, draw=0, broken=0)
         self.time = 0.0
         self.position = -1
@@ -92,6 +93,7 @@ class Kiosk:
         self._text = TextCache(max_entries=64)   # the caption's and the explanation's words (capped)
         self._overlay: tuple | None = None  # (key, surface)
         self._caption: tuple | None = None  # (key, (words, em, position))
+        self.visitor: VisitorPad | None = None   # the visitor's draw-and-teach screen, while it is open
         log.info("kiosk start: playlist %s (%d items), random seed entropy %d, size %dx%d", playlist.source,
                  len(playlist.items), self.seeds.entropy, *self.size)
         self.current = self._next_slot()
@@ -191,9 +193,17 @@ class Kiosk:
             return
         self.overlay_left = max(0.0, self.overlay_left - dt)
         pending, self._pending = self._pending, []
+        if pending and self.visitor is not None:
+            self._close_pad("an error")      # the item is rebuilt below: the pad belonged to its old scene
         for slot, where, error in pending:
             if slot is self.current or slot is self.incoming:
                 self._replace(slot, where, error)
+        if self.visitor is not None:
+            if self.current is None or not self._visitor_call(lambda: self.visitor.update(dt)):
+                self._close_pad("no touch for %g s" % self.playlist.draw_seconds)
+            else:                       # the item waits for the visitor: its scene trains on, nothing moves on
+                self._step(self.current, dt)
+                return
         if self.current is None:
             self.phase_t += dt
             if self.phase_t >= REST_SECONDS:
@@ -206,7 +216,8 @@ class Kiosk:
             if self._step(slot, dt) and self._done(slot):
                 self._finish(slot)
         elif self.phase == "hold":
-            if is_finished(self.current.show.scene):      # a finished exhibit keeps its gentle end-state motion
+            # a finished exhibit keeps its gentle end-state motion; one a visitor taught trains on
+            if self.current.visited or is_finished(self.current.show.scene):
                 self._step(self.current, dt)
             if self.phase == "hold" and self.phase_t >= self.playlist.hold_seconds:
                 self._begin_fade()
@@ -298,22 +309,79 @@ class Kiosk:
         closed = schedule is not None and not schedule.is_open(self.wall_time())
         if closed != self.closed:
             self.closed = closed
+            if closed:
+                self._close_pad("closing time")
             self.overlay_left = 0.0
             self.log.info("schedule: %s", "closed, screen blank" if closed else "open, the loop resumes")
 
     # -- visitors --------------------------------------------------------------------------------------
     def handle_event(self, event) -> bool:
-        """A touch or click shows the explanation (interactive playlists only). Never quits anything."""
+        """A touch or click shows the explanation (interactive playlists only), or with `draw = true` opens the
+        visitor's pad on an item that has one; while it is open, touches draw and teach. Never quits anything."""
         if not self.playlist.interactive or self.closed:
             return False
+        if self.visitor is not None:
+            return bool(self._visitor_call(lambda: self.visitor.handle_event(event, self.current.show.scene)))
         if event.type not in (pygame.MOUSEBUTTONDOWN, pygame.FINGERDOWN):
             return False
         if self.visitor_hook is not None and self.visitor_hook(event):
             return True
+        if self.playlist.draw and self._open_pad():
+            return True
         self.overlay_left = self.playlist.idle_timeout_seconds
         return True
 
+    def _open_pad(self) -> bool:
+        slot = self.current
+        if slot is None or self.phase not in ("play", "hold"):
+            return False
+        try:
+            controls = slot.show.exhibit.controls() if slot.show.exhibit.controls else None
+            if controls is None or controls.make_pad is None or controls.pad_teach is None:
+                return False
+            self.visitor = VisitorPad(controls, slot.item.theme, self.size, self.playlist.draw_seconds,
+                                      self.playlist.teach_limit, self.log)
+            slot.show.resize(self.visitor.layout.show.size)
+        except Exception as error:
+            self._visitor_failed(error)
+            return False
+        slot.visited = True
+        self.stats["visitor_sessions"] += 1
+        self.overlay_left = 0.0
+        self.log.info("visitor pad opened on %s", slot.item.describe())
+        return True
+
+    def _visitor_call(self, call):
+        """Run something of the pad's; whatever it raises closes the pad (logged, counted), never the kiosk."""
+        try:
+            return call()
+        except Exception as error:
+            self._visitor_failed(error)
+            return True
+
+    def _visitor_failed(self, error: BaseException) -> None:
+        self.stats["exceptions_recovered"] += 1
+        self.log.error("visitor pad: exception (closing it; the loop goes on)", exc_info=error)
+        self._close_pad("an error")
+
+    def _close_pad(self, why: str) -> None:
+        visitor, self.visitor = self.visitor, None
+        if visitor is None:
+            return
+        taught = visitor.taught_here
+        self.stats["shapes_taught"] += taught
+        slot = self.current
+        try:
+            if slot is not None:
+                visitor.close(slot.show.scene)
+                slot.show.resize(self.size)
+        except Exception as error:
+            if slot is not None:
+                self._pending.append((slot, "resize", error))
+        self.log.info("visitor pad closed (%s); %d shape(s) taught", why, taught)
+
     def resize(self, size: tuple[int, int]) -> None:
+        self._close_pad("the screen changed size")
         self.size = tuple(size)
         self._overlay = self._caption = None
         for slot in (self.current, self.incoming):
@@ -325,6 +393,16 @@ class Kiosk:
 
     # -- drawing (reads the state; only the kiosk's own render caches change) -------------------------
     def draw(self, surface: pygame.Surface) -> None:
+        if self.visitor is not None and self.current is not None and not self.closed:
+            try:
+                self.visitor.draw(surface, self.current.show)
+            except Exception as error:       # closed in the next update (draw never changes the state)
+                surface.fill((0, 0, 0))
+                if not any(p[0] is self.current for p in self._pending):
+                    self._pending.append((self.current, "draw", error))
+            if self.exit_progress > 0:
+                draw_exit_progress(surface, self.exit_progress)
+            return
         if self.closed or self.current is None:
             surface.fill((0, 0, 0))
         elif self.phase == "fade" and self.incoming is not None:

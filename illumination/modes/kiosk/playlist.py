@@ -5,6 +5,9 @@
     hold_seconds = 8              # the final state holds, with a quiet caption (seed, accuracy)
     random_seed = 7               # optional: makes seed = "random" reproducible
     fps = 30                      # optional: the window's frame-rate cap, a whole number 10-60 (default 60)
+    draw = true                   # optional: a touch on a Network item opens a pad to draw and teach it
+    draw_seconds = 30             # optional: the pad closes after this long without a touch (5-600)
+    teach_limit = 8               # optional: taught shapes an item keeps at once (1-64; the oldest leaves)
 
     [schedule]                    # optional: the screen is black outside opening hours
     on = "09:00"
@@ -51,11 +54,13 @@ TOP_NUMBERS = {
     "hold_seconds": (0.0, 600.0, False),
     "idle_timeout_seconds": (1.0, 600.0, False),
     "max_item_seconds": (10.0, 86400.0, False),
+    "draw_seconds": (5.0, 600.0, False),     # the visitor's pad closes after this long without a touch
 }
+TEACH_LIMIT_RANGE = (1, 64)   # taught shapes a Network item keeps at once (key teach_limit); the oldest leaves
 FPS_RANGE = (10, 60)          # the window's frame-rate cap (key fps, flag --fps; closed hours run at 5); from 10 up
                               # the real clock's 0.1 s clamp never bites, so training keeps to real time
 DEFAULT_FPS = 60
-TOP_KEYS = {"item", "interactive", "random_seed", "schedule", "fps", *TOP_NUMBERS}
+TOP_KEYS = {"item", "interactive", "random_seed", "schedule", "fps", "draw", "teach_limit", *TOP_NUMBERS}
 ITEM_KEYS = {"exhibit", "seed", "theme", "settings", "seconds", "until"}   # + each exhibit's count unit
 _HHMM = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
 
@@ -117,6 +122,9 @@ class Playlist:
     schedule: Schedule | None = None
     source: str = "built-in default"
     fps: int = DEFAULT_FPS               # the window's frame-rate cap (the soak's fixed clock ignores it)
+    draw: bool = False                   # interactive too: a touch on a Network item opens the visitor's pad
+    draw_seconds: float = 30.0           # the pad closes after this long without a touch
+    teach_limit: int = 8                 # taught shapes kept at once per item
 
 
 @dataclass(frozen=True)
@@ -265,6 +273,14 @@ def parse_playlist(data: dict, source: str = "<memory>", exhibits=None) -> Playl
     if not isinstance(interactive, bool):
         problems.append(f"interactive: must be true or false, got {interactive!r}")
     options["interactive"] = interactive
+    draw = data.get("draw", False)
+    if not isinstance(draw, bool):
+        problems.append(f"draw: must be true or false, got {draw!r}")
+    elif draw and not interactive:
+        problems.append("draw: needs interactive = true (drawing is a visitor's touch)")
+    options["draw"] = draw
+    if "teach_limit" in data:
+        options["teach_limit"] = _number("teach_limit", data["teach_limit"], *TEACH_LIMIT_RANGE, problems, whole=True)
     for key, (low, high, exclusive) in TOP_NUMBERS.items():
         if key in data:
             options[key] = _number(key, data[key], low, high, problems, low_exclusive=exclusive)

@@ -168,8 +168,10 @@ class _Supervisor:
 
 def soak(playlist, hours: float, size=SOAK_SIZE, *, faults=None, log=None, progress: bool = False,
          random_seed: int = 0, updates_per_second: int | None = None,
-         draw_every_s: int = SOAK_DRAW_EVERY_S, start: datetime | None = None) -> dict:
-    """Run the kiosk for `hours` of simulated time on the fixed clock, headless, and report what happened."""
+         draw_every_s: int = SOAK_DRAW_EVERY_S, start: datetime | None = None, visitors: bool = False) -> dict:
+    """Run the kiosk for `hours` of simulated time on the fixed clock, headless, and report what happened.
+    visitors: a simulated visitor draws and teaches every 5 simulated minutes (visitors.py; playlists with
+    draw = true open their pad, others show the explanation)."""
     if updates_per_second is None:
         from illumination.exhibits import get_exhibit
         longest = min(get_exhibit(item.exhibit).longest_update(item.settings) for item in playlist.items)
@@ -196,11 +198,19 @@ def soak(playlist, hours: float, size=SOAK_SIZE, *, faults=None, log=None, progr
     total = round(hours * 3600 * updates_per_second)
     per_draw, per_minute = updates_per_second * draw_every_s, updates_per_second * 60
     warm_items = len(playlist.items) + 1
+    crowd = None
+    if visitors:
+        from data.seeding import rng_for
+        from illumination.modes.kiosk.visitors import SimulatedVisitors
+        crowd = SimulatedVisitors(rng_for(random_seed, "soak_visitors"), size)
     started = time.perf_counter()
     try:
         with tqdm(total=round(hours * 60), unit="sim-min", desc="kiosk soak", file=sys.stderr, leave=False,
                   disable=None if progress and not os.environ.get("CI") else True) as bar:
             def after(n: int) -> None:
+                if crowd is not None:
+                    for event in crowd.events(clock.now):
+                        supervisor.kiosk.handle_event(event)
                 if memory["start"] is None and supervisor.kiosk.stats["items_played"] >= warm_items:
                     release_free_memory()   # both ends measured just after a trim, as between items
                     memory["start"], memory["start_at"] = rss_mb(), clock.now
@@ -229,6 +239,8 @@ def soak(playlist, hours: float, size=SOAK_SIZE, *, faults=None, log=None, progr
         "frames": frames,
         **{k: summary[k] for k in ("items_played", "items_completed", "items_skipped", "divergences_recovered",
                                    "exceptions_recovered")},
+        **({"visitors": crowd.visits, "visitor_sessions": summary["visitor_sessions"],
+            "shapes_taught": summary["shapes_taught"]} if crowd is not None else {}),
         "kiosk_errors": supervisor.errors,
         "faults_injected": summary["faults_injected"] if faults else None,
         "rss_initial_mb": round(rss_initial, 1),

@@ -10,7 +10,7 @@ from illumination.modes.kiosk.playlist import Item
 class Slot:
     """One item being played: its show (scene + view) and the watchdog's view of it."""
     __slots__ = ("item", "seed", "show", "elapsed", "attempt", "play_number", "divergences", "gave_up",
-                 "caption")
+                 "caption", "visited")
 
     def __init__(self, item: Item, seed: int, show: Show, attempt: int, play_number: int):
         self.item, self.seed, self.show = item, seed, show
@@ -19,6 +19,7 @@ class Slot:
         self.divergences = int(show.scene.divergences or 0)
         self.gave_up = False
         self.caption = ""
+        self.visited = False      # a visitor drew on it: it trains on while it holds (what they taught)
 
 
 def status_of(scene) -> dict:
