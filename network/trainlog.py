@@ -7,6 +7,8 @@
     finished   the final metrics, why it ended, the weight that moved furthest, and the "prediction evolution"
                (test sample 0 at epochs 1, 25, 50, 75, 100, then every 100)
     diverged   what ran away, and when
+    taught     a visitor's shape entered the training data: its label and pixels (a scene file's `taught` entry,
+               to replay it) and the epoch (sent by the exhibit that was taught, not by the trainer)
 
 Each event is a dict ({"event": …, …}: `--json-log` writes them as JSON Lines) and `describe(event)` is its
 readable line (`--log`). Subscribes to a Trainer's events; imports no pygame.
@@ -131,4 +133,8 @@ def describe(event: dict) -> list[str]:
         return lines
     if kind == "diverged":
         return [f"diverged at epoch {event['epoch']} (step {event['step']}): {event['message']}"]
+    if kind == "taught":
+        return [f"taught at epoch {event['epoch']}: a {event['label']} ({event['taught_samples']} taught shape"
+                f"{'s' if event['taught_samples'] != 1 else ''} in training) · "
+                f"{{label = \"{event['label']}\", pixels = \"{event['pixels']}\"}}"]
     return [str(event)]

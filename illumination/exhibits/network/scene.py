@@ -369,6 +369,10 @@ class NetworkScene(Scene):
             return None
         sample = taught_from_image(self.drawing, int(label))
         self.teaching.add(sample, self.trainer, limit)
+        if self.log_sink is not None:       # the training log says so, in a form a scene file replays
+            self.log_sink({"event": "taught", "seed": self.settings.seed, "epoch": self.trainer.epoch,
+                           "label": sample.label, "pixels": sample.pixels,
+                           "taught_samples": len(self.teaching.samples)})
         return sample
 
     def layer_reveal(self) -> tuple[float, ...]:

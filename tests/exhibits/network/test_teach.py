@@ -102,3 +102,16 @@ def test_nothing_to_teach_without_a_drawing_or_on_a_diverged_run():
         if scene.diverged_for is not None:
             break
     assert scene.diverged_for is not None and scene.teach(0) is None
+
+
+def test_teaching_is_in_the_training_log_as_a_replayable_entry():
+    from network.trainlog import describe
+    events = []
+    scene = NetworkScene(NetworkSettings(seed=2))
+    scene.attach_log(events.append)
+    scene.show_drawing(disc(5).ravel())
+    sample = scene.teach(0)
+    taught, = [e for e in events if e["event"] == "taught"]
+    assert (taught["label"], taught["pixels"], taught["taught_samples"]) == ("circle", sample.pixels, 1)
+    line, = describe(taught)
+    assert line.endswith(sample.to_toml()) and line.startswith("taught at epoch 0: a circle (1 taught shape in")
