@@ -7,6 +7,7 @@ panel: functions of (view, surface) that read the scene and draw, nothing else.
 from __future__ import annotations
 
 import numpy as np
+import pygame
 
 from data.shapes import CLASS_NAMES
 from illumination.core.draw.colour import smoothstep
@@ -79,3 +80,32 @@ def draw(view, surface) -> None:
     text.blit(surface, "NEURAL ILLUMINATION", L.px(L.design[0] - 60, 48), L.type(LABEL), p.text.secondary,
               anchor="topright", bold=True)
     panels.draw_grid(view, surface, dim=0.55)
+    draw_taught(view, surface, left_limit=max(rect.right, epoch.right) + L.u(24))
+
+
+def draw_taught(view, surface, left_limit: float) -> None:
+    """Visitors' taught shapes, left of the test strip (the newest nearest it), each in the visitor's own bright
+    outline, with the network's confidence in its label above it: it climbs, epoch by epoch, as it trains on
+    them. As many as fit before the bottom-left words."""
+    teaching = view.scene.teaching
+    if not teaching.samples:
+        return
+    L, p, text = view.layout, view.palette, view.text
+    tile = int(L.grid_tile)
+    key = (tuple(sample.pixels for sample in teaching.samples), tile)
+    cached = getattr(view, "_taught_tiles", None)
+    if cached is None or cached[0] != key:         # the view's render cache, as the strip's own
+        images = np.stack([sample.image for sample in teaching.samples])
+        view._taught_tiles = cached = (key, panels.sample_tiles(images, tile, p.grid.pixel))
+    x0, y = panels.tile_position(L, 0)
+    border = max(2, int(L.u(2)))
+    for n, (image, confidence) in enumerate(zip(reversed(cached[1]), reversed(teaching.confidence()))):
+        x = int(x0 - (n + 1) * L.grid_pitch[0] - L.u(12))
+        if x < left_limit:
+            break
+        surface.blit(image, (x, int(y)))
+        pygame.draw.rect(surface, p.text.accent, (x - 2 * border, int(y) - 2 * border, tile + 4 * border,
+                                                  tile + 4 * border), border)
+        if confidence is not None:
+            text.blit(surface, f"{confidence * 100:.0f}%", (x + tile / 2, y - L.u(6)), L.type(LABEL), p.text.accent,
+                      anchor="midbottom")

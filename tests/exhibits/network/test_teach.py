@@ -115,3 +115,26 @@ def test_teaching_is_in_the_training_log_as_a_replayable_entry():
     assert (taught["label"], taught["pixels"], taught["taught_samples"]) == ("circle", sample.pixels, 1)
     line, = describe(taught)
     assert line.endswith(sample.to_toml()) and line.startswith("taught at epoch 0: a circle (1 taught shape in")
+
+
+def test_the_gallery_shows_taught_shapes_in_their_own_outline_with_their_confidence():
+    from illumination.core.display import init_headless
+    from illumination.core.show import make_show
+    from illumination.exhibits import get_exhibit
+    import pygame
+    init_headless()
+    show = make_show(get_exhibit("network"), NetworkSettings(seed=3, composition="gallery"), (1920, 1080))
+    surface = pygame.Surface((1920, 1080))
+    show.draw(surface)
+    before = pygame.image.tobytes(surface, "RGB")
+    show.scene.show_drawing(disc(6).ravel())
+    show.scene.teach(0)
+    show.scene.show_drawing(None)
+    show.draw(surface)
+    accent = tuple(show.view.palette.text.accent)
+    x0, y = show.view.layout.grid_origin
+    left = surface.subsurface(pygame.Rect(int(x0 - 3 * show.view.layout.grid_pitch[0]), int(y - 40),
+                                          int(3 * show.view.layout.grid_pitch[0]), 100))
+    pixels = pygame.surfarray.array3d(left).reshape(-1, 3)
+    assert (np.abs(pixels - np.array(accent)).sum(axis=1) < 30).sum() > 40        # the visitor's outline is there
+    assert pygame.image.tobytes(surface, "RGB") != before
