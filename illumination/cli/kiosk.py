@@ -5,7 +5,7 @@ import sys
 
 import argparse
 
-from illumination.cli.args import bounded_whole, count_type, positive_float, report, size_type
+from illumination.cli.args import bounded_float, bounded_whole, count_type, positive_float, report, size_type
 from illumination.modes.kiosk.faults import FaultPlan
 from illumination.modes.kiosk.playlist import FPS_RANGE
 from illumination.modes.kiosk.runner import (SOAK_SIZE, KioskError, announce, default_log_path, run_window,
@@ -33,6 +33,9 @@ def register(commands, benches) -> None:
     kiosk.add_argument("--fps", type=bounded_whole("fps", *FPS_RANGE), metavar="N",
                        help=f"the window's frame-rate cap, {FPS_RANGE[0]}-{FPS_RANGE[1]} (default: the playlist's "
                             f"fps, else 60)")
+    kiosk.add_argument("--render-scale", type=bounded_float("render scale", 0.25, 1.0), metavar="S",
+                       help="draw at this share of the screen's size and let SDL scale it up: 0.5 on a 4K screen "
+                            "draws 1920x1080 (default: the playlist's render_scale, else 1)")
     kiosk.add_argument("--size", type=size_type, help="with --headless: drawing size (default 320x180)")
     kiosk.add_argument("--visitors", action="store_true",
                        help="with --headless: a simulated visitor touches, draws, teaches and walks away every 5 "
@@ -63,6 +66,8 @@ def kiosk_command(args) -> int:
             if args.fps is not None:
                 raise KioskError("--fps only applies to the window (the soak runs on its fixed clock, as fast as "
                                  "it can)")
+            if args.render_scale is not None:
+                raise KioskError("--render-scale only applies to the window (the soak draws at --size)")
         else:
             for flag, given in (("--simulate-hours", args.simulate_hours is not None), ("--json", args.json),
                                 ("--size", args.size is not None), ("--visitors", args.visitors)):
@@ -91,6 +96,7 @@ def kiosk_command(args) -> int:
         result["playlist_problems"] = len(playlist_report.problems)
         result["log_file"] = str(log_path) if log_path else None
         return report(result, args.json)
-    return run_window(playlist_report.playlist, args.display, faults=faults, log=log, fps=args.fps)
+    return run_window(playlist_report.playlist, args.display, faults=faults, log=log, fps=args.fps,
+                      render_scale=args.render_scale)
 
 

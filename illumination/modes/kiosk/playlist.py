@@ -8,6 +8,7 @@
     draw = true                   # optional: a touch on a Network item opens a pad to draw and teach it
     draw_seconds = 30             # optional: the pad closes after this long without a touch (5-600)
     teach_limit = 8               # optional: taught shapes an item keeps at once (1-64; the oldest leaves)
+    render_scale = 0.5            # optional: draw at this share of the screen's size, SDL scales it up (0.25-1)
 
     [schedule]                    # optional: the screen is black outside opening hours
     on = "09:00"
@@ -55,6 +56,7 @@ TOP_NUMBERS = {
     "idle_timeout_seconds": (1.0, 600.0, False),
     "max_item_seconds": (10.0, 86400.0, False),
     "draw_seconds": (5.0, 600.0, False),     # the visitor's pad closes after this long without a touch
+    "render_scale": (0.25, 1.0, False),      # draw at this share of the screen's size; SDL scales it up
 }
 TEACH_LIMIT_RANGE = (1, 64)   # taught shapes a Network item keeps at once (key teach_limit); the oldest leaves
 FPS_RANGE = (10, 60)          # the window's frame-rate cap (key fps, flag --fps; closed hours run at 5); from 10 up
@@ -125,6 +127,7 @@ class Playlist:
     draw: bool = False                   # interactive too: a touch on a Network item opens the visitor's pad
     draw_seconds: float = 30.0           # the pad closes after this long without a touch
     teach_limit: int = 8                 # taught shapes kept at once per item
+    render_scale: float = 1.0            # the window draws at this share of the screen's size (SDL scales it up)
 
 
 @dataclass(frozen=True)

@@ -278,10 +278,11 @@ class IgnoredInput:
 # -- the window on the wall ---------------------------------------------------------------------------
 
 def run_window(playlist, display: int = 0, *, faults=None, log=None, clock=None, max_frames: int | None = None,
-               wall_time=None, fps: int | None = None) -> int:
+               wall_time=None, fps: int | None = None, render_scale: float | None = None) -> int:
     """Fullscreen at the display's native resolution until the exit combination. clock/max_frames: tests.
 
     fps: the frame-rate cap (None: the playlist's `fps`, 60 unless it says otherwise); closed hours run at 5.
+    render_scale: draw at this share of the screen's size and let SDL scale it up (None: the playlist's, 1).
     Under systemd (NOTIFY_SOCKET, notify.py): READY=1 after the first frame is on the screen, STATUS= with the
     item playing whenever it changes, WATCHDOG=1 from this loop after its frames (rate-limited), STOPPING=1 on a
     clean exit. A stalled loop stops pinging, and the watchdog restarts the kiosk."""
@@ -305,7 +306,8 @@ def run_window(playlist, display: int = 0, *, faults=None, log=None, clock=None,
             sys.stderr.write(f"illumination: error: --display {display}: this machine has {len(sizes)} "
                              f"display(s), numbered 0 to {len(sizes) - 1}\n")
             return 2
-        screen = open_window(sizes[display], fullscreen=True, display=display)
+        screen = open_window(sizes[display], fullscreen=True, display=display,
+                             render_scale=playlist.render_scale if render_scale is None else render_scale)
     except (NoDisplay, pygame.error) as error:
         log.error("no display: %s", error)
         sys.stderr.write(f"illumination: error: {NO_DISPLAY_MESSAGE}\n")

@@ -133,3 +133,39 @@ def test_a_bad_fps_in_the_playlist_is_one_problem_line(value, problem, tmp_path)
     wall.write_text(f"fps = {value}\n" + ITEM.replace("still", "network"))
     report = resolve_playlist(wall)
     assert report.fell_back and report.problems == (problem,) and report.playlist.fps == 60
+
+
+@pytest.mark.filterwarnings("ignore:no fast renderer available")
+def test_render_scale_draws_a_smaller_picture_that_sdl_scales_to_the_screen(ticks, log, monkeypatch):
+    """render_scale 0.5: the kiosk's surface is half the desktop's size each way (SDL's SCALED mode stretches it)."""
+    seen = []
+    real_open = __import__("illumination.core.display", fromlist=["open_window"]).open_window
+    import illumination.core.display as display
+
+    def spy(*args, **kwargs):
+        screen = real_open(*args, **kwargs)
+        seen.append((screen.get_size(), pygame.display.get_desktop_sizes()[0], kwargs.get("render_scale")))
+        return screen
+    monkeypatch.setattr(display, "open_window", spy)
+    playlist = playlist_of("render_scale = 0.5\n" + ITEM)
+    assert playlist.render_scale == 0.5
+    assert run_window(playlist, log=log, clock=FixedClock(60), max_frames=3) == 0
+    (surface, desktop, scale), = seen
+    assert scale == 0.5 and surface == (round(desktop[0] / 2), round(desktop[1] / 2))
+    seen.clear()
+    assert run_window(playlist, log=log, clock=FixedClock(60), max_frames=3, render_scale=1.0) == 0
+    assert seen[0][0] == seen[0][1]                      # the flag's 1.0 over the playlist's 0.5: full size
+
+
+@pytest.mark.parametrize("text, fragment", [("render_scale = 0.1", "render_scale"), ("render_scale = 2", "render_scale")])
+def test_a_bad_render_scale_is_named(text, fragment):
+    with pytest.raises(PlaylistError) as error:
+        playlist_of(text + "\n" + ITEM)
+    assert fragment in str(error.value)
+
+
+def test_render_scale_with_the_headless_soak_is_one_line_and_exit_2(tmp_path, capsys):
+    code = kiosk_command(parse(["kiosk", "--headless", "--simulate-hours", "1", "--render-scale", "0.5",
+                                "--log-file", str(tmp_path / "k.log")]))
+    err = capsys.readouterr().err
+    assert code == 2 and err == "illumination: error: --render-scale only applies to the window (the soak draws at --size)\n"
