@@ -46,7 +46,9 @@ def warm_up(playlist: Playlist, size: tuple[int, int]) -> None:
     gc.freeze() everything alive: the cycle collector stops re-scanning ~100k long-lived objects per pass.
     Call gc.unfreeze() when the kiosk ends (a test process goes on)."""
     surface = pygame.Surface(size)
-    for item in {item.exhibit: item for item in reversed(playlist.items)}.values():
+    # one item of each exhibit and view: a view may have kernels of its own (the Landscape's network view)
+    kinds = {(item.exhibit, getattr(item.settings, "view", None)): item for item in reversed(playlist.items)}
+    for item in kinds.values():
         try:
             show = make_show(get_exhibit(item.exhibit), item.settings, size, item.theme)
             show.update(0.25)

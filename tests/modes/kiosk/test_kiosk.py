@@ -736,3 +736,23 @@ def test_a_playlist_item_can_train_under_noise(log):
     trainer = kiosk.current.show.scene.trainer
     assert trainer.noise.spec.label == "label_noise:0.1" and trainer.config.noise.schedule == "cosine"
     assert trainer.config.optimizer == "adamw"
+
+
+def test_warm_up_builds_one_item_of_every_exhibit_and_view(monkeypatch):
+    """Each kind the playlist plays is built once before the first frame (its kernels compiled and cached): the
+    built-in playlist's network, its landscape balls and the landscape's network view."""
+    import gc
+    import illumination.modes.kiosk.attract as attract
+    from illumination.modes.kiosk.playlist import resolve_playlist
+    built = []
+
+    def spy(exhibit, settings, size, theme=None):
+        built.append((exhibit.name, getattr(settings, "view", None)))
+        raise RuntimeError("only counting")          # warm_up swallows it: the kiosk meets real failures later
+    monkeypatch.setattr(attract, "make_show", spy)
+    try:
+        attract.warm_up(resolve_playlist(None).playlist, (64, 48))
+    finally:
+        gc.unfreeze()
+    assert sorted(built, key=str) == sorted({("network", None), ("landscape", "3d"), ("landscape", "map"),
+                                             ("landscape", "network")}, key=str)
