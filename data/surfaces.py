@@ -149,7 +149,7 @@ def flow_pointers(surface: "Surface", resolution: int) -> tuple[np.ndarray, np.n
     return heights, pointer
 
 
-@functools.lru_cache(maxsize=None)
+@functools.lru_cache(maxsize=16)      # the registry's surfaces (8) and a few registered later: bounded for a kiosk
 def _global_basin_cells(surface: Surface) -> np.ndarray:
     """(R, R) bool flow basin of the surface's global minima on the BASIN_RESOLUTION grid (built once, ~0.2 s)."""
     _, pointer = flow_pointers(surface, BASIN_RESOLUTION)
