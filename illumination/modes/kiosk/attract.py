@@ -14,7 +14,6 @@ back at its view, so a dropped show is freed at once, with no help from the cycl
 """
 from __future__ import annotations
 
-import gc
 import logging
 from collections import deque
 from datetime import datetime
@@ -25,8 +24,8 @@ import pygame
 from illumination.modes.kiosk.overlay import (caption_layout, colours_of, draw_exit_progress, explanation_panel,
                                              has_caption_band)
 from illumination.modes.kiosk.playlist import Item, Playlist, SeedPlan
-from illumination.modes.kiosk.slot import Slot, caption_text, is_finished, status_of
-from illumination.modes.kiosk.visitor_pad import VisitorPad
+from illumination.modes.kiosk.slot import Slot, caption_text, is_finished, status_of, warm_up  # noqa: F401
+from illumination.modes.kiosk.visitor_pad import VisitorPad, Visiting
 from illumination.core.collector import release_free_memory
 from illumination.core.draw.colour import smoothstep
 from illumination.core.draw.text import TextCache
@@ -41,25 +40,6 @@ REST_SECONDS = 60.0           # every item failed: a black screen, then try agai
 OVERLAY_FADE_S = 0.4
 
 
-def warm_up(playlist: Playlist, size: tuple[int, int]) -> None:
-    """Build, run and draw each exhibit once (imports, numba's cached kernels, fonts), throw it away, then
-    gc.freeze() everything alive: the cycle collector stops re-scanning ~100k long-lived objects per pass.
-    Call gc.unfreeze() when the kiosk ends (a test process goes on)."""
-    surface = pygame.Surface(size)
-    # one item of each exhibit and view: a view may have kernels of its own (the Landscape's network view)
-    kinds = {(item.exhibit, getattr(item.settings, "view", None)): item for item in reversed(playlist.items)}
-    for item in kinds.values():
-        try:
-            show = make_show(get_exhibit(item.exhibit), item.settings, size, item.theme)
-            show.update(0.25)
-            show.draw(surface)
-        except Exception:     # the kiosk's own watchdog will meet this failure again, and log it
-            pass
-        show = None
-    gc.collect()
-    gc.freeze()
-
-
 def dip_level(t: float) -> float:
     """Brightness of a transition at t in [0, 1]: 1 → 0 over the first half (the old item), 0 → 1 over the second
     (the new one), eased at both ends."""
@@ -68,7 +48,7 @@ def dip_level(t: float) -> float:
 
 # -- the attract loop --------------------------------------------------------------------------------
 
-class Kiosk:
+class Kiosk(Visiting):
     def __init__(self, playlist: Playlist, size: tuple[int, int], *, wall_time=None, faults=None,
                  random_seed: int | None = None, log: logging.Logger = LOG, visitor_hook=None):
         self.playlist = playlist
@@ -332,55 +312,6 @@ class Kiosk:
             return True
         self.overlay_left = self.playlist.idle_timeout_seconds
         return True
-
-    def _open_pad(self) -> bool:
-        slot = self.current
-        if slot is None or self.phase not in ("play", "hold"):
-            return False
-        try:
-            controls = slot.show.exhibit.controls() if slot.show.exhibit.controls else None
-            if controls is None or controls.make_pad is None or controls.pad_teach is None:
-                return False
-            self.visitor = VisitorPad(controls, slot.item.theme, self.size, self.playlist.draw_seconds,
-                                      self.playlist.teach_limit, self.log)
-            slot.show.resize(self.visitor.layout.show.size)
-        except Exception as error:
-            self._visitor_failed(error)
-            return False
-        slot.visited = True
-        self.stats["visitor_sessions"] += 1
-        self.overlay_left = 0.0
-        self.log.info("visitor pad opened on %s", slot.item.describe())
-        return True
-
-    def _visitor_call(self, call):
-        """Run something of the pad's; whatever it raises closes the pad (logged, counted), never the kiosk."""
-        try:
-            return call()
-        except Exception as error:
-            self._visitor_failed(error)
-            return True
-
-    def _visitor_failed(self, error: BaseException) -> None:
-        self.stats["exceptions_recovered"] += 1
-        self.log.error("visitor pad: exception (closing it; the loop goes on)", exc_info=error)
-        self._close_pad("an error")
-
-    def _close_pad(self, why: str) -> None:
-        visitor, self.visitor = self.visitor, None
-        if visitor is None:
-            return
-        taught = visitor.taught_here
-        self.stats["shapes_taught"] += taught
-        slot = self.current
-        try:
-            if slot is not None:
-                visitor.close(slot.show.scene)
-                slot.show.resize(self.size)
-        except Exception as error:
-            if slot is not None:
-                self._pending.append((slot, "resize", error))
-        self.log.info("visitor pad closed (%s); %d shape(s) taught", why, taught)
 
     def resize(self, size: tuple[int, int]) -> None:
         self._close_pad("the screen changed size")

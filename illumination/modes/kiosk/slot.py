@@ -1,10 +1,16 @@
-"""One playlist item being played (a Slot: its show and the watchdog's view of it), and the questions the kiosk
+"""One playlist item being played (a Slot: its show and the watchdog's view of it), the questions the kiosk
 asks its scene in a way that cannot fail (status, finished, caption): a scene that raises there is not worth a
-rebuild, and its next update will raise properly, to be handled by the watchdog (attract.py)."""
+rebuild, and its next update will raise properly, to be handled by the watchdog (attract.py), and warm_up: every
+kind of item built once before the first frame."""
 from __future__ import annotations
 
-from illumination.core.show import Show
-from illumination.modes.kiosk.playlist import Item
+import gc
+
+import pygame
+
+from illumination.core.show import Show, make_show
+from illumination.exhibits import get_exhibit
+from illumination.modes.kiosk.playlist import Item, Playlist
 
 
 class Slot:
@@ -42,3 +48,22 @@ def caption_text(scene, seed: int) -> str:
         return scene.caption()
     except Exception:     # a caption is never worth a rebuild
         return f"seed {seed}"
+
+
+def warm_up(playlist: Playlist, size: tuple[int, int]) -> None:
+    """Build, run and draw each exhibit once (imports, numba's cached kernels, fonts), throw it away, then
+    gc.freeze() everything alive: the cycle collector stops re-scanning ~100k long-lived objects per pass.
+    Call gc.unfreeze() when the kiosk ends (a test process goes on)."""
+    surface = pygame.Surface(size)
+    # one item of each exhibit and view: a view may have kernels of its own (the Landscape's network view)
+    kinds = {(item.exhibit, getattr(item.settings, "view", None)): item for item in reversed(playlist.items)}
+    for item in kinds.values():
+        try:
+            show = make_show(get_exhibit(item.exhibit), item.settings, size, item.theme)
+            show.update(0.25)
+            show.draw(surface)
+        except Exception:     # the kiosk's own watchdog will meet this failure again, and log it
+            pass
+        show = None
+    gc.collect()
+    gc.freeze()

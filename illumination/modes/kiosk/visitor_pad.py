@@ -191,6 +191,60 @@ class VisitorPad:
             x += small + layout.margin
 
 
+class Visiting:
+    """The kiosk's side of a visitor's session (mixed into attract.Kiosk): opening the pad on the item playing,
+    and closing it, whatever happens. Uses the kiosk's current, phase, playlist, size, stats, log and _pending."""
+
+    def _open_pad(self) -> bool:
+        slot = self.current
+        if slot is None or self.phase not in ("play", "hold"):
+            return False
+        try:
+            controls = slot.show.exhibit.controls() if slot.show.exhibit.controls else None
+            if controls is None or controls.make_pad is None or controls.pad_teach is None:
+                return False
+            self.visitor = VisitorPad(controls, slot.item.theme, self.size, self.playlist.draw_seconds,
+                                      self.playlist.teach_limit, self.log)
+            slot.show.resize(self.visitor.layout.show.size)
+        except Exception as error:
+            self._visitor_failed(error)
+            return False
+        slot.visited = True
+        self.stats["visitor_sessions"] += 1
+        self.overlay_left = 0.0
+        self.log.info("visitor pad opened on %s", slot.item.describe())
+        return True
+
+    def _visitor_call(self, call):
+        """Run something of the pad's; whatever it raises closes the pad (logged, counted), never the kiosk."""
+        try:
+            return call()
+        except Exception as error:
+            self._visitor_failed(error)
+            return True
+
+    def _visitor_failed(self, error: BaseException) -> None:
+        self.stats["exceptions_recovered"] += 1
+        self.log.error("visitor pad: exception (closing it; the loop goes on)", exc_info=error)
+        self._close_pad("an error")
+
+    def _close_pad(self, why: str) -> None:
+        visitor, self.visitor = self.visitor, None
+        if visitor is None:
+            return
+        taught = visitor.taught_here
+        self.stats["shapes_taught"] += taught
+        slot = self.current
+        try:
+            if slot is not None:
+                visitor.close(slot.show.scene)
+                slot.show.resize(self.size)
+        except Exception as error:
+            if slot is not None:
+                self._pending.append((slot, "resize", error))
+        self.log.info("visitor pad closed (%s); %d shape(s) taught", why, taught)
+
+
 def _fit(text: TextCache, words: str, em: int, width: int) -> list[str]:
     """words in lines no wider than width."""
     from illumination.modes.kiosk.overlay import wrap

@@ -742,16 +742,16 @@ def test_warm_up_builds_one_item_of_every_exhibit_and_view(monkeypatch):
     """Each kind the playlist plays is built once before the first frame (its kernels compiled and cached): the
     built-in playlist's network, its landscape balls and the landscape's network view."""
     import gc
-    import illumination.modes.kiosk.attract as attract
+    import illumination.modes.kiosk.slot as slot
     from illumination.modes.kiosk.playlist import resolve_playlist
     built = []
 
     def spy(exhibit, settings, size, theme=None):
         built.append((exhibit.name, getattr(settings, "view", None)))
         raise RuntimeError("only counting")          # warm_up swallows it: the kiosk meets real failures later
-    monkeypatch.setattr(attract, "make_show", spy)
+    monkeypatch.setattr(slot, "make_show", spy)
     try:
-        attract.warm_up(resolve_playlist(None).playlist, (64, 48))
+        slot.warm_up(resolve_playlist(None).playlist, (64, 48))
     finally:
         gc.unfreeze()
     assert sorted(built, key=str) == sorted({("network", None), ("landscape", "3d"), ("landscape", "map"),
