@@ -52,7 +52,7 @@ def forward_steps(snapshot, drawing: bool = False) -> list[MathStep]:
     active = int(np.sum(v.h1 > 0))
     k = int(np.argmax(v.probs))
     if drawing:  # a visitor's drawing has no label: the last step is the verdict, not a loss
-        last = MathStep("5 · verdict", ("no label: a drawing is never trained on", f"argmax p = {CLASS_NAMES[k]}",
+        last = MathStep("5 · verdict", ("no label until you teach it", f"argmax p = {CLASS_NAMES[k]}",
                                         f"confidence {fmt(v.probs[k])}"), {"k": k, "p": v.probs[k]})
     else:
         last = MathStep("5 · cross-entropy", (

@@ -327,7 +327,7 @@ def draw_math(view, surface) -> None:
             y = text.blit(surface, part, (x + (indent if n else 0), y), size, p.text.primary).bottom + L.u(2)
         y += L.u(3)
     sample = scene.snapshot.sample
-    note = ("your drawing · never trained on" if drawing
+    note = ("your drawing, as the network sees it" if drawing
             else f"sample #{scene.shown_index} · a {CLASS_NAMES[sample.label]} · loss {fmt(sample.loss)}")
     y += L.u(6)
     lines, size = wrap(view, note, LABEL, inner, indent)

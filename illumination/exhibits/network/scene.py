@@ -320,7 +320,7 @@ class NetworkScene(Scene):
             flows.spawn_sparkles(self.sparkles, self.rng, self._snapshot.sample)
         else:
             # A new cycle shows the next sample of the prediction grid, with the current weights.
-            # A drawing has no label and is never trained on: it only flows forward, cycle after cycle.
+            # A drawing has no label (teaching adds a copy to the training data): it only flows forward.
             self.phase = "forward"
             self.cycles += 1
             self._show(self.shown_index + (self.drawing is None))

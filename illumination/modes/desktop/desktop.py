@@ -289,6 +289,8 @@ class Desktop:
             self.panel.sync(self.scene.settings, self.scene.paused, self.capture.recording)
             if self.pad is not None:
                 self.panel.show_pad(self.pad)
+            if self.controls.pad_seen is not None:
+                self.panel.show_seen(self.controls.pad_seen(self.scene))
             if self.controls.pad_verdict is not None:
                 self.panel.show_verdict(self.controls.pad_verdict(self.scene))
             self.panel.update(dt)

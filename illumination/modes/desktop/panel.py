@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import html
 
+import numpy as np
 import pygame
 import pygame_gui
 
@@ -110,6 +111,13 @@ class ControlPanel:
         blank = pygame.Surface((self.pad_size, self.pad_size))
         self.pad_image = UIImage(self._rect((PANEL_WIDTH - 6 - PAD_SIZE) // 2, 46, PAD_SIZE, PAD_SIZE), blank, m,
                                  container=page, scale_func=pygame.transform.scale)
+        if self.controls.pad_seen is not None:       # what the exhibit sees of the drawing, beside it
+            seen = PAD_SIZE // 5
+            x = (PANEL_WIDTH - 6 + PAD_SIZE) // 2 + 4
+            self.seen_image = UIImage(self._rect(x, 46, seen, seen), pygame.Surface((seen, seen)), m,
+                                      container=page, scale_func=pygame.transform.scale)
+            UILabel(self._rect(x - 14, 48 + seen, seen + 20, 20), "it sees", m, container=page, object_id="#hint")
+            self._seen_key = None
         self.verdict = UILabel(self._rect(8, 278, 220, 26), "", m, container=page, object_id="#verdict")
         self._button(page, self._rect(236, 278, 88, 28), "Clear", "clear_drawing")
         self.verdict_detail = UILabel(self._rect(8, 306, 316, 20), "", m, container=page, object_id="#hint")
@@ -256,6 +264,26 @@ class ControlPanel:
         if pad.version != self._pad_version:
             self._pad_version = pad.version
             self.pad_image.set_image(pad.render(self.pad_size), scale_func=pygame.transform.scale)
+
+    def show_seen(self, image) -> None:
+        """What the exhibit sees of the pad's picture (64 values, or None for an empty pad): a small 8x8 picture,
+        drawn again only when it changed."""
+        if not hasattr(self, "seen_image"):
+            return
+        key = None if image is None else bytes(np.asarray(image, dtype=np.uint8))
+        if key == self._seen_key:
+            return
+        self._seen_key = key
+        side = max(8, round(self.pad_size / 5))
+        picture = pygame.Surface((side, side))
+        picture.fill((38, 40, 48))
+        if image is not None:
+            cell = side / 8
+            for index in np.flatnonzero(np.asarray(image) > 0.5):
+                row, col = divmod(int(index), 8)
+                picture.fill((255, 200, 107), (round(col * cell), round(row * cell), max(1, round(cell) - 1),
+                                               max(1, round(cell) - 1)))
+        self.seen_image.set_image(picture, scale_func=pygame.transform.scale)
 
     def sync(self, settings, paused: bool = False, recording: bool = False) -> None:
         """Show the settings (and the run's state on the buttons); cheap when nothing changed."""
