@@ -468,6 +468,8 @@ def test_the_teach_buttons_add_the_drawing_the_network_sees_to_its_training():
         desk.process_event(pygame.event.Event(pygame.MOUSEMOTION, pos=end, rel=(0, 0), buttons=(1, 0, 0), touch=False))
         desk.process_event(pygame.event.Event(pygame.MOUSEBUTTONUP, button=1, pos=end, touch=False))
     assert desk.pad.pixels.sum() == 25
+    frame(desk)                                                # the panel shows what the network sees, beside it
+    assert desk.panel._seen_key == bytes(normalise_drawing(desk.pad.image).astype(np.uint8))
     epochs = desk.scene.trainer.epoch
     click(desk, button(desk, "teach_second"))
     sample, = desk.scene.teaching.samples
