@@ -124,9 +124,12 @@ def bench_render_command(args) -> int:
     timings: dict = {}
     run_frames(show, args.frames, 60, surface=surface, timings=timings)
     draw_ms, update_ms = timings["draw_ms"], timings["update_ms"]
-    present_ms = None
+    present_ms = present_half_ms = None
     if os.environ.get("SDL_VIDEODRIVER") not in (None, "dummy") or os.environ.get("DISPLAY"):
         present_ms = _present_ms(args.size, surface)
+        # the kiosk's render_scale = 0.5: a picture half the size each way, scaled up by SDL as it is presented
+        half = (max(1, args.size[0] // 2), max(1, args.size[1] // 2))
+        present_half_ms = _present_ms(half, pygame.transform.smoothscale(surface, half), scaled=True)
     result = {
         "size": f"{args.size[0]}x{args.size[1]}",
         "exhibit": exhibit.name,
@@ -141,6 +144,7 @@ def bench_render_command(args) -> int:
         "draw_ms_max": round(max(draw_ms), 3),
         "update_ms_median": round(statistics.median(update_ms), 3),
         "present_ms_median": present_ms,
+        "present_render_scale_half_ms_median": present_half_ms,
         **show.view.benchmark_figures(),
         **show.scene.benchmark_figures(),
     }
@@ -158,14 +162,15 @@ def bench_landscape_command(args) -> int:
                                 composition=args.composition), args.json)
 
 
-def _present_ms(size, surface) -> float | None:
-    """Time display.flip() of a real window, when one can be opened (not under the dummy driver)."""
+def _present_ms(size, surface, scaled: bool = False) -> float | None:
+    """Time display.flip() of a real window, when one can be opened (not under the dummy driver). scaled: a window
+    of twice the size showing `surface` through SDL's scaling (pygame.SCALED), as the kiosk's render_scale does."""
     import pygame
     try:
         os.environ.pop("SDL_VIDEODRIVER", None)
         pygame.display.quit()
         pygame.display.init()
-        screen = pygame.display.set_mode(size)
+        screen = pygame.display.set_mode(size, pygame.SCALED | pygame.FULLSCREEN if scaled else 0)
     except pygame.error:
         return None
     times = []
