@@ -62,6 +62,12 @@ def register(commands, benches) -> None:
     kiosk.add_argument("--json", action="store_true")
     kiosk.set_defaults(handler=bench_kiosk_command)
 
+    sound = benches.add_parser("sound", help="CPU milliseconds to synthesise one 60 fps frame of the Network's sound "
+                                             "(every hidden neuron singing, the answer, the drone, the loss texture)")
+    sound.add_argument("--frames", type=count_type("frames"), default=600)
+    sound.add_argument("--json", action="store_true")
+    sound.set_defaults(handler=bench_sound_command)
+
     ui = benches.add_parser("ui", help="frame cost with the desktop control panel shown")
     ui.add_argument("--size", type=size_type, default=(1920, 1080))
     ui.add_argument("--frames", type=count_type("frames"), default=400)
@@ -100,6 +106,29 @@ def bench_kiosk_command(args) -> int:
               f"{row['frame_work_ms_median']:>8}")
     print(result["note"])
     return 0
+
+
+def bench_sound_command(args) -> int:
+    """The synthesiser's cost per frame, the worst case the Network asks of it: all 16 hidden neurons firing with
+    the answer and the drone (a forward frame), then the loss texture (a backward frame), alternating by second."""
+    import numpy as np
+    from illumination.core.loop import percentile
+    from illumination.core.sound import SAMPLE_RATE, Synth
+    from illumination.exhibits.network.sonify import network_sound
+    synth, frame = Synth(seed=0), SAMPLE_RATE // 60
+    rng = np.random.default_rng(0)
+    times = []
+    for n in range(args.frames + 30):
+        forward = (n // 60) % 2 == 0
+        started = time.perf_counter()
+        tones, noise = network_sound(rng.uniform(0.1, 3.0, 16), np.array([0.3, 0.7]), 1.2, 0.8, forward=forward)
+        synth.render(tones, noise, frame)
+        if n >= 30:                       # after a half second of warm-up
+            times.append((time.perf_counter() - started) * 1000)
+    return report({"frames": args.frames, "samples_per_frame": frame, "sample_rate": SAMPLE_RATE,
+                   "synth_ms_per_frame_median": round(statistics.median(times), 4),
+                   "synth_ms_per_frame_p99": round(percentile(times, 99), 4),
+                   "budget_ms_per_frame": 1.0}, args.json)
 
 
 def bench_ui_command(args) -> int:

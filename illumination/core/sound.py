@@ -1,0 +1,88 @@
+"""The synthesiser: tones and a noise texture, rendered with NumPy into float32 buffers, frame by frame.
+
+An exhibit says, each frame, what should sound (`Tone`s: a voice name, a pitch and a loudness; and a noise texture's
+loudness); `Synth.render` turns that into the frame's samples. Every voice keeps its phase across frames and its
+loudness glides from the previous frame's value to the new one over the frame (a linear ramp), so nothing clicks;
+a limiter with a smoothed gain keeps the mix under the ceiling, and a master volume scales it. Pure NumPy and one
+seeded generator for the noise: the same frames give the same samples, bit for bit. No pygame here: the modes play
+or write the buffers.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+SAMPLE_RATE = 44_100
+CEILING = 0.8                # the limiter keeps every sample's magnitude under this (before the master volume)
+NOISE_CUTOFF_HZ = 900.0      # the noise texture is low-passed here: a soft hiss, not a harsh one
+
+
+@dataclass(frozen=True)
+class Tone:
+    voice: str               # a stable name: a voice keeps its phase from frame to frame
+    frequency: float         # Hz
+    amplitude: float         # linear, >= 0
+
+
+class Synth:
+    def __init__(self, seed: int = 0, sample_rate: int = SAMPLE_RATE, volume: float = 0.6):
+        self.sample_rate = int(sample_rate)
+        self.volume = float(volume)
+        self._phases: dict[str, float] = {}        # radians, per voice
+        self._amplitudes: dict[str, float] = {}    # the loudness each voice ended the last frame with
+        self._frequencies: dict[str, float] = {}   # and its pitch (a voice that stops fades out at it)
+        self._noise_level = 0.0
+        self._noise_state = 0.0                    # the low-pass filter's memory
+        self._gain = 1.0                           # the limiter's gain at the end of the last frame
+        self._rng = np.random.default_rng(np.random.SeedSequence(int(seed), spawn_key=(7,)))
+        self.samples_rendered = 0
+
+    def render(self, tones: list[Tone], noise: float, samples: int) -> np.ndarray:
+        """(samples,) float32 in [-1, 1]: this frame's tones and noise texture, ramped from the last frame's."""
+        n = int(samples)
+        ramp = (np.arange(1, n + 1, dtype=np.float64) / n)                       # (n,) 0 → 1 over the frame
+        out = np.zeros(n)
+        wanted = {tone.voice: tone for tone in tones}
+        # voices that stopped fade out over this frame, at their last pitch (kept in _phases)
+        for voice in list(self._amplitudes):
+            if voice not in wanted and self._amplitudes[voice] > 0:
+                wanted[voice] = Tone(voice, self._frequencies[voice], 0.0)
+        if wanted:
+            names = list(wanted)
+            frequency = np.array([max(wanted[v].frequency, 0.0) for v in names])            # (K,)
+            start = np.array([self._amplitudes.get(v, 0.0) for v in names])                 # (K,)
+            end = np.array([max(wanted[v].amplitude, 0.0) for v in names])                  # (K,)
+            phase0 = np.array([self._phases.get(v, 0.0) for v in names])                    # (K,)
+            step = 2 * np.pi * frequency / self.sample_rate                                 # (K,) radians/sample
+            phases = phase0[:, None] + step[:, None] * np.arange(n)[None, :]                # (K, n)
+            amplitude = start[:, None] + (end - start)[:, None] * ramp[None, :]             # (K, n)
+            out += np.sum(amplitude * np.sin(phases), axis=0)
+            for k, voice in enumerate(names):
+                self._phases[voice] = float((phase0[k] + step[k] * n) % (2 * np.pi))
+                self._amplitudes[voice] = float(end[k])
+                self._frequencies[voice] = float(frequency[k])
+                if end[k] == 0.0:
+                    del self._amplitudes[voice]
+        noise_level = np.float64(max(noise, 0.0))
+        if noise_level > 0 or self._noise_level > 0:
+            white = self._rng.standard_normal(n)
+            alpha = 1.0 - np.exp(-2 * np.pi * NOISE_CUTOFF_HZ / self.sample_rate)
+            filtered = np.empty(n)
+            state = self._noise_state
+            for i in range(n):       # a one-pole low-pass: 735 samples a frame, about 0.1 ms
+                state += alpha * (white[i] - state)
+                filtered[i] = state
+            self._noise_state = state
+            out += (self._noise_level + (noise_level - self._noise_level) * ramp) * filtered * 3.0
+        self._noise_level = float(noise_level)
+        # the limiter: a gain glided over the frame towards what keeps it under the ceiling (down within a frame,
+        # back up slowly), then a soft saturation that can never pass the ceiling and has no corner to click on
+        peak = float(np.max(np.abs(out))) if n else 0.0
+        target = min(1.0, CEILING / peak) if peak > 0 else 1.0
+        speed = 1.0 if target < self._gain else 0.1
+        gain = self._gain + (target - self._gain) * speed * ramp                        # (n,)
+        self._gain = float(gain[-1])
+        out = CEILING * np.tanh(out * gain / CEILING)
+        self.samples_rendered += n
+        return (out * self.volume).astype(np.float32)
