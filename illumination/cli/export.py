@@ -31,6 +31,10 @@ def register(commands, benches) -> None:
     export.add_argument("--preset", default="ultrafast",
                         help="x264 preset: ultrafast (default, faster than real time here) … veryslow")
     export.add_argument("--overwrite", action="store_true", help="replace an existing output")
+    export.add_argument("--sound", action="store_true",
+                        help="add the exhibit's sound as an AAC track (.mp4 only; README, Sound)")
+    export.add_argument("--volume", type=bounded_float("volume", 0.0, 1.0), default=0.6,
+                        help="with --sound: the master volume, 0-1 (default 0.6)")
     export.set_defaults(handler=export_command)
 
     snapshot = commands.add_parser("snapshot", help="train headless on the fixed clock and write one frame")
@@ -69,6 +73,12 @@ def export_command(args) -> int:
                     "untrained network); give --epochs 1 or more")
     try:
         fmt, _ = parse_target(args.output)
+        if args.sound and fmt != "mp4":
+            raise ExportError(2, f"--sound needs an .mp4 output (a {fmt} has no sound track)")
+        if args.sound and exhibit.sound is None:
+            raise ExportError(2, f"the {exhibit.name} exhibit makes no sound yet; --sound works with the network")
+        if not args.sound and args.volume != 0.6:
+            raise ExportError(2, "--volume applies only with --sound")
         if args.fps is None:
             args.fps = ANIMATION_FPS if fmt in ("gif", "webp") else VIDEO_FPS
         begin = start_position(args, exhibit, settings, "from")
@@ -93,7 +103,9 @@ def export_command(args) -> int:
         with tqdm(total=frames, unit="frame", file=sys.stderr, desc=os.path.basename(str(args.output)),
                   disable=True if os.environ.get("CI") else None) as bar:
             with writer:
-                export_frames(show, writer, frames, args.fps, bar)
+                from illumination.modes.export.render import SoundTrack
+                track = SoundTrack(show, args.fps, args.volume) if args.sound else None
+                export_frames(show, writer, frames, args.fps, bar, sound=track)
     except KeyboardInterrupt as interrupt:      # Ctrl-C, SIGTERM or SIGHUP: the writer kept what it had
         interrupted = interrupt
     except ExportError as error:

@@ -146,3 +146,5 @@ class Exhibit:
     #: its own sections of a theme file (themes.loader.ThemeSection, declared in its package), which the exhibit
     #: registry registers with the theme loader
     theme_sections: tuple = ()
+    #: (scene) -> (tones, noise loudness): what this frame sounds like (core/sound.py plays it), or None: silent
+    sound: Callable | None = None

@@ -136,6 +136,15 @@ class Mp4Writer(FrameWriter):
             raise self._encoder_error()
         self._frames.put(surface_bgrx_bytes(surface))
 
+    def write_audio(self, samples, sample_rate: int) -> None:
+        """Append mono float32 samples (in [-1, 1]) to the sound track, muxed as AAC when the video is finished.
+        Call it once per frame with that frame's samples: the track is as long as the video."""
+        if getattr(self, "_audio", None) is None:
+            self._audio = tempfile.TemporaryFile()
+            self._cleanups.append(self._audio.close)
+            self._sample_rate = int(sample_rate)
+        self._audio.write(np.asarray(samples, dtype="<f4").tobytes())
+
     def _finalize(self) -> None:
         self._frames.put(None)
         self._thread.join()
@@ -143,6 +152,26 @@ class Mp4Writer(FrameWriter):
         self.frames_written = self._delivered[0]
         if self._proc.wait() != 0 or self._failures:
             raise self._encoder_error()
+        if getattr(self, "_audio", None) is not None:
+            self._mux_audio()
+
+    def _mux_audio(self) -> None:
+        """The video as it is, plus the sound track as AAC (one more ffmpeg pass, into a second temp file)."""
+        self._audio.flush()
+        self._audio.seek(0)
+        muxed = self._tmp.with_name(self._tmp.name + ".av.mp4")
+        self._cleanups.append(lambda: muxed.unlink(missing_ok=True))
+        cmd = [imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-nostdin", "-nostats", "-loglevel", "error", "-y",
+               "-i", str(self._tmp), "-f", "f32le", "-ar", str(self._sample_rate), "-ac", "1", "-i", "-",
+               "-map", "0:v", "-map", "1:a", "-c:v", "copy", "-c:a", "aac", "-b:a", "160k", "-threads", "1",
+               "-movflags", "+faststart", str(muxed)]
+        self._log.seek(0)
+        self._log.truncate()
+        done = subprocess.run(cmd, stdin=self._audio, stdout=subprocess.DEVNULL, stderr=self._log,
+                              **_OWN_PROCESS_GROUP)
+        if done.returncode != 0:
+            raise self._encoder_error()
+        os.replace(muxed, self._tmp)
 
     def _encoder_error(self) -> ExportError:
         try:

@@ -35,6 +35,11 @@ def _controls():
     return network_controls()
 
 
+def _sound(scene):
+    from illumination.exhibits.network.sonify import frame_sound
+    return frame_sound(scene)
+
+
 def _describe_log(event):
     from network.trainlog import describe
     return describe(event)
@@ -42,7 +47,7 @@ def _describe_log(event):
 
 EXHIBIT = Exhibit(name="network", title="Network", settings=NetworkSettings, make_scene=_make_scene,
                   make_view=_make_view, about=ABOUT, count_unit="epochs", count_setting="max_epochs",
-                  converge_setting="early_stop", controls=_controls, describe_log=_describe_log,
+                  converge_setting="early_stop", controls=_controls, describe_log=_describe_log, sound=_sound,
                   theme_sections=THEME_SECTIONS,
                   kiosk_settings=(("composition", "gallery"),),   # the wall's layout unless an item says otherwise
                   # an update catches up at most ~4 epochs (scene.py); half of that leaves a margin

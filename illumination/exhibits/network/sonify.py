@@ -62,3 +62,15 @@ def network_sound(h1, probs, loss: float | None, test_accuracy: float | None,
     tones.append(Tone("drone_beat", DRONE_HZ[0] + DRONE_DETUNE_HZ * unsettled, DRONE_GAIN * 0.7))
     tones.append(Tone("drone5", DRONE_HZ[1], DRONE_GAIN * 0.6))
     return tones, noise
+
+
+def frame_sound(scene) -> tuple[list[Tone], float]:
+    """The shown sample's numbers as this frame's sound: its forward trace while the forward pass is on screen, its
+    loss in the backward pass (a drawing has no loss: it only flows forward), the run's test accuracy as the drone."""
+    sample = scene.snapshot.sample
+    drawing = scene.drawing is not None
+    loss = None if drawing else getattr(sample, "loss", None)
+    accuracy = scene.trainer.test_accuracy
+    return network_sound(sample.h1, sample.probs, None if loss is None else float(loss),
+                         None if not math.isfinite(accuracy) else float(accuracy),
+                         forward=scene.phase != "backward" or drawing)

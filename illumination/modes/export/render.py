@@ -31,9 +31,32 @@ def start(exhibit, settings, size, theme=None):
     return make_show(exhibit, settings, size, theme)
 
 
-def export_frames(show, writer, frames: int, fps: int, progress=None) -> None:
-    """Update on exactly 1/fps, draw, hand each frame to the writer."""
-    run_frames(show, frames, fps, sink=writer.write, on_frame=None if progress is None else lambda: progress.update(1))
+class SoundTrack:
+    """The exhibit's sound, frame by frame, on the same fixed clock as the pictures: frame k's samples are rendered
+    from the scene as frame k shows it (never from wall time), so the same seed gives the same samples, bit for
+    bit. Frame k gets the samples from k·rate/fps to (k+1)·rate/fps (whole numbers: at 24 fps they alternate)."""
+
+    def __init__(self, show, fps: int, volume: float = 0.6):
+        from illumination.core.sound import SAMPLE_RATE, Synth
+        self.show, self.fps, self.frame = show, int(fps), 0
+        self.sample_rate = SAMPLE_RATE
+        self.synth = Synth(seed=int(getattr(show.scene.settings, "seed", 0)), volume=volume)
+
+    def next_frame(self):
+        start, stop = (self.frame * self.sample_rate) // self.fps, ((self.frame + 1) * self.sample_rate) // self.fps
+        self.frame += 1
+        tones, noise = self.show.exhibit.sound(self.show.scene)
+        return self.synth.render(tones, noise, stop - start)
+
+
+def export_frames(show, writer, frames: int, fps: int, progress=None, sound: SoundTrack | None = None) -> None:
+    """Update on exactly 1/fps, draw, hand each frame to the writer (and, with a sound track, that frame's sound)."""
+    sink = writer.write
+    if sound is not None:
+        def sink(surface) -> None:
+            writer.write(surface)
+            writer.write_audio(sound.next_frame(), sound.sample_rate)
+    run_frames(show, frames, fps, sink=sink, on_frame=None if progress is None else lambda: progress.update(1))
 
 
 def still(show, position: float, fps: float = 60.0):
