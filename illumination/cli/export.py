@@ -104,8 +104,10 @@ def export_command(args) -> int:
                   disable=True if os.environ.get("CI") else None) as bar:
             with writer:
                 from illumination.modes.export.render import SoundTrack
-                track = SoundTrack(show, args.fps, args.volume) if args.sound else None
-                export_frames(show, writer, frames, args.fps, bar, sound=track)
+                if args.sound:
+                    export_frames(show, writer, frames, args.fps, bar, sound=SoundTrack(show, args.fps, args.volume))
+                else:
+                    export_frames(show, writer, frames, args.fps, bar)
     except KeyboardInterrupt as interrupt:      # Ctrl-C, SIGTERM or SIGHUP: the writer kept what it had
         interrupted = interrupt
     except ExportError as error:
