@@ -1,8 +1,8 @@
 """The synthesiser: tones and a noise texture, rendered with NumPy into float32 buffers, frame by frame.
 
 An exhibit says, each frame, what should sound (`Tone`s: a voice name, a pitch and a loudness; and a noise texture's
-loudness); `Synth.render` turns that into the frame's samples. Every voice keeps its phase across frames and its
-loudness glides from the previous frame's value to the new one over the frame (a linear ramp), so nothing clicks;
+loudness); `Synth.render` turns that into the frame's samples. Every voice keeps its phase across frames; its
+loudness moves GLIDE of the way to the asked value each frame, ramped linearly within the frame, so nothing clicks;
 a limiter with a smoothed gain keeps the mix under the ceiling, and a master volume scales it. Pure NumPy and one
 seeded generator for the noise: the same frames give the same samples, bit for bit. No pygame here: the modes play
 or write the buffers.
@@ -15,7 +15,9 @@ import numpy as np
 
 SAMPLE_RATE = 44_100
 CEILING = 0.8                # the limiter keeps every sample's magnitude under this (before the master volume)
-NOISE_CUTOFF_HZ = 900.0      # the noise texture is low-passed here: a soft hiss, not a harsh one
+NOISE_CUTOFF_HZ = 500.0      # the noise texture is low-passed twice here: a soft rush, not a hiss
+GLIDE = 0.35                 # each frame, a voice's loudness moves this share of the way to where it is asked to be
+                             # (about 40 ms at 60 fps): a pass that starts or ends swells and fades, never pumps
 
 
 @dataclass(frozen=True)
@@ -33,7 +35,7 @@ class Synth:
         self._amplitudes: dict[str, float] = {}    # the loudness each voice ended the last frame with
         self._frequencies: dict[str, float] = {}   # and its pitch (a voice that stops fades out at it)
         self._noise_level = 0.0
-        self._noise_state = 0.0                    # the low-pass filter's memory
+        self._noise_state = (0.0, 0.0)             # the two low-pass filters' memories
         self._gain = 1.0                           # the limiter's gain at the end of the last frame
         self._rng = np.random.default_rng(np.random.SeedSequence(int(seed), spawn_key=(7,)))
         self.samples_rendered = 0
@@ -52,7 +54,9 @@ class Synth:
             names = list(wanted)
             frequency = np.array([max(wanted[v].frequency, 0.0) for v in names])            # (K,)
             start = np.array([self._amplitudes.get(v, 0.0) for v in names])                 # (K,)
-            end = np.array([max(wanted[v].amplitude, 0.0) for v in names])                  # (K,)
+            asked = np.array([max(wanted[v].amplitude, 0.0) for v in names])                # (K,)
+            end = start + GLIDE * (asked - start)
+            end[(asked == 0.0) & (end < 1e-4)] = 0.0          # a voice that fades far enough is gone
             phase0 = np.array([self._phases.get(v, 0.0) for v in names])                    # (K,)
             step = 2 * np.pi * frequency / self.sample_rate                                 # (K,) radians/sample
             phases = phase0[:, None] + step[:, None] * np.arange(n)[None, :]                # (K, n)
@@ -64,17 +68,20 @@ class Synth:
                 self._frequencies[voice] = float(frequency[k])
                 if end[k] == 0.0:
                     del self._amplitudes[voice]
-        noise_level = np.float64(max(noise, 0.0))
+        asked_noise = max(float(noise), 0.0)
+        noise_level = self._noise_level + GLIDE * (asked_noise - self._noise_level)
+        noise_level = 0.0 if asked_noise == 0.0 and noise_level < 1e-5 else noise_level
         if noise_level > 0 or self._noise_level > 0:
             white = self._rng.standard_normal(n)
             alpha = 1.0 - np.exp(-2 * np.pi * NOISE_CUTOFF_HZ / self.sample_rate)
             filtered = np.empty(n)
-            state = self._noise_state
-            for i in range(n):       # a one-pole low-pass: 735 samples a frame, about 0.1 ms
-                state += alpha * (white[i] - state)
-                filtered[i] = state
-            self._noise_state = state
-            out += (self._noise_level + (noise_level - self._noise_level) * ramp) * filtered * 3.0
+            first, second = self._noise_state
+            for i in range(n):       # two one-pole low-passes in a row: 735 samples a frame, about 0.2 ms
+                first += alpha * (white[i] - first)
+                second += alpha * (first - second)
+                filtered[i] = second
+            self._noise_state = (first, second)
+            out += (self._noise_level + (noise_level - self._noise_level) * ramp) * filtered * 5.0
         self._noise_level = float(noise_level)
         # the limiter: a gain glided over the frame towards what keeps it under the ceiling (down within a frame,
         # back up slowly), then a soft saturation that can never pass the ceiling and has no corner to click on
