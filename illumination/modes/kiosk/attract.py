@@ -327,16 +327,9 @@ class Kiosk(Visiting):
     # -- drawing (reads the state; only the kiosk's own render caches change) -------------------------
     def draw(self, surface: pygame.Surface) -> None:
         if self.visitor is not None and self.current is not None and not self.closed:
-            try:
-                self.visitor.draw(surface, self.current.show)
-            except Exception as error:       # closed in the next update (draw never changes the state)
-                surface.fill((0, 0, 0))
-                if not any(p[0] is self.current for p in self._pending):
-                    self._pending.append((self.current, "draw", error))
-            if self.exit_progress > 0:
-                draw_exit_progress(surface, self.exit_progress)
-            return
-        if self.closed or self.current is None:
+            # the visitor's screen; a failure is handled like the item's own (its pad closes in the next update)
+            self._draw_slot(self.current, surface, lambda target: self.visitor.draw(target, self.current.show))
+        elif self.closed or self.current is None:
             surface.fill((0, 0, 0))
         elif self.phase == "fade" and self.incoming is not None:
             # A dip through black: the old item (with its caption) fades out, then the new one fades in. The two
@@ -359,9 +352,9 @@ class Kiosk(Visiting):
         if self.exit_progress > 0:
             draw_exit_progress(surface, self.exit_progress)
 
-    def _draw_slot(self, slot: Slot, target: pygame.Surface) -> bool:
+    def _draw_slot(self, slot: Slot, target: pygame.Surface, draw=None) -> bool:
         try:
-            slot.show.draw(target)
+            (draw or slot.show.draw)(target)
             return True
         except Exception as error:
             target.fill((0, 0, 0))

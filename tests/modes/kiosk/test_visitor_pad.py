@@ -22,6 +22,18 @@ def headless():
     init_headless()
 
 
+@pytest.fixture
+def recorded():
+    """A logger whose records the test can read (its handler is removed afterwards)."""
+    log, records = logging.getLogger("test.visitor.recorded"), []
+    handler = logging.Handler()
+    handler.emit = records.append
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    yield log, records
+    log.removeHandler(handler)
+
+
 def playlist(**options):
     data = {"interactive": True, "draw": True, "draw_seconds": 10, "hold_seconds": 2, "crossfade_seconds": 1,
             "item": [{"exhibit": "network", "seed": 3, "epochs": 200,
@@ -59,13 +71,8 @@ def test_the_pad_is_made_for_a_finger_and_everything_fits_on_the_screen(size):
         assert layout.pad.height >= 0.9 * size[1] and layout.cell >= 40 and layout.buttons[0].height >= 80
 
 
-def test_touch_draw_teach_and_walk_away(tmp_path):
-    log = logging.getLogger("test.visitor")
-    records = []
-    handler = logging.Handler()
-    handler.emit = records.append
-    log.addHandler(handler)
-    log.setLevel(logging.INFO)
+def test_touch_draw_teach_and_walk_away(recorded):
+    log, records = recorded
     kiosk = Kiosk(playlist(), SIZE, log=log)
     surface = pygame.Surface(SIZE)
     run(kiosk, 2.0, surface)
@@ -154,18 +161,13 @@ def test_bad_drawing_keys_are_named(options, fragment):
     assert fragment in str(error.value)
 
 
-def test_the_soak_with_faults_and_visitors_mixed_in_has_no_kiosk_error(tmp_path):
+def test_the_soak_with_faults_and_visitors_mixed_in_has_no_kiosk_error(recorded):
     """Half a simulated hour of the built-in playlist (draw = true), with injected faults, and a visitor every
     5 simulated minutes who touches, draws, teaches and walks away: every failure recovered, none the kiosk's."""
     from illumination.modes.kiosk.faults import FaultPlan
     from illumination.modes.kiosk.playlist import resolve_playlist
     from illumination.modes.kiosk.runner import soak
-    log = logging.getLogger("test.visitor.soak")
-    records = []
-    handler = logging.Handler()
-    handler.emit = records.append
-    log.addHandler(handler)
-    log.setLevel(logging.INFO)
+    log, records = recorded
     result = soak(resolve_playlist(None).playlist, 0.5, faults=FaultPlan(), log=log, visitors=True)
     assert result["kiosk_errors"] == 0 and result["visitors"] == 6
     assert result["visitor_sessions"] >= 3 and result["shapes_taught"] >= 2
