@@ -76,7 +76,7 @@ def export_command(args) -> int:
         if args.sound and fmt != "mp4":
             raise ExportError(2, f"--sound needs an .mp4 output (a {fmt} has no sound track)")
         if args.sound and exhibit.sound is None:
-            raise ExportError(2, f"the {exhibit.name} exhibit makes no sound yet; --sound works with the network")
+            raise ExportError(2, f"the {exhibit.name} exhibit makes no sound")
         if not args.sound and args.volume != 0.6:
             raise ExportError(2, "--volume applies only with --sound")
         if args.fps is None:

@@ -6,7 +6,6 @@ import sys
 from contextlib import contextmanager
 
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
-os.environ.setdefault("SDL_AUDIODRIVER", "dummy")  # an art piece with no sound: never open an audio device
 
 import pygame  # noqa: E402
 

@@ -27,6 +27,8 @@ class Scene(ABC):
         self.divergences = 0   # how many times the run ran away and restarted itself
         self.message = ""      # a calm one-line caption about the run's state ("" when there is nothing to say)
         self.run = 0           # incremented by every reset: a view rebuilds what depends on the run's data
+        #: moments the sound marks with a calm sign, by name ("trained", "restarted"): the scene time each happened
+        self.moments: dict[str, float] = {}
 
     @abstractmethod
     def update(self, dt: float) -> None:
@@ -41,6 +43,11 @@ class Scene(ABC):
         if seed is not None:
             self.settings = self.settings.replace(seed=seed)
         self.run += 1
+        self.moments.pop("trained", None)     # a new run has not been trained yet
+
+    def mark(self, moment: str) -> None:
+        """Note that a moment happened now (the sound's calm signs read `moments`)."""
+        self.moments[moment] = self.time
 
     #: where the exhibit's training log goes (a callable taking one event dict), or None
     log_sink = None

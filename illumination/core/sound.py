@@ -30,7 +30,8 @@ class Tone:
 class Synth:
     def __init__(self, seed: int = 0, sample_rate: int = SAMPLE_RATE, volume: float = 0.6):
         self.sample_rate = int(sample_rate)
-        self.volume = float(volume)
+        self.volume = float(volume)                # the master volume asked for; reached within one render
+        self._volume_now = self.volume             # the volume the last render ended at
         self._phases: dict[str, float] = {}        # radians, per voice
         self._amplitudes: dict[str, float] = {}    # the loudness each voice ended the last frame with
         self._frequencies: dict[str, float] = {}   # and its pitch (a voice that stops fades out at it)
@@ -92,4 +93,35 @@ class Synth:
         self._gain = float(gain[-1])
         out = CEILING * np.tanh(out * gain / CEILING)
         self.samples_rendered += n
-        return (out * self.volume).astype(np.float32)
+        volume = self._volume_now + (self.volume - self._volume_now) * ramp        # (n,) a new volume, ramped
+        self._volume_now = self.volume
+        return (out * volume).astype(np.float32)
+
+    @property
+    def silent(self) -> bool:
+        """Nothing sounds and nothing is fading out: rendering would give zeros."""
+        return not self._amplitudes and self._noise_level == 0.0
+
+
+# -- a shared vocabulary the exhibits' mappings use -----------------------------------------------------
+CHIME_SECONDS = 6.0          # a calm sign lasts this long (it has died away to 2% by then)
+CHIME_SWELL_S = 0.5          # it swells over this long: a sign, never a click or a startle
+CHIME_DECAY_S = 1.6
+_CHIME_CHORD = ((1.0, 1.0), (5 / 4, 0.7), (3 / 2, 0.6))     # a just major triad: (frequency ratio, loudness)
+
+
+def chime(name: str, age: float | None, root_hz: float, gain: float = 0.05) -> list[Tone]:
+    """A calm sign: a soft major triad on root_hz that swells and dies away, `age` seconds after the moment it
+    marks (none before it, none after CHIME_SECONDS)."""
+    if age is None or not 0.0 <= age < CHIME_SECONDS:
+        return []
+    envelope = min(age / CHIME_SWELL_S, 1.0) * float(np.exp(-age / CHIME_DECAY_S))
+    return [Tone(f"{name}{k}", root_hz * ratio, gain * loudness * envelope)
+            for k, (ratio, loudness) in enumerate(_CHIME_CHORD)]
+
+
+def scaled(sound: tuple[list[Tone], float], level: float) -> tuple[list[Tone], float]:
+    """(tones, noise) with every loudness times level (a picture fading to black takes its sound with it)."""
+    tones, noise = sound
+    level = min(max(float(level), 0.0), 1.0)
+    return [Tone(t.voice, t.frequency, t.amplitude * level) for t in tones], noise * level

@@ -12,18 +12,20 @@ pointer input changes it, a reset keeps it.
 from __future__ import annotations
 
 import math
+from collections import deque
 
 import numpy as np
 
 from data.seeding import rng_for
 from illumination.core.scene import Scene
 from illumination.exhibits.landscape.camera import Camera
-from physics.descent import Balls, BallSettings
+from physics.descent import BasinCounts, Balls, BallSettings
 
 HISTORY = 2000              # steps of loss and temperature the plots keep
 EXPLODED_NOTICE_S = 2.0     # how long "exploded" stays on screen
 MAX_STEPS_PER_UPDATE = 400  # catch-up cap after a stall
 RESTART_AFTER_DIVERGENCE_S = 4.0    # the network view: how long "the loss ran away" shows before the next seed
+PLUCK_SPACING_S = 0.25      # balls crossing the deepest basin's rim are heard as plucks, at most one this often
 
 
 class LandscapeScene(Scene):
@@ -52,6 +54,13 @@ class LandscapeScene(Scene):
         self.explosions = 0
         self.exploded_for: float | None = None          # seconds since the last explosion was shown
         self.loss_history = np.full(HISTORY, np.nan)    # (HISTORY,) ring of the tracked ball's loss
+        # Crossings of the deepest basin's rim (the sound's plucks): who was inside at the last look (N,) bool,
+        # balls that left ("out") or came in ("in") since the last pluck, and the last plucks (number, scene
+        # time, "out"/"in", balls) at most one every PLUCK_SPACING_S
+        self._inside: np.ndarray | None = None
+        self._crossed = {"out": 0, "in": 0}
+        self.plucks: deque = deque(maxlen=8)
+        self.pluck_count = 0
         self.temperature_history = np.full(HISTORY, np.nan)
         self._record()
 
@@ -109,6 +118,25 @@ class LandscapeScene(Scene):
             self._counts_key, self._counts = key, self.balls.basin_counts()
         return self._counts
 
+    def _note_crossings(self) -> None:
+        """After the balls moved: which crossed the deepest basin's rim, out or in, since the last look (one
+        basin test of every ball, which also gives this step's basin counts)."""
+        balls = self.balls
+        inside = balls.surface.in_global_basin(balls.x, balls.z) & ~balls.exploded          # (N,)
+        n_in, n_exploded = int(np.count_nonzero(inside)), int(np.count_nonzero(balls.exploded))
+        self._counts_key = (self.run, id(balls), balls.step_count, self.explosions)
+        self._counts = BasinCounts(n_in, balls.count - n_exploded - n_in, n_exploded)
+        if self._inside is not None and self._inside.shape == inside.shape:
+            self._crossed["out"] += int(np.count_nonzero(self._inside & ~inside))
+            self._crossed["in"] += int(np.count_nonzero(~self._inside & inside))
+        self._inside = inside
+        crossed = self._crossed["out"] + self._crossed["in"]
+        if crossed and (not self.plucks or self.time - self.plucks[-1][1] >= PLUCK_SPACING_S):
+            kind = "out" if self._crossed["out"] >= self._crossed["in"] else "in"
+            self.pluck_count += 1
+            self.plucks.append((self.pluck_count, self.time, kind, crossed))
+            self._crossed = {"out": 0, "in": 0}
+
     def status(self) -> dict:
         counts = self.basin_counts()
         log = self.balls.last_log
@@ -152,6 +180,7 @@ class LandscapeScene(Scene):
             if self.diverged_for >= RESTART_AFTER_DIVERGENCE_S:
                 self.message = ""
                 self.reset(seed=(self.settings.seed + 1) % 2**32)
+                self.mark("restarted")
             return
         if self.paused or self.finished:
             return
@@ -164,9 +193,15 @@ class LandscapeScene(Scene):
             if any(ended):
                 self.probe.measure()
             self._check_probe()
+            if self.finished and "trained" not in self.moments:
+                self.mark("trained")
             return
         for _ in range(steps):
             self._step()
+        if steps:
+            self._note_crossings()
+        if self.finished and "trained" not in self.moments:
+            self.mark("trained")
 
     def step_once(self) -> str | None:
         if self.finished:

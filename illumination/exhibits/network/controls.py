@@ -58,7 +58,7 @@ TOGGLES = (
     Toggle("early_stop", "Early stop (on a validation split)", "E"),
     Toggle("show_synapses", "Show synapses", "S", action="toggle_synapses"),
     Toggle("show_particles", "Show particles", "D", action="toggle_particles"),
-    Toggle("show_math", "Show live math", "M", action="toggle_math"),
+    Toggle("show_math", "Show live math", "L", action="toggle_math"),
     Toggle("decorations", "The original page's decorations", "O", action="toggle_decorations"),
 )
 

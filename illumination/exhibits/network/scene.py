@@ -205,11 +205,14 @@ class NetworkScene(Scene):
             self.particles.advance(dt)
             if self.diverged_for >= RESTART_AFTER_DIVERGENCE_S:
                 self.reset(seed=(self.settings.seed + 1) % 2**32)
+                self.mark("restarted")
             return
         if not self.paused:
             self._train(dt)
             if self.diverged_for is not None:
                 return
+            if self.finished and "trained" not in self.moments:
+                self.mark("trained")
             self._advance_phase(dt)
             self._pace_math(dt)
             self._measure_sharpness(dt)

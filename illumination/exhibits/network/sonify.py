@@ -9,6 +9,8 @@
   wrong, confident answer (a large loss) is heard as a louder rush.
 - Training: a low drone, A1 with its fifth, and a second A1 detuned by DRONE_DETUNE_HZ · 2 · (1 − test accuracy):
   at chance the two A1s beat 1.5 times a second; the beating slows and stops as the network learns.
+- Moments: a calm chord (core/sound.chime) when the run is trained (A3 major) and when it restarts after a
+  divergence (D3 major), swelling and dying away over a few seconds.
 Pure numbers to tones: no pygame.
 """
 from __future__ import annotations
@@ -17,7 +19,7 @@ import math
 
 import numpy as np
 
-from illumination.core.sound import Tone
+from illumination.core.sound import Tone, chime
 
 _PENTATONIC = (0, 2, 4, 7, 9)                        # semitones of the major pentatonic scale
 HIDDEN_NOTES_HZ = tuple(110.0 * 2 ** ((12 * (k // 5) + _PENTATONIC[k % 5]) / 12) for k in range(32))
@@ -28,6 +30,7 @@ LOSS_GAIN = 0.06
 DRONE_HZ = (55.0, 82.41)                             # A1 and its fifth
 DRONE_GAIN = 0.05
 DRONE_DETUNE_HZ = 1.5                                # at chance accuracy the two voices beat 1.5 times a second
+MOMENT_HZ = {"trained": 220.0, "restarted": 146.83}  # the calm chords' roots: A3 when trained, D3 on a restart
 
 
 def hidden_loudness(activation: float) -> float:
@@ -71,6 +74,10 @@ def frame_sound(scene) -> tuple[list[Tone], float]:
     drawing = scene.drawing is not None
     loss = None if drawing else getattr(sample, "loss", None)
     accuracy = scene.trainer.test_accuracy
-    return network_sound(sample.h1, sample.probs, None if loss is None else float(loss),
-                         None if not math.isfinite(accuracy) else float(accuracy),
-                         forward=scene.phase != "backward" or drawing)
+    tones, noise = network_sound(sample.h1, sample.probs, None if loss is None else float(loss),
+                                 None if not math.isfinite(accuracy) else float(accuracy),
+                                 forward=scene.phase != "backward" or drawing)
+    for moment, root in MOMENT_HZ.items():
+        if moment in scene.moments:
+            tones += chime(moment, scene.time - scene.moments[moment], root)
+    return tones, noise

@@ -130,6 +130,10 @@ def _record(desk) -> None:
     desk.capture.toggle_recording(desk.exhibit, desk.scene.settings.seed)
 
 
+def _mute(desk) -> None:
+    desk.set_sound(not desk.sound_on)
+
+
 def _clear_drawing(desk) -> None:
     if desk.pad is not None:
         desk.pad.clear()
@@ -178,6 +182,7 @@ ACTIONS: dict[str, Action] = {action.name: action for action in (
     Action("diagnostics", "full diagnostics, in the console and over the exhibit", _diagnostics),
     Action("screenshot", "save a PNG screenshot of the exhibit", _screenshot),
     Action("record", "start / stop recording an MP4", _record),
+    Action("mute", "sound on / off: the exhibit's numbers as tones (README, Sound)", _mute),
     Action("clear_drawing", "clear the drawing pad, in exhibits that have one", _clear_drawing),
     Action("teach_first", "teach the exhibit the pad's picture with its first label (a circle)", partial(_teach, label=0)),
     Action("teach_second", "teach the exhibit the pad's picture with its second label (a square)",

@@ -29,7 +29,7 @@ from illumination.core.settings import SettingsError
 from illumination.core.show import Show
 from illumination.modes.desktop import actions, keys, switching
 from illumination.modes.desktop.capture import Capture
-from illumination.modes.desktop.intents import ChooseExhibit, ChooseTheme, LetGo, Press, SetValue
+from illumination.modes.desktop.intents import ChooseExhibit, ChooseTheme, LetGo, Press, SetValue, SetVolume
 from illumination.modes.desktop.layout import WindowLayout
 from illumination.modes.desktop.overlay import ERROR, Overlay
 from illumination.modes.desktop.panel import ControlPanel
@@ -43,7 +43,8 @@ RISE_SECONDS = 0.45      # a new theme or composition rises from black this long
 class Desktop:
     def __init__(self, screen: pygame.Surface, show: Show, fps: int = 60, *, themes: list[str] | None = None,
                  output_dir: str | os.PathLike | None = None, random: np.random.Generator | None = None,
-                 scene_path: str = "scene.toml", console=None):
+                 scene_path: str = "scene.toml", console=None, sound: bool = False, volume: float = 0.6,
+                 open_speaker=None):
         from themes import list_themes
         self.screen = screen
         self.layout = WindowLayout.of(screen.get_size())
@@ -68,7 +69,14 @@ class Desktop:
         self.carried_look: dict = {}     # the theme and composition chosen: kept across exhibit switches
         switching.remember_look(self.carried_look, show.scene.settings)
         self.panel: ControlPanel | None = None
+        # Sound (core/speaker.py): the window's, not the scene's. The device opens the first time sound is on.
+        self.speaker = None
+        self.sound_on = False
+        self.volume = min(max(float(volume), 0.0), 1.0)
+        self._open_speaker = open_speaker
         self.mount(show, scene_path)
+        if sound:
+            self.set_sound(True, quiet=True)
 
     @property
     def scene(self):
@@ -178,6 +186,29 @@ class Desktop:
             self._rise_left = RISE_SECONDS   # the new look rises from black: never two looks' text at once
         return True
 
+    # -- sound ----------------------------------------------------------------------------------------
+    def set_sound(self, on: bool, quiet: bool = False) -> None:
+        """Sound on or off (M, the panel's Sound button, --sound). On opens the audio device the first time; with
+        no device the window stays silent and says so once."""
+        from illumination.core.speaker import Speaker
+        if on and self.speaker is None:
+            self.speaker = (self._open_speaker or Speaker.open)(self.volume)
+            if self.speaker.problem:
+                self.say(f"Sound: {self.speaker.problem}; the window stays silent.", log=True)
+                quiet = True
+        self.sound_on = bool(on) and self.speaker is not None and not self.speaker.problem
+        if self.speaker is not None:
+            self.speaker.enabled = self.sound_on
+        if self.show.exhibit.sound is None and self.sound_on and not quiet:
+            self.say(f"Sound: on (the {self.show.exhibit.title} exhibit makes no sound)")
+        elif not quiet:
+            self.say(f"Sound: {'on' if self.sound_on else 'off'} (M)")
+
+    def set_volume(self, volume: float) -> None:
+        self.volume = min(max(float(volume), 0.0), 1.0)
+        if self.speaker is not None:
+            self.speaker.volume = self.volume
+
     def set_seed(self, seed: int) -> None:
         """One rule for every new run (Reset, N, P, X, a typed seed): it starts playing; only Space pauses."""
         if self.change(seed=seed):
@@ -224,6 +255,9 @@ class Desktop:
                 f"{self.controls.slider(k).label.lower()} {self.controls.slider(k).text(v)}"
                 for k, v in intent.values) + ".")
 
+    def _set_volume(self, intent: SetVolume) -> None:
+        self.set_volume(intent.value)
+
     def _choose_theme(self, intent: ChooseTheme) -> None:
         if intent.name != self.scene.settings.theme and self.change(theme=intent.name):
             self.say(f"Theme: {intent.name}")
@@ -232,8 +266,8 @@ class Desktop:
         self.switch_exhibit(intent.name)
 
     # Each kind of intent and the method that applies it (functions of the class body: called with the desktop).
-    INTENT_HANDLERS = {Press: _press, SetValue: _set_value, LetGo: _let_go, ChooseTheme: _choose_theme,
-                       ChooseExhibit: _choose_exhibit}
+    INTENT_HANDLERS = {Press: _press, SetValue: _set_value, SetVolume: _set_volume, LetGo: _let_go,
+                       ChooseTheme: _choose_theme, ChooseExhibit: _choose_exhibit}
 
     # -- the draw pad --------------------------------------------------------------------------------
     def _pad_event(self, event) -> bool:
@@ -283,10 +317,14 @@ class Desktop:
         if released is not None:
             self.apply(released)
         self.show.update(dt)
+        if self.speaker is not None:
+            from illumination.core.speaker import sound_of
+            self.speaker.play(sound_of(self.show))
         self._toast_left = max(0.0, self._toast_left - dt)
         self._rise_left = max(0.0, self._rise_left - dt)
         if self.panel.visible:
-            self.panel.sync(self.scene.settings, self.scene.paused, self.capture.recording)
+            self.panel.sync(self.scene.settings, self.scene.paused, self.capture.recording,
+                            sound=(self.sound_on, self.volume))
             if self.pad is not None:
                 self.panel.show_pad(self.pad)
             if self.controls.pad_seen is not None:
@@ -316,5 +354,7 @@ class Desktop:
             self.panel.draw(self.screen)
 
     def close(self) -> None:
-        """Finish any recording (an unclosed one would be discarded)."""
+        """Finish any recording (an unclosed one would be discarded); let the sound device go."""
         self.capture.stop()
+        if self.speaker is not None:
+            self.speaker.close()

@@ -29,6 +29,12 @@ class LetGo:
 
 
 @dataclass(frozen=True)
+class SetVolume:
+    """The volume slider: the sound's master volume, 0-1 (the window's, not a setting of the scene)."""
+    value: float
+
+
+@dataclass(frozen=True)
 class ChooseTheme:
     name: str
 
@@ -38,4 +44,4 @@ class ChooseExhibit:
     name: str
 
 
-Intent = Union[Press, SetValue, LetGo, ChooseTheme, ChooseExhibit]
+Intent = Union[Press, SetValue, SetVolume, LetGo, ChooseTheme, ChooseExhibit]

@@ -20,14 +20,15 @@ import pygame
 import pygame_gui
 
 from illumination.core.controls import Controls
-from illumination.modes.desktop.intents import ChooseExhibit, Intent, LetGo, Press
+from illumination.modes.desktop.intents import ChooseExhibit, Intent, LetGo, Press, SetVolume
 from illumination.modes.desktop.keys import tool_tip
 from illumination.modes.desktop.layout import WindowLayout
 from illumination.modes.desktop.panel_settings import SettingControls
 from illumination.modes.desktop.panel_theme import (FONT_SIZE, MESSAGE_BOX_MARGIN, PAD_SIZE, PANEL_WIDTH, make_manager,
                                                     scaled_size)
 from illumination.modes.desktop.wrapping import wrap_message
-from pygame_gui.elements import UIButton, UIDropDownMenu, UIImage, UILabel, UIPanel, UITextBox, UITextEntryLine
+from pygame_gui.elements import (UIButton, UIDropDownMenu, UIHorizontalSlider, UIImage, UILabel, UIPanel, UITextBox,
+                                 UITextEntryLine)
 
 WELCOME = "Tab hides this panel; ? or H lists every key. Hover over a button to see its key."
 
@@ -140,6 +141,11 @@ class ControlPanel:
             titles = [title for _, title in self.exhibits]
             current = next((title for name, title in self.exhibits if name == exhibit), titles[0])
             self.exhibit_menu = UIDropDownMenu(titles, current, self._rect(120, 218, 204, 28), m, container=page)
+        # the window's sound (not a setting of the scene): on / off (M), and its volume
+        self.sound_button = self._button(page, self._rect(8, 256, 110, 28), "Sound: off", "mute")
+        self.volume_label = UILabel(self._rect(124, 250, 200, 20), "volume 60%", m, container=page,
+                                    object_id="#hint")
+        self.volume_slider = UIHorizontalSlider(self._rect(124, 270, 200, 18), 60, (0, 100), m, container=page)
 
     # -- its place in the window -------------------------------------------------------------------
     @property
@@ -285,9 +291,16 @@ class ControlPanel:
                                                max(1, round(cell) - 1)))
         self.seen_image.set_image(picture, scale_func=pygame.transform.scale)
 
-    def sync(self, settings, paused: bool = False, recording: bool = False) -> None:
-        """Show the settings (and the run's state on the buttons); cheap when nothing changed."""
+    def sync(self, settings, paused: bool = False, recording: bool = False, sound: tuple | None = None) -> None:
+        """Show the settings (and the run's state on the buttons, the sound's (on, volume)); cheap when nothing
+        changed."""
         self._set_text(self.pause_button, "Resume" if paused else "Pause")
+        if sound is not None:
+            on, volume = sound
+            self._set_text(self.sound_button, "Sound: on" if on else "Sound: off")
+            self._set_text(self.volume_label, f"volume {round(volume * 100)}%")
+            if self.volume_slider.get_current_value() != round(volume * 100):
+                self.volume_slider.set_current_value(round(volume * 100))
         self._set_text(self.record_button, "Stop rec." if recording else "Record")
         self._set_text(self.seed_label, f"Seed {settings.seed}")
         self._setting_controls.sync(settings, showing=self._tab if self._visible else None)
@@ -357,6 +370,9 @@ class ControlPanel:
                 return True
         elif event.type == pygame_gui.UI_DROP_DOWN_MENU_CHANGED and element is self.exhibit_menu:
             self._intents.append(ChooseExhibit(next(name for name, title in self.exhibits if title == event.text)))
+            return True
+        elif event.type == pygame_gui.UI_HORIZONTAL_SLIDER_MOVED and element is self.volume_slider:
+            self._intents.append(SetVolume(event.value / 100))
             return True
         elif event.type == pygame_gui.UI_TEXT_ENTRY_FINISHED and element is self.seed_entry:
             self._intents.append(Press("seed_apply"))     # Enter in the seed field: as the Set button

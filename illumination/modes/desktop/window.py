@@ -24,7 +24,8 @@ def _probe(event: str) -> None:
             handle.write(json.dumps({"event": event, "t": time.time()}) + "\n")
 
 
-def run_window(exhibit, settings, size, fps: int = 60, panel: bool = True, log=None, metrics=None) -> int:
+def run_window(exhibit, settings, size, fps: int = 60, panel: bool = True, log=None, metrics=None,
+               sound: bool = False, volume: float = 0.6) -> int:
     """The exhibit, the control panel (Tab hides it) and the keyboard map (keys.py; ? or H shows it)."""
     try:
         screen = open_window(size)
@@ -41,7 +42,7 @@ def run_window(exhibit, settings, size, fps: int = 60, panel: bool = True, log=N
     show.scene.attach_log(log)     # --log / --json-log: the training reports, run after run
     show.scene.attach_metrics(metrics)   # --metrics-out / --serve-metrics: step_metrics events, run after run
     from illumination.modes.desktop.desktop import Desktop
-    desktop = Desktop(screen, show, fps)
+    desktop = Desktop(screen, show, fps, sound=sound, volume=volume)
     if not panel:
         desktop.perform("toggle_panel")
     clock = RealClock(max_dt=0.1)

@@ -9,6 +9,8 @@
     draw_seconds = 30             # optional: the pad closes after this long without a touch (5-600)
     teach_limit = 8               # optional: taught shapes an item keeps at once (1-64; the oldest leaves)
     render_scale = 0.5            # optional: draw at this share of the screen's size, SDL scales it up (0.25-1)
+    sound = true                  # optional: play the exhibits' sound (README, Sound); silent in closed hours
+    volume = 0.6                  # optional: its master volume, 0-1 (default 0.6)
 
     [schedule]                    # optional: the screen is black outside opening hours
     on = "09:00"
@@ -57,12 +59,13 @@ TOP_NUMBERS = {
     "max_item_seconds": (10.0, 86400.0, False),
     "draw_seconds": (5.0, 600.0, False),     # the visitor's pad closes after this long without a touch
     "render_scale": (0.25, 1.0, False),      # draw at this share of the screen's size; SDL scales it up
+    "volume": (0.0, 1.0, False),             # the sound's master volume
 }
 TEACH_LIMIT_RANGE = (1, 64)   # taught shapes a Network item keeps at once (key teach_limit); the oldest leaves
 FPS_RANGE = (10, 60)          # the window's frame-rate cap (key fps, flag --fps; closed hours run at 5); from 10 up
                               # the real clock's 0.1 s clamp never bites, so training keeps to real time
 DEFAULT_FPS = 60
-TOP_KEYS = {"item", "interactive", "random_seed", "schedule", "fps", "draw", "teach_limit", *TOP_NUMBERS}
+TOP_KEYS = {"item", "interactive", "random_seed", "schedule", "fps", "draw", "teach_limit", "sound", *TOP_NUMBERS}
 ITEM_KEYS = {"exhibit", "seed", "theme", "settings", "seconds", "until"}   # + each exhibit's count unit
 _HHMM = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
 
@@ -128,6 +131,8 @@ class Playlist:
     draw_seconds: float = 30.0           # the pad closes after this long without a touch
     teach_limit: int = 8                 # taught shapes kept at once per item
     render_scale: float = 1.0            # the window draws at this share of the screen's size (SDL scales it up)
+    sound: bool = False                  # the window plays the exhibits' sound (not in closed hours)
+    volume: float = 0.6                  # its master volume
 
 
 @dataclass(frozen=True)
@@ -282,6 +287,12 @@ def parse_playlist(data: dict, source: str = "<memory>", exhibits=None) -> Playl
     elif draw and not interactive:
         problems.append("draw: needs interactive = true (drawing is a visitor's touch)")
     options["draw"] = draw
+    sound = data.get("sound", False)
+    if not isinstance(sound, bool):
+        problems.append(f"sound: must be true or false, got {sound!r}")
+    options["sound"] = sound
+    if "volume" in data and sound is False:
+        problems.append("volume: needs sound = true (a silent kiosk has no volume)")
     if "teach_limit" in data:
         options["teach_limit"] = _number("teach_limit", data["teach_limit"], *TEACH_LIMIT_RANGE, problems, whole=True)
     for key, (low, high, exclusive) in TOP_NUMBERS.items():

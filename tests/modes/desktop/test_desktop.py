@@ -330,7 +330,7 @@ def test_keys_pause_step_reset_and_toggles():
     frame(desk)
     assert desk.scene.trainer.step_count == steps + 1          # paused: nothing more
     assert desk.panel.pause_button.text == "Resume"
-    press(desk, pygame.K_m, "m")
+    press(desk, pygame.K_l, "l")
     assert desk.scene.settings.show_math is False
     press(desk, pygame.K_s, "s")
     press(desk, pygame.K_d, "d")
