@@ -61,6 +61,7 @@ class LandscapeScene(Scene):
         self._crossed = {"out": 0, "in": 0}
         self.plucks: deque = deque(maxlen=8)
         self.pluck_count = 0
+        self._note_crossings()                          # the first look: who starts inside
         self.temperature_history = np.full(HISTORY, np.nan)
         self._record()
 

@@ -170,6 +170,8 @@ def test_the_soak_with_faults_and_visitors_mixed_in_has_no_kiosk_error(recorded)
     log, records = recorded
     result = soak(resolve_playlist(None).playlist, 0.5, faults=FaultPlan(), log=log, visitors=True)
     assert result["kiosk_errors"] == 0 and result["visitors"] == 6
+    # the built-in playlist plays its sound: synthesised every update of the half hour, never a NaN
+    assert result["sound_frames"] > 1000 and result["sound_frames_not_finite"] == 0
     assert result["visitor_sessions"] >= 3 and result["shapes_taught"] >= 2
     assert sum(r.getMessage().startswith("taught: {label = ") for r in records) == result["shapes_taught"]
     closed = sum(r.getMessage().startswith("visitor pad closed") for r in records)

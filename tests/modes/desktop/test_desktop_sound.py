@@ -1,0 +1,118 @@
+"""The window's sound: M and the panel's Sound button turn it on and off, the volume slider sets it, what plays each
+frame is the exhibit's own sound of the scene on screen, and a machine with no audio device stays silent with one
+message."""
+import numpy as np
+import pygame
+import pygame_gui
+import pytest
+
+from illumination.core.speaker import Speaker
+from illumination.exhibits.network.sonify import frame_sound
+from tests.modes.desktop.test_desktop import click, display, frame, make_desktop, press, tab  # noqa: F401
+
+
+class Recording(Speaker):
+    """A speaker with no device that keeps what each frame asked it to play."""
+
+    def __init__(self, volume):
+        super().__init__(volume)
+        self.asked = []
+        self.closed = False
+
+    def play(self, sound):
+        self.asked.append(sound)
+        super().play(sound)
+
+    def close(self):
+        self.closed = True
+
+
+@pytest.fixture
+def speakers():
+    made = []
+
+    def open_speaker(volume):
+        made.append(Recording(volume))
+        return made[-1]
+    return made, open_speaker
+
+
+def test_m_turns_the_sound_on_and_each_frame_plays_the_scenes_own_numbers(speakers):
+    made, open_speaker = speakers
+    desk = make_desktop(open_speaker=open_speaker)
+    assert desk.speaker is None and not desk.sound_on          # off until asked: no device is opened
+    press(desk, pygame.K_m, "m")
+    assert desk.sound_on and len(made) == 1 and "Sound: on" in desk.message
+    speaker = made[0]
+    frame(desk)
+    tones, noise = speaker.asked[-1]
+    expected_tones, expected_noise = frame_sound(desk.scene)
+    assert [(t.voice, t.frequency, t.amplitude) for t in tones] == \
+        [(t.voice, t.frequency, t.amplitude) for t in expected_tones] and noise == expected_noise
+    assert speaker.queued > 0                                  # it was synthesised for the device
+    press(desk, pygame.K_m, "m")
+    assert not desk.sound_on and not speaker.enabled and "Sound: off" in desk.message
+    for _ in range(3):
+        frame(desk)
+    assert len(made) == 1                                      # the device is opened once
+    desk.close()
+    assert speaker.closed
+
+
+def test_the_panel_sound_button_and_volume_slider(speakers):
+    made, open_speaker = speakers
+    desk = make_desktop(open_speaker=open_speaker)
+    tab(desk, "Scene")
+    click(desk, desk.panel.sound_button)
+    frame(desk)
+    assert desk.sound_on and desk.panel.sound_button.text == "Sound: on"
+    slider = desk.panel.volume_slider
+    desk.process_event(pygame.event.Event(pygame_gui.UI_HORIZONTAL_SLIDER_MOVED, ui_element=slider, value=25))
+    frame(desk)
+    assert desk.volume == 0.25 and made[0].volume == 0.25 and desk.panel.volume_label.text == "volume 25%"
+    click(desk, desk.panel.sound_button)
+    frame(desk)
+    assert not desk.sound_on and desk.panel.sound_button.text == "Sound: off"
+
+
+def test_sound_flag_starts_with_sound_and_its_volume(speakers):
+    made, open_speaker = speakers
+    desk = make_desktop(open_speaker=open_speaker, sound=True, volume=0.3)
+    assert desk.sound_on and made[0].volume == 0.3
+
+
+def test_no_audio_device_is_one_message_and_the_window_stays_silent(speakers):
+    def no_device(volume):
+        speaker = Speaker(volume)
+        speaker.problem = "no audio device (Audio target 'x' not available)"
+        return speaker
+
+    desk = make_desktop(open_speaker=no_device)
+    press(desk, pygame.K_m, "m")
+    assert not desk.sound_on and "the window stays silent" in desk.message
+    assert desk.console.getvalue().count("no audio device") == 1
+    for _ in range(3):
+        frame(desk)
+    assert desk.speaker.queued == 0
+
+
+def test_live_math_moved_to_l_and_m_is_the_sounds():
+    from illumination.exhibits.network.controls import network_controls
+    from illumination.modes.desktop.keys import PLAIN
+    assert PLAIN[pygame.K_m] == "mute"
+    shortcuts = {t.shortcut.lower() for t in network_controls().toggles if t.shortcut}
+    assert "m" not in shortcuts and "l" in shortcuts
+    # no exhibit toggle may take a key of the window's own
+    window_letters = {chr(key) for key in PLAIN if 97 <= key <= 122}
+    assert not shortcuts & window_letters
+
+
+def test_the_window_sound_is_the_landscapes_on_a_landscape(speakers):
+    from illumination.exhibits.landscape.sonify import ROOT_HZ
+    made, open_speaker = speakers
+    desk = make_desktop(open_speaker=open_speaker, sound=True)
+    desk.switch_exhibit("landscape")
+    frame(desk)
+    tones, _ = made[0].asked[-1]
+    assert any(t.voice == "root" and t.frequency == ROOT_HZ for t in tones)
+    assert np.all([np.isfinite(t.amplitude) for t in tones])
