@@ -113,3 +113,5 @@ def test_bench_sound_reports_the_synthesis_cost_per_frame(capsys):
     result = json.loads(capsys.readouterr().out)
     assert result["samples_per_frame"] == 735 and result["frames"] == 60
     assert 0 < result["synth_ms_per_frame_median"] <= result["synth_ms_per_frame_p99"]
+    assert result["landscape_balls"] == 10_000
+    assert 0 < result["landscape_ms_per_frame_median"] <= result["landscape_ms_per_frame_p99"]
