@@ -25,7 +25,7 @@ HISTORY = 2000              # steps of loss and temperature the plots keep
 EXPLODED_NOTICE_S = 2.0     # how long "exploded" stays on screen
 MAX_STEPS_PER_UPDATE = 400  # catch-up cap after a stall
 RESTART_AFTER_DIVERGENCE_S = 4.0    # the network view: how long "the loss ran away" shows before the next seed
-PLUCK_SPACING_S = 0.25      # balls crossing the deepest basin's rim are heard as plucks, at most one this often
+PLUCK_SPACING_S = 0.3       # balls crossing the deepest basin's rim are heard as plucks, at most one this often
 
 
 class LandscapeScene(Scene):

@@ -8,7 +8,7 @@
   useful temperature, at most HEAT_GAIN): silence when they are cold.
 - Escapes: balls crossing the deepest basin's rim are plucks, at most one every PLUCK_SPACING_S
   (scene.py): E5 when balls left it, A4 when balls found it, louder the more balls crossed
-  (PLUCK_GAIN · (1 − e^(−balls/3))), dying away over about a quarter of a second.
+  (PLUCK_GAIN · (1 − e^(−balls/3))), dying away within a tenth of a second.
 - A calm chord (core/sound.chime) when the run reaches its end, and when the network view restarts after its
   loss ran away.
 Pure numbers to tones: no pygame.
@@ -29,8 +29,8 @@ HEIGHT_GAIN = 0.04
 HEAT_GAIN = 0.05
 PLUCK_HZ = {"out": 659.26, "in": 440.0}   # E5: balls left the deepest basin; A4: balls found it
 PLUCK_GAIN = 0.07
-PLUCK_DECAY_S = 0.25
-PLUCK_SECONDS = 1.2          # a pluck is silent (< 1%) after this long
+PLUCK_DECAY_S = 0.08         # a short pluck: with the plucks' spacing (scene.py) each one is heard on its own
+PLUCK_SECONDS = 0.5          # a pluck is silent (< 0.2%) after this long
 TRAINED_HZ = 220.0           # the end-of-run chord on A3; the restart's on D3
 RESTARTED_HZ = 146.83
 

@@ -53,9 +53,11 @@ def network_sound(h1, probs, loss: float | None, test_accuracy: float | None,
         if probs.size == 2 and np.all(np.isfinite(probs)):
             k = int(np.argmax(probs))
             bright = max(0.0, 2.0 * float(probs[k]) - 1.0)     # 0 at a coin flip, 1 when sure
-            tones.append(Tone("answer", OUTPUT_HZ[k], OUTPUT_GAIN))
-            tones.append(Tone("answer2", 2 * OUTPUT_HZ[k], OUTPUT_GAIN * 0.5 * bright))
-            tones.append(Tone("answer3", 3 * OUTPUT_HZ[k], OUTPUT_GAIN * 0.25 * bright))
+            # one voice per answer: when the winner changes, one bell fades out as the other fades in (a voice
+            # that jumped in pitch at full loudness would splatter a click across the spectrum)
+            tones.append(Tone(f"answer{k}", OUTPUT_HZ[k], OUTPUT_GAIN))
+            tones.append(Tone(f"answer{k}_2", 2 * OUTPUT_HZ[k], OUTPUT_GAIN * 0.5 * bright))
+            tones.append(Tone(f"answer{k}_3", 3 * OUTPUT_HZ[k], OUTPUT_GAIN * 0.25 * bright))
     noise = 0.0
     if not forward and loss is not None and math.isfinite(loss):
         noise = LOSS_GAIN * (1.0 - math.exp(-max(float(loss), 0.0)))
