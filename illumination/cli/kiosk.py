@@ -37,6 +37,8 @@ def register(commands, benches) -> None:
                        help="draw at this share of the screen's size and let SDL scale it up: 0.5 on a 4K screen "
                             "draws 1920x1080 (default: the playlist's render_scale, else 1)")
     kiosk.add_argument("--size", type=size_type, help="with --headless: drawing size (default 320x180)")
+    kiosk.add_argument("--no-sound", action="store_true",
+                       help="play silently, whatever the playlist's sound key says (README, Sound)")
     kiosk.add_argument("--visitors", action="store_true",
                        help="with --headless: a simulated visitor touches, draws, teaches and walks away every 5 "
                             "simulated minutes (the playlist's draw = true opens the pad)")
@@ -81,6 +83,11 @@ def kiosk_command(args) -> int:
         return 2
     from illumination.modes.kiosk.playlist import resolve_playlist
     playlist_report = resolve_playlist(args.playlist)
+    if args.no_sound and playlist_report.playlist.sound:
+        import dataclasses
+        playlist_report = dataclasses.replace(playlist_report,
+                                              playlist=dataclasses.replace(playlist_report.playlist, sound=False))
+        log.info("sound: off (--no-sound)")
     announce(playlist_report, log, quiet=args.json)
     faults = (None if args.inject_faults is None else FaultPlan.hang_only() if args.inject_faults == "hang"
               else FaultPlan())

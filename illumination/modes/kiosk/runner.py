@@ -14,8 +14,6 @@ from datetime import datetime, timedelta
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
-import numpy as np
-
 from illumination.core.collector import release_free_memory
 
 
@@ -205,12 +203,10 @@ def soak(playlist, hours: float, size=SOAK_SIZE, *, faults=None, log=None, progr
         from data.seeding import rng_for
         from illumination.modes.kiosk.visitors import SimulatedVisitors
         crowd = SimulatedVisitors(rng_for(random_seed, "soak_visitors"), size)
-    # the sound is synthesised as on the wall (with no device): months of mappings and the synth, never a NaN
-    listening = {"frames": 0, "not_finite": 0}
-    if playlist.sound:
-        from illumination.core.sound import SAMPLE_RATE, Synth
-        from illumination.modes.kiosk.sound import kiosk_sound
-        synth, per_update = Synth(random_seed, volume=playlist.volume), SAMPLE_RATE // updates_per_second
+    listener = None
+    if playlist.sound:             # the sound is synthesised as on the wall, with no device
+        from illumination.modes.kiosk.sound import SoakListener
+        listener = SoakListener(playlist.volume, updates_per_second, random_seed)
     started = time.perf_counter()
     try:
         with tqdm(total=round(hours * 60), unit="sim-min", desc="kiosk soak", file=sys.stderr, leave=False,
@@ -219,10 +215,8 @@ def soak(playlist, hours: float, size=SOAK_SIZE, *, faults=None, log=None, progr
                 if crowd is not None:
                     for event in crowd.events(clock.now):
                         supervisor.kiosk.handle_event(event)
-                if playlist.sound:
-                    block = synth.render(*(kiosk_sound(supervisor.kiosk) or ([], 0.0)), per_update)
-                    listening["frames"] += 1
-                    listening["not_finite"] += int(not np.all(np.isfinite(block)))
+                if listener is not None:
+                    listener.hear(supervisor.kiosk)
                 if memory["start"] is None and supervisor.kiosk.stats["items_played"] >= warm_items:
                     release_free_memory()   # both ends measured just after a trim, as between items
                     memory["start"], memory["start_at"] = rss_mb(), clock.now
@@ -254,8 +248,7 @@ def soak(playlist, hours: float, size=SOAK_SIZE, *, faults=None, log=None, progr
         **({"visitors": crowd.visits, "visitor_sessions": summary["visitor_sessions"],
             "shapes_taught": summary["shapes_taught"]} if crowd is not None else {}),
         "kiosk_errors": supervisor.errors,
-        **({"sound_frames": listening["frames"], "sound_frames_not_finite": listening["not_finite"]}
-           if playlist.sound else {}),
+        **(listener.figures() if listener is not None else {}),
         "faults_injected": summary["faults_injected"] if faults else None,
         "rss_initial_mb": round(rss_initial, 1),
         "rss_start_mb": round(rss_start, 1),
@@ -348,7 +341,7 @@ def run_window(playlist, display: int = 0, *, faults=None, log=None, clock=None,
     speaker = None
     if playlist.sound:
         from illumination.core.speaker import Speaker
-        from illumination.modes.kiosk.sound import kiosk_sound
+        from illumination.modes.kiosk.sound import play_kiosk
         speaker = Speaker.open(playlist.volume, log=log)     # no device: one log line, and a silent kiosk
     log.info("window %dx%d on display %d, at most %d fps%s", *screen.get_size(), display, fps,
              f"; notifying systemd (watchdog ping every {notifier.every_s:g} s)" if notifier.every_s else
@@ -386,10 +379,7 @@ def run_window(playlist, display: int = 0, *, faults=None, log=None, clock=None,
         state["frames"] = n
         kiosk = supervisor.kiosk
         if speaker is not None:
-            try:
-                speaker.play(kiosk_sound(kiosk))
-            except Exception as error:      # never worth a frame: the sound goes quiet for this one
-                log.warning("sound: %s", error)
+            play_kiosk(speaker, kiosk, log)
         if state["shown"]:                     # a frame is on the screen: start-up is over
             notifier.ready()
             notifier.status(kiosk_status(kiosk))

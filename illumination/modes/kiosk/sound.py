@@ -15,3 +15,32 @@ def kiosk_sound(kiosk):
         t = min(kiosk.phase_t / max(kiosk.playlist.crossfade_seconds, 1e-9), 1.0)
         return sound_of(kiosk.current.show if t < 0.5 else kiosk.incoming.show, dip_level(t))
     return sound_of(kiosk.current.show)
+
+
+def play_kiosk(speaker, kiosk, log) -> None:
+    """The window's loop, after each frame: this moment's sound to the speaker. A failure is never worth a frame:
+    the sound goes quiet for it (logged; the speaker and the mappings catch their own, so this is a last guard)."""
+    try:
+        speaker.play(kiosk_sound(kiosk))
+    except Exception as error:
+        log.warning("sound: %s", error)
+
+
+class SoakListener:
+    """The soak's ears: the kiosk's sound synthesised after every update as the wall would (with no device), so
+    months of mappings and synthesis are exercised, and every block that is not finite is counted."""
+
+    def __init__(self, volume: float, updates_per_second: int, seed: int = 0):
+        from illumination.core.sound import SAMPLE_RATE, Synth
+        self.synth = Synth(seed, volume=volume)
+        self.samples = SAMPLE_RATE // updates_per_second
+        self.frames = self.not_finite = 0
+
+    def hear(self, kiosk) -> None:
+        import numpy as np
+        block = self.synth.render(*(kiosk_sound(kiosk) or ([], 0.0)), self.samples)
+        self.frames += 1
+        self.not_finite += int(not np.all(np.isfinite(block)))
+
+    def figures(self) -> dict:
+        return {"sound_frames": self.frames, "sound_frames_not_finite": self.not_finite}

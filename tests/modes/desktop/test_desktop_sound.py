@@ -116,3 +116,19 @@ def test_the_window_sound_is_the_landscapes_on_a_landscape(speakers):
     tones, _ = made[0].asked[-1]
     assert any(t.voice == "root" and t.frequency == ROOT_HZ for t in tones)
     assert np.all([np.isfinite(t.amplitude) for t in tones])
+
+
+@pytest.mark.parametrize("argv, fragment", [
+    (["--volume", "0.3"], "--volume applies only with --sound"),
+    (["--sound", "--volume", "2"], "--volume"),
+    (["--sound", "--volume", "nan"], "--volume"),
+])
+def test_sound_flag_mistakes_are_one_line_and_exit_2(capsys, argv, fragment):
+    from illumination.cli import main
+    try:
+        code = main(["run", *argv])
+    except SystemExit as exit:          # argparse's own refusals (a value out of range) exit from the parser
+        code = exit.code
+    assert code == 2
+    err = capsys.readouterr().err
+    assert fragment in err and err.count("\n") == 1 and "Traceback" not in err

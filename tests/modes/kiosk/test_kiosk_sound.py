@@ -121,3 +121,22 @@ def test_a_kiosk_with_no_audio_device_runs_silently_with_one_log_line(log, tmp_p
     text = (tmp_path / "kiosk.log").read_text()
     assert text.count("no audio device") == 1 and "playing silently" in text
     assert "Traceback" not in text and speaker_module.Speaker      # and the kiosk ran its 20 frames
+
+
+def test_no_sound_flag_silences_a_sounding_playlist(tmp_path, monkeypatch):
+    from illumination.cli.args import CleanParser
+    from illumination.cli.kiosk import kiosk_command, register
+    import illumination.cli.kiosk as kiosk_cli
+    playlist = tmp_path / "wall.toml"
+    playlist.write_text("sound = true\n" + ITEMS)
+    seen = {}
+    monkeypatch.setattr(kiosk_cli, "run_window", lambda playlist, *a, **k: seen.setdefault("sound", playlist.sound)
+                        or 0)
+    parser = CleanParser(prog="illumination")
+    register(parser.add_subparsers(dest="command", parser_class=CleanParser), None)
+    for extra, expected in (([], True), (["--no-sound"], False)):
+        seen.clear()
+        args = parser.parse_args(["kiosk", "--playlist", str(playlist), "--log-file", str(tmp_path / "k.log"),
+                                  *extra])
+        kiosk_command(args)
+        assert seen["sound"] is expected
