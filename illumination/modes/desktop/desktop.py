@@ -17,6 +17,7 @@ recordings go through core's frame writers and capture the exhibit alone, before
 """
 from __future__ import annotations
 
+import logging
 import os
 import sys
 
@@ -38,6 +39,9 @@ _POINTER_EVENTS = (pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP, pygame.MOUSEMOT
                    pygame.FINGERDOWN, pygame.FINGERUP, pygame.FINGERMOTION)
 _TEXT_EVENTS = (pygame.KEYDOWN, pygame.KEYUP, pygame.TEXTINPUT, pygame.TEXTEDITING)
 RISE_SECONDS = 0.45      # a new theme or composition rises from black this long
+_QUIET = logging.getLogger("illumination.window.sound")     # the speaker's own log lines: the window says its own
+_QUIET.addHandler(logging.NullHandler())
+_QUIET.propagate = False
 
 
 class Desktop:
@@ -192,7 +196,9 @@ class Desktop:
         no device the window stays silent and says so once."""
         from illumination.core.speaker import Speaker
         if on and self.speaker is None:
-            self.speaker = (self._open_speaker or Speaker.open)(self.volume)
+            # the window says it once, in its own words (below): the speaker's log line would be a second one
+            opener = self._open_speaker or (lambda volume: Speaker.open(volume, log=_QUIET))
+            self.speaker = opener(self.volume)
             if self.speaker.problem:
                 self.say(f"Sound: {self.speaker.problem}; the window stays silent.", log=True)
                 quiet = True

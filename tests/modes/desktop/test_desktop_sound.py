@@ -132,3 +132,19 @@ def test_sound_flag_mistakes_are_one_line_and_exit_2(capsys, argv, fragment):
     assert code == 2
     err = capsys.readouterr().err
     assert fragment in err and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_no_audio_device_from_sdl_is_said_once_in_all(capsys, monkeypatch):
+    """The real opener, with SDL refusing audio: the window's message box and its console say it once; nothing
+    else (no logging line beside it, no traceback)."""
+    import pygame._sdl2.sdl2 as sdl
+
+    def refuse(*_args):
+        raise RuntimeError("Audio target 'nosuch' not available")
+    monkeypatch.setattr(sdl, "init_subsystem", refuse)
+    desk = make_desktop(sound=True)
+    frame(desk)
+    captured = capsys.readouterr()
+    everything = desk.console.getvalue() + captured.out + captured.err
+    assert everything.count("no audio device") == 1 and "Traceback" not in everything
+    assert not desk.sound_on
