@@ -134,17 +134,17 @@ def test_sound_flag_mistakes_are_one_line_and_exit_2(capsys, argv, fragment):
     assert fragment in err and err.count("\n") == 1 and "Traceback" not in err
 
 
-def test_no_audio_device_from_sdl_is_said_once_in_all(capsys, monkeypatch):
-    """The real opener, with SDL refusing audio: the window's message box and its console say it once; nothing
-    else (no logging line beside it, no traceback)."""
-    import pygame._sdl2.sdl2 as sdl
-
-    def refuse(*_args):
-        raise RuntimeError("Audio target 'nosuch' not available")
-    monkeypatch.setattr(sdl, "init_subsystem", refuse)
-    desk = make_desktop(sound=True)
-    frame(desk)
-    captured = capsys.readouterr()
-    everything = desk.console.getvalue() + captured.out + captured.err
-    assert everything.count("no audio device") == 1 and "Traceback" not in everything
-    assert not desk.sound_on
+def test_no_audio_device_from_sdl_is_said_once_in_all(tmp_path):
+    """The real window (`illumination --sound`, the dummy video driver), SDL refusing audio: one line says so, no
+    traceback, and the window runs on (it stops itself after its first live frame: the start-up probe)."""
+    import os
+    import subprocess
+    import sys
+    env = {**os.environ, "SDL_VIDEODRIVER": "dummy", "ILLUMINATION_ALLOW_DUMMY_WINDOW": "1",
+           "SDL_AUDIODRIVER": "nosuch", "ILLUMINATION_STARTUP_PROBE": str(tmp_path / "probe.jsonl")}
+    result = subprocess.run([sys.executable, "-m", "illumination", "--sound", "--size", "800x450"], env=env,
+                            capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    everything = result.stdout + result.stderr
+    assert result.returncode == 0, everything
+    assert everything.count("no audio device") == 1 and "the window stays silent" in everything
+    assert "Traceback" not in everything and "live_frame" in (tmp_path / "probe.jsonl").read_text()
