@@ -59,6 +59,8 @@ def register(commands, benches) -> None:
     kiosk.add_argument("--seconds", type=bounded_float("seconds", 1.0, 600.0), default=5.0,
                        help="wall seconds measured per state (default 5, after 1 s of warm-up)")
     kiosk.add_argument("--fps", type=bounded_whole("fps", 1, 240), default=60, help="frame-rate cap (default 60)")
+    kiosk.add_argument("--no-sound", action="store_true",
+                       help="leave the sound's synthesis out (the built-in playlist plays it)")
     kiosk.add_argument("--json", action="store_true")
     kiosk.set_defaults(handler=bench_kiosk_command)
 
@@ -98,7 +100,7 @@ def _bench_settings(exhibit, theme: str | None = None, composition: str | None =
 def bench_kiosk_command(args) -> int:
     """The kiosk's CPU per state (modes/kiosk/bench.py says how it is measured)."""
     from illumination.modes.kiosk.bench import bench_kiosk
-    result = bench_kiosk(args.size or [(1920, 1080), (3840, 2160)], args.seconds, args.fps)
+    result = bench_kiosk(args.size or [(1920, 1080), (3840, 2160)], args.seconds, args.fps, sound=not args.no_sound)
     if args.json:
         return report(result, True)
     print(f"{'state':<11} {'size':<10} {'fps':>5} {'CPU % of a core':>16} {'work ms':>8}")

@@ -4,7 +4,9 @@ For each state and size, a kiosk plays one item of the built-in playlist's kind 
 seconds, through the one frame loop (core/loop.run_loop), capped by the same frame-rate limiter as the window
 (its fps, and 5 frames a second during closed hours), drawing into an off-screen surface. CPU use is the process's
 CPU time (every thread: numba, the BLAS, SDL) over the wall time, in percent of one core. Presenting the frame to a
-real screen is not included (the dummy video driver has none): on a wall add the display's own cost.
+real screen is not included (the dummy video driver has none): on a wall add the display's own cost. The sound
+(the built-in playlist plays it) is synthesised every frame as on the wall, with no device: `sound=False` leaves
+it out.
 
 States: `network` (a Network item training), `landscape` (10,000 balls rolling), `transition` (the dip through
 black between two items, both drawn), `closed` (outside opening hours: a black screen).
@@ -33,7 +35,7 @@ def _playlist(state: str):
     return parse_playlist(data, f"<bench kiosk: {state}>")
 
 
-def measure_state(state: str, size: tuple[int, int], seconds: float, fps: int) -> dict:
+def measure_state(state: str, size: tuple[int, int], seconds: float, fps: int, sound: bool = True) -> dict:
     """Run one state for `seconds` of wall time after a 1 s warm-up; CPU percent of one core and frame costs."""
     import pygame
     from illumination.core.clock import RealClock
@@ -49,12 +51,21 @@ def measure_state(state: str, size: tuple[int, int], seconds: float, fps: int) -
     limiter = pygame.time.Clock()
     rate = CLOSED_FPS if state == "closed" else fps
     timings: dict = {}
+    listener = None
+    if sound:
+        from illumination.modes.kiosk.sound import SoakListener
+        listener = SoakListener(0.6, rate)
+
+    def after(_n: int) -> None:
+        if listener is not None:
+            listener.hear(kiosk)
+        limiter.tick(rate)
 
     def run(duration: float, record: dict | None) -> int:
         clock = RealClock(max_dt=0.1)
         ends = time.perf_counter() + duration
         count, _ = run_loop(kiosk, clock, surface=surface, before=lambda: time.perf_counter() < ends,
-                            after=lambda n: limiter.tick(rate), timings=record)
+                            after=after, timings=record)
         return count
 
     run(1.0, None)                                   # warm-up: first draws build the caches
@@ -65,12 +76,12 @@ def measure_state(state: str, size: tuple[int, int], seconds: float, fps: int) -
     return {"state": state, "size": f"{size[0]}x{size[1]}", "fps_cap": rate, "frames": frames,
             "fps": round(frames / wall, 1), "cpu_percent_of_one_core": round(100.0 * cpu / wall, 1),
             "frame_work_ms_median": round(statistics.median(work), 3), "phase": kiosk.phase,
-            "closed": kiosk.closed}
+            "closed": kiosk.closed, "sound": sound}
 
 
-def bench_kiosk(sizes, seconds: float = 5.0, fps: int = 60, states=STATES) -> dict:
+def bench_kiosk(sizes, seconds: float = 5.0, fps: int = 60, states=STATES, sound: bool = True) -> dict:
     from illumination.core.display import init_headless
     init_headless()
-    rows = [measure_state(state, size, seconds, fps) for size in sizes for state in states]
-    return {"seconds_per_state": seconds, "fps": fps, "states": rows,
+    rows = [measure_state(state, size, seconds, fps, sound) for size in sizes for state in states]
+    return {"seconds_per_state": seconds, "fps": fps, "sound": sound, "states": rows,
             "note": "CPU time of the whole process over wall time; presenting to a screen not included"}

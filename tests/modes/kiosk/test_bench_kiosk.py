@@ -23,3 +23,16 @@ def test_the_command_reports_every_state_for_every_size(capsys):
     assert code == 0 and [row["state"] for row in result["states"]] == ["network", "landscape", "transition",
                                                                        "closed"]
     assert all(row["size"] == "160x90" and row["cpu_percent_of_one_core"] >= 0 for row in result["states"])
+    assert result["sound"] is True and all(row["sound"] for row in result["states"])
+
+
+def test_the_sound_is_synthesised_in_the_bench_unless_left_out(monkeypatch):
+    from illumination.modes.kiosk import sound
+    heard = []
+    real = sound.SoakListener.hear
+    monkeypatch.setattr(sound.SoakListener, "hear", lambda self, kiosk: heard.append(1) or real(self, kiosk))
+    with_sound = measure_state("network", (160, 90), 1.0, 60)
+    assert with_sound["sound"] and len(heard) >= with_sound["frames"]
+    heard.clear()
+    silent = measure_state("network", (160, 90), 1.0, 60, sound=False)
+    assert not silent["sound"] and heard == []
