@@ -83,9 +83,9 @@ class LandscapeView(View):
         stage = self.stage
         if stage.paints is None:                       # the stage paints none of the frame's background
             target.blit(self.background, (0, 0))
-        else:                                          # only the part it does not paint
-            outside = pygame.Rect(stage.paints.right, 0, self.size[0] - stage.paints.right, self.size[1])
-            target.blit(self.background, outside, outside)
+        else:                                          # only the parts it does not paint (beside it, under it)
+            for outside in _around(stage.paints, self.size):
+                target.blit(self.background, outside, outside)
         stage.draw(target)
         if self.gallery:
             gallery.draw_words(self, target)
@@ -112,3 +112,12 @@ class LandscapeView(View):
             self._histogram_key = key
             self._histogram = (edges, *height_histogram(scene.surface, heights, temperature, edges))
         return self._histogram
+
+
+def _around(inner: pygame.Rect, size: tuple[int, int]) -> list[pygame.Rect]:
+    """The frame of `size` minus `inner`, as up to four rectangles: above, below, left and right of it."""
+    w, h = size
+    parts = [pygame.Rect(0, 0, w, inner.top), pygame.Rect(0, inner.bottom, w, h - inner.bottom),
+             pygame.Rect(0, inner.top, inner.left, inner.height),
+             pygame.Rect(inner.right, inner.top, w - inner.right, inner.height)]
+    return [part for part in parts if part.width > 0 and part.height > 0]
