@@ -2,7 +2,8 @@
 
 An exhibit says, each frame, what should sound (`Tone`s: a voice name, a pitch and a loudness; and a noise texture's
 loudness); `Synth.render` turns that into the frame's samples. Every voice keeps its phase across frames; its
-loudness moves GLIDE of the way to the asked value each frame, ramped linearly within the frame, so nothing clicks;
+loudness moves GLIDE of the way to the asked value every 1/60 s (a render of any length glides as far as its
+duration allows), ramped linearly within the render, so nothing clicks;
 a limiter with a smoothed gain keeps the mix under the ceiling, and a master volume scales it. Pure NumPy and one
 seeded generator for the noise: the same frames give the same samples, bit for bit. No pygame here: the modes play
 or write the buffers.
@@ -16,7 +17,7 @@ import numpy as np
 SAMPLE_RATE = 44_100
 CEILING = 0.8                # the limiter keeps every sample's magnitude under this (before the master volume)
 NOISE_CUTOFF_HZ = 500.0      # the noise texture is low-passed twice here: a soft rush, not a hiss
-GLIDE = 0.35                 # each frame, a voice's loudness moves this share of the way to where it is asked to be
+GLIDE = 0.35                 # every 1/60 s, a voice's loudness moves this share of the way to where it is asked to be
                              # (about 40 ms at 60 fps): a pass that starts or ends swells and fades, never pumps
 
 
@@ -45,6 +46,8 @@ class Synth:
         """(samples,) float32 in [-1, 1]: this frame's tones and noise texture, ramped from the last frame's."""
         n = int(samples)
         ramp = (np.arange(1, n + 1, dtype=np.float64) / n)                       # (n,) 0 → 1 over the frame
+        sixtieths = n * 60.0 / self.sample_rate                                   # this render's length in 1/60 s
+        glide = 1.0 - (1.0 - GLIDE) ** sixtieths                                  # exactly GLIDE for 1/60 s
         out = np.zeros(n)
         wanted = {tone.voice: tone for tone in tones}
         # voices that stopped fade out over this frame, at their last pitch (kept in _phases)
@@ -56,7 +59,7 @@ class Synth:
             frequency = np.array([max(wanted[v].frequency, 0.0) for v in names])            # (K,)
             start = np.array([self._amplitudes.get(v, 0.0) for v in names])                 # (K,)
             asked = np.array([max(wanted[v].amplitude, 0.0) for v in names])                # (K,)
-            end = start + GLIDE * (asked - start)
+            end = start + glide * (asked - start)
             end[(asked == 0.0) & (end < 1e-4)] = 0.0          # a voice that fades far enough is gone
             phase0 = np.array([self._phases.get(v, 0.0) for v in names])                    # (K,)
             step = 2 * np.pi * frequency / self.sample_rate                                 # (K,) radians/sample
@@ -70,7 +73,7 @@ class Synth:
                 if end[k] == 0.0:
                     del self._amplitudes[voice]
         asked_noise = max(float(noise), 0.0)
-        noise_level = self._noise_level + GLIDE * (asked_noise - self._noise_level)
+        noise_level = self._noise_level + glide * (asked_noise - self._noise_level)
         noise_level = 0.0 if asked_noise == 0.0 and noise_level < 1e-5 else noise_level
         if noise_level > 0 or self._noise_level > 0:
             white = self._rng.standard_normal(n)
@@ -88,7 +91,7 @@ class Synth:
         # back up slowly), then a soft saturation that can never pass the ceiling and has no corner to click on
         peak = float(np.max(np.abs(out))) if n else 0.0
         target = min(1.0, CEILING / peak) if peak > 0 else 1.0
-        speed = 1.0 if target < self._gain else 0.1
+        speed = 1.0 if target < self._gain else 1.0 - 0.9 ** sixtieths
         gain = self._gain + (target - self._gain) * speed * ramp                        # (n,)
         self._gain = float(gain[-1])
         out = CEILING * np.tanh(out * gain / CEILING)

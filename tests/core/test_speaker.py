@@ -1,100 +1,113 @@
-"""Live sound (core/speaker.py): what the device plays is exactly what was synthesised, kept ~70 ms ahead; a stall
-fades to silence and back without a click; muting fades out and then costs nothing; no device is one log line."""
+"""Live sound (core/speaker.py): what the device plays is exactly what was synthesised, block after block with no
+gap (checked through SDL's disk audio driver, sample for sample); a stall fades back in; muting fades out and then
+costs nothing; no device is one log line."""
 import logging
 import os
 import subprocess
 import sys
-import time
+import textwrap
 
 import numpy as np
 import pytest
 
-from illumination.core.sound import Tone
-from illumination.core.speaker import DEVICE_CHUNK, FADE_SAMPLES, TARGET_SAMPLES, Speaker, sound_of
+from illumination.core.sound import Synth, Tone
+from illumination.core.speaker import CHUNK, FADE_SAMPLES, Speaker, sound_of
 
 A4 = ([Tone("a", 440.0, 0.3)], 0.0)
 
 
-def drain(speaker: Speaker, blocks: int) -> np.ndarray:
-    """What the device would play next: `blocks` of DEVICE_CHUNK samples pulled through the audio callback."""
-    out = []
-    for _ in range(blocks):
-        block = np.zeros(DEVICE_CHUNK, dtype=np.float32)
-        speaker.fill(block)
-        out.append(block)
-    return np.concatenate(out)
+class Channel:
+    """A mixer channel's contract, recorded: the block playing, one queued; `finish()` ends the playing block."""
+
+    def __init__(self):
+        self.playing = self.queued = None
+        self.played: list[np.ndarray] = []
+
+    def get_busy(self):
+        return self.playing is not None
+
+    def get_queue(self):
+        return self.queued
+
+    def play(self, block):
+        self.playing, self.queued = block, None
+        self.played.append(block)
+
+    def queue(self, block):
+        self.queued = block
+
+    def finish(self):
+        self.playing, self.queued = self.queued, None
+        if self.playing is not None:
+            self.played.append(self.playing)
 
 
-def test_the_queue_is_topped_up_to_its_target_and_played_sample_for_sample():
-    speaker = Speaker(keep_played=True)
-    rendered = []
-    original = speaker.synth.render
-
-    def render(*args):
-        block = original(*args)
-        rendered.append(block)
-        return block
-
-    speaker.synth.render = render
-    speaker.play(A4)
-    assert speaker.queued == TARGET_SAMPLES
-    speaker.play(A4)                                   # already full: nothing more is synthesised
-    assert len(rendered) == 1
-    played = []
-    for _ in range(20):                                # a 60 fps loop against a device pulling 1024 at a time
-        played.append(drain(speaker, 1))
-        speaker.play(A4)
-        assert 0 < speaker.queued <= TARGET_SAMPLES
-    played = np.concatenate(played)
-    assert np.array_equal(played, np.concatenate(rendered)[:len(played)])   # nothing lost, nothing repeated
-    assert speaker.underruns == 0
+def speaker(**options) -> tuple[Speaker, Channel]:
+    channel = Channel()
+    return Speaker(channel=channel, **options), channel
 
 
-def test_a_stall_fades_to_silence_and_back_without_a_click():
-    speaker = Speaker()
-    speaker.play(A4)
-    first = drain(speaker, 3)                              # 3,072 queued samples: all played
-    stalled = drain(speaker, 2)                            # the loop stalled: nothing queued
-    assert np.max(np.abs(np.diff(np.concatenate([first, stalled])))) < 0.05
-    assert np.all(stalled[FADE_SAMPLES:] == 0.0) and speaker.underruns == 1
-    speaker.play(A4)
-    again = drain(speaker, 1)
-    assert np.max(np.abs(np.diff(again))) < 0.05           # fades back in: no step from 0 to the tone
-    assert np.max(np.abs(again[FADE_SAMPLES:])) > 0.03            # and the tone is back
+def test_blocks_follow_one_another_as_the_synth_made_them():
+    live, channel = speaker()
+    for _ in range(12):                      # a 60 fps loop; the device ends a block every ~3 frames
+        live.play(A4)
+        live.play(A4)
+        channel.finish()
+    reference = Synth(seed=0, volume=0.6)
+    expected = [reference.render(*A4, CHUNK) for _ in range(len(channel.played))]
+    expected[0][:FADE_SAMPLES] *= np.linspace(0.0, 1.0, FADE_SAMPLES, dtype=np.float32)   # the start fades in
+    assert len(channel.played) >= 12 and live.restarts == 1
+    for played, wanted in zip(channel.played, expected):
+        assert np.array_equal(played, wanted)
+
+
+def test_a_stall_lets_it_run_dry_and_the_next_block_fades_in():
+    live, channel = speaker()
+    live.play(A4)
+    channel.finish()
+    channel.finish()                         # the loop stalled: both blocks played, nothing queued
+    assert not channel.get_busy()
+    live.play(A4)
+    assert live.restarts == 2
+    restarted = channel.played[-1]
+    assert restarted[0] == 0.0 and np.max(np.abs(np.diff(restarted[:FADE_SAMPLES]))) < 0.01
+    assert np.max(np.abs(restarted[FADE_SAMPLES:])) > 0.05
 
 
 def test_muting_fades_out_then_synthesises_nothing():
-    speaker = Speaker()
-    for _ in range(10):
-        speaker.play(A4)
-        drain(speaker, 1)
-    speaker.enabled = False
-    tail = []
+    live, channel = speaker()
+    for _ in range(5):
+        live.play(A4)
+        channel.finish()
+    live.enabled = False
     for _ in range(40):
-        speaker.play(A4)
-        tail.append(drain(speaker, 1))
-    tail = np.concatenate(tail)
-    assert np.max(np.abs(np.diff(tail))) < 0.05
-    assert speaker.synth.silent and speaker.queued == 0
-    assert np.all(tail[-DEVICE_CHUNK:] == 0.0)
+        live.play(A4)
+        channel.finish()
+    tail = np.concatenate(channel.played[5:])
+    assert np.max(np.abs(np.diff(tail))) < 0.05 and live.synth.silent
+    count = len(channel.played)
+    live.play(A4)
+    channel.finish()
+    assert len(channel.played) == count      # silent and muted: no block is made at all
 
 
 def test_a_volume_change_is_a_ramp_not_a_step():
-    speaker = Speaker(volume=0.0)
-    speaker.play(A4)
-    drain(speaker, 3)
-    speaker.volume = 1.0
-    speaker.play(A4)
-    louder = drain(speaker, 3)
+    live, channel = speaker(volume=0.0)
+    live.play(A4)
+    channel.finish()
+    live.volume = 1.0
+    live.play(A4)
+    channel.finish()
+    louder = np.concatenate(channel.played)
     assert np.max(np.abs(np.diff(louder))) < 0.07         # 440 Hz at 0.3 moves at most 0.019 a sample
-    speaker.volume = 7                                     # clamped to 0-1
-    assert speaker.volume == 1.0
+    live.volume = 7
+    assert live.volume == 1.0                             # clamped to 0-1
 
 
 def test_a_nan_never_reaches_the_device():
-    speaker = Speaker()
-    speaker.play(([Tone("bad", 440.0, float("nan"))], 0.0))
-    assert np.all(np.isfinite(drain(speaker, 3)))
+    live, channel = speaker()
+    live.play(([Tone("bad", 440.0, float("nan"))], 0.0))
+    assert channel.played and all(np.all(np.isfinite(block)) for block in channel.played)
 
 
 def test_a_failing_sound_mapping_is_silence_and_a_bounded_log(caplog):
@@ -111,40 +124,6 @@ def test_a_failing_sound_mapping_is_silence_and_a_bounded_log(caplog):
         results = [sound_of(Broken) for _ in range(20)]
     assert results == [None] * 20
     assert 1 <= len(caplog.records) <= 5 and "oops" in caplog.records[0].getMessage()
-
-
-def test_the_dummy_audio_device_drains_what_the_loop_synthesises(caplog):
-    """The real SDL device (the dummy driver, as the suite runs): it pulls in real time from its own thread."""
-    assert os.environ["SDL_AUDIODRIVER"] == "dummy"
-    with caplog.at_level(logging.INFO, logger="illumination.sound"):
-        speaker = Speaker.open(0.6, keep_played=True)
-    try:
-        assert speaker.device is not None, speaker.problem
-        assert "playing on the default audio device" in caplog.text
-        started = time.perf_counter()
-        while time.perf_counter() - started < 0.5:        # a 60 fps loop for half a second
-            speaker.play(A4)
-            time.sleep(1 / 60)
-    finally:
-        speaker.close()
-    played = np.concatenate(speaker.played)
-    assert len(played) >= 0.3 * 44_100                     # it pulled about half a second of sound
-    assert np.max(np.abs(played)) > 0.1 and np.all(np.isfinite(played))
-
-
-def test_no_audio_device_is_one_log_line_and_silence():
-    code = ("import logging, sys; logging.basicConfig(stream=sys.stdout, format='%(levelname)s %(message)s'); "
-            "from illumination.core.speaker import Speaker; from illumination.core.sound import Tone; "
-            "s = Speaker.open(0.6); s.play(([Tone('a', 440.0, 0.3)], 0.0)); "
-            "print('device', s.device, 'queued', s.queued)")
-    env = {**os.environ, "SDL_AUDIODRIVER": "no-such-driver"}
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
-    assert result.returncode == 0, result.stderr
-    lines = result.stdout.strip().splitlines()
-    assert lines[-1] == "device None queued 0"
-    warnings = [line for line in lines if line.startswith("WARNING")]
-    assert len(warnings) == 1 and "no audio device" in warnings[0] and "playing silently" in warnings[0]
-    assert "Traceback" not in result.stderr
 
 
 @pytest.mark.parametrize("level", [0.0, 0.5, 1.0])
@@ -164,3 +143,60 @@ def test_sound_of_scales_every_loudness(level):
     else:
         tones, noise = result
         assert tones[0].amplitude == pytest.approx(0.2 * level) and noise == pytest.approx(0.04 * level)
+
+
+PLAY_A_SECOND = textwrap.dedent("""
+    import logging, sys, time
+    import numpy as np
+    logging.basicConfig(stream=sys.stdout, format="%(levelname)s %(message)s")
+    from illumination.core.sound import Tone
+    from illumination.core.speaker import Speaker
+    speaker = Speaker.open(0.6)
+    made = []
+    block = speaker._block
+    speaker._block = lambda *a, **k: made.append(block(*a, **k)) or made[-1]
+    started = time.perf_counter()
+    while time.perf_counter() - started < 1.0:           # a 60 fps loop for a second
+        speaker.play(([Tone("a", 440.0, 0.3)], 0.0))
+        time.sleep(1 / 60)
+    speaker.close()
+    np.save(sys.argv[1], np.concatenate(made) if made else np.zeros(0, np.float32))
+    print("problem", repr(speaker.problem), "restarts", speaker.restarts)
+""")
+
+
+def play_a_second(tmp_path, driver: str, **env) -> tuple[subprocess.CompletedProcess, np.ndarray]:
+    script = tmp_path / "play.py"
+    script.write_text(PLAY_A_SECOND)
+    made = tmp_path / "made.npy"
+    result = subprocess.run([sys.executable, str(script), str(made)], capture_output=True, text=True, timeout=120,
+                            env={**os.environ, "SDL_AUDIODRIVER": driver, **env}, cwd=os.getcwd())
+    assert result.returncode == 0, result.stderr
+    return result, np.load(made)
+
+
+def test_the_device_plays_exactly_the_synthesised_blocks_with_no_gap(tmp_path):
+    """SDL's disk driver writes what the device is given: after the mixer's first buffer of silence, the file is
+    the synthesised blocks, sample for sample, for the whole second (no gap between blocks, none repeated)."""
+    played_file = tmp_path / "played.raw"
+    result, made = play_a_second(tmp_path, "disk", SDL_DISKAUDIOFILE=str(played_file))
+    assert "restarts 1" in result.stdout                   # started once, never ran dry
+    played = np.fromfile(played_file, dtype="<f4")
+    start = int(np.flatnonzero(played)[0]) - 1             # the first block fades in from exactly 0
+    assert np.all(played[:start] == 0.0) and start % 1024 == 0
+    heard = played[start:start + len(made)]
+    assert len(heard) > 0.8 * 44_100
+    assert np.array_equal(heard, made[:len(heard)])
+
+
+def test_no_audio_device_is_one_log_line_and_silence(tmp_path):
+    result, made = play_a_second(tmp_path, "no-such-driver")
+    lines = result.stdout.strip().splitlines()
+    warnings = [line for line in lines if line.startswith("WARNING")]
+    assert len(warnings) == 1 and "no audio device" in warnings[0] and "playing silently" in warnings[0]
+    assert len(made) == 0 and "Traceback" not in result.stderr
+
+
+def test_the_dummy_device_opens_plays_and_closes(tmp_path):
+    result, made = play_a_second(tmp_path, "dummy")
+    assert "problem ''" in result.stdout and len(made) >= 0.8 * 44_100

@@ -64,8 +64,9 @@ def test_a_pluck_is_heard_at_its_pitch_only_after_balls_crossed(kind):
     other = PLUCK_HZ["in" if kind == "out" else "out"]
     plucked = render(lambda n: landscape_sound(0.0, 0.0, [(1, 0.0, kind, 20)], n / 60, {}), frames=30)
     quiet = render(lambda n: landscape_sound(0.0, 0.0, [], n / 60, {}), frames=30)
-    assert level_at(plucked, PLUCK_HZ[kind], skip=0) > 0.01
-    assert level_at(quiet, PLUCK_HZ[kind], skip=0) < 1e-3 and level_at(plucked, other, skip=0) < 1e-3
+    heard = level_at(plucked, PLUCK_HZ[kind], skip=0)
+    assert heard > 0.004                                            # 80 ms of it within the half second
+    assert level_at(quiet, PLUCK_HZ[kind], skip=0) < heard / 20 and level_at(plucked, other, skip=0) < heard / 20
 
 
 def test_more_balls_crossing_pluck_louder_and_a_pluck_dies_away():
@@ -73,7 +74,7 @@ def test_more_balls_crossing_pluck_louder_and_a_pluck_dies_away():
         tones, _ = landscape_sound(0.0, 0.0, [(1, 0.0, "out", balls)], age, {})
         return next(t.amplitude for t in tones if t.voice == "pluck1")
     assert loudness(1, 0.0) < loudness(5, 0.0) < loudness(50, 0.0)
-    assert loudness(20, 0.5) < loudness(20, 0.1) < loudness(20, 0.0)
+    assert loudness(20, 0.2) < loudness(20, 0.05) < loudness(20, 0.0)
     tones, _ = landscape_sound(0.0, 0.0, [(1, 0.0, "out", 20)], 5.0, {})
     assert not any(t.voice.startswith("pluck") for t in tones)
 
