@@ -2,8 +2,8 @@
 pygame's mixer plays back to back on one channel.
 
 The channel holds the block playing and one queued behind it. Each frame `play(sound)` fills whichever of the two
-is free with CHUNK samples (46 ms) of this frame's sound, so the sound keeps to the device's own clock (no drift,
-no growing delay) and is heard 50–100 ms after it is drawn; SDL_mixer starts the queued block the sample the
+is free with CHUNK samples (93 ms) of this frame's sound, so the sound keeps to the device's own clock (no drift,
+no growing delay) and is heard 0.1–0.2 s after it is drawn; SDL_mixer starts the queued block the sample the
 playing one ends. A loop that stalls longer than the queue (a new exhibit being built) lets the channel run dry;
 the next block then fades in from silence.
 
@@ -23,9 +23,10 @@ import numpy as np
 from illumination.core.sound import SAMPLE_RATE, Synth, scaled
 
 LOG = logging.getLogger("illumination.sound")
-CHUNK = 2048                 # samples per block (46 ms): one plays while the next waits in the channel's queue
+CHUNK = 4096                 # samples per block (93 ms): one plays while the next waits in the channel's queue
 DEVICE_BUFFER = 1024         # the mixer's own buffer (23 ms)
 FADE_SAMPLES = 256           # a block after silence (a start, a stall) fades in over this many (6 ms)
+CLOSE_FADE_S = 0.6           # closing waits at most this long for the sound to fade out
 
 
 class Speaker:
@@ -60,16 +61,30 @@ class Speaker:
             log.warning("sound: %s; playing silently", speaker.problem)
         return speaker
 
-    def close(self) -> None:
-        """Let the device go (pygame-ce's mixer releases Python's lock while it waits for the audio thread)."""
+    def close(self, fade_s: float = CLOSE_FADE_S) -> None:
+        """Fade out (what is queued plays, then the voices glide to silence: quitting never clicks), then let the
+        device go (pygame-ce's mixer releases Python's lock while it waits for the audio thread)."""
+        if self.channel is None or self.problem:
+            self.channel = None
+            return
+        import time
+        self.enabled = False
+        ends = time.monotonic() + fade_s
+        try:
+            while time.monotonic() < ends and not self.synth.silent:
+                self.play(None)
+                time.sleep(0.01)
+            while time.monotonic() < ends and self.channel.get_busy():     # the last, silent block plays out
+                time.sleep(0.01)
+        except Exception:
+            pass
         channel, self.channel = self.channel, None
-        if channel is not None and not self.problem:
-            try:
-                import pygame
-                channel.stop()
-                pygame.mixer.quit()
-            except Exception:
-                pass
+        try:
+            import pygame
+            channel.stop()
+            pygame.mixer.quit()
+        except Exception:
+            pass
 
     # -- each frame ---------------------------------------------------------------------------------------------
     @property

@@ -1,6 +1,6 @@
 """Live sound (core/speaker.py): what the device plays is exactly what was synthesised, block after block with no
-gap (checked through SDL's disk audio driver, sample for sample); a stall fades back in; muting fades out and then
-costs nothing; no device is one log line."""
+gap (checked through SDL's disk audio driver, sample for sample), and it closes with a fade; a stall fades back in;
+muting fades out and then costs nothing; no device is one log line."""
 import logging
 import os
 import subprocess
@@ -70,7 +70,7 @@ def test_a_stall_lets_it_run_dry_and_the_next_block_fades_in():
     live.play(A4)
     assert live.restarts == 2
     restarted = channel.played[-1]
-    assert restarted[0] == 0.0 and np.max(np.abs(np.diff(restarted[:FADE_SAMPLES]))) < 0.01
+    assert restarted[0] == 0.0 and np.max(np.abs(np.diff(restarted[:FADE_SAMPLES]))) < 0.03   # a 6 ms ramp
     assert np.max(np.abs(restarted[FADE_SAMPLES:])) > 0.05
 
 
@@ -187,6 +187,8 @@ def test_the_device_plays_exactly_the_synthesised_blocks_with_no_gap(tmp_path):
     heard = played[start:start + len(made)]
     assert len(heard) > 0.8 * 44_100
     assert np.array_equal(heard, made[:len(heard)])
+    # and it closes by fading out: no step anywhere, the last samples silent
+    assert np.max(np.abs(np.diff(played))) < 0.05 and np.max(np.abs(played[-64:])) < 1e-3
 
 
 def test_no_audio_device_is_one_log_line_and_silence(tmp_path):
