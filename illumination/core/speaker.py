@@ -4,8 +4,11 @@ pygame's mixer plays back to back on one channel.
 The channel holds the block playing and one queued behind it. Each frame `play(sound)` fills whichever of the two
 is free with CHUNK samples (93 ms) of this frame's sound, so the sound keeps to the device's own clock (no drift,
 no growing delay) and is heard 0.1–0.2 s after it is drawn; SDL_mixer starts the queued block the sample the
-playing one ends. A loop that stalls longer than the queue (a new exhibit being built) lets the channel run dry;
-the next block then fades in from silence.
+playing one ends. Blocks are whole multiples of the mixer's buffer, so a block started on a channel that has just
+run dry (a frame late by a block's length) follows the last one without a gap, and goes on where the sound was
+(no fade there: a fade from zero would itself be the click). Only a loop stalled longer than the device's own
+buffer too (a new exhibit being built, ~0.2 s and more) leaves silence between two blocks. The very first block
+rises from silence by itself: every voice glides in from zero.
 
 Why the mixer: its audio thread never waits for Python while the main thread holds a lock it needs (pygame-ce
 releases the GIL around every call that locks the device). An SDL audio callback written in Python deadlocked
@@ -23,9 +26,9 @@ import numpy as np
 from illumination.core.sound import SAMPLE_RATE, Synth, scaled
 
 LOG = logging.getLogger("illumination.sound")
-CHUNK = 4096                 # samples per block (93 ms): one plays while the next waits in the channel's queue
+CHUNK = 4096                 # samples per block (93 ms, 4 mixer buffers): one plays while the next waits in the
+                             # channel's queue
 DEVICE_BUFFER = 1024         # the mixer's own buffer (23 ms)
-FADE_SAMPLES = 256           # a block after silence (a start, a stall) fades in over this many (6 ms)
 CLOSE_FADE_S = 0.6           # closing waits at most this long for the sound to fade out
 
 
@@ -103,18 +106,16 @@ class Speaker:
         tones, noise = sound if (sound is not None and self.enabled) else ([], 0.0)
         if not tones and noise == 0.0 and self.synth.silent:
             return
-        if not self.channel.get_busy():               # idle: a start, or the loop stalled and it ran dry
+        if not self.channel.get_busy():               # idle: a start, or the loop was late and it ran dry
             self.restarts += 1
-            self.channel.play(self.make_block(self._block(tones, noise, fade_in=True)))
+            self.channel.play(self.make_block(self._block(tones, noise)))
         if self.channel.get_queue() is None:
             self.channel.queue(self.make_block(self._block(tones, noise)))
 
-    def _block(self, tones, noise, fade_in: bool = False) -> np.ndarray:
+    def _block(self, tones, noise) -> np.ndarray:
         block = self.synth.render(tones, noise, CHUNK)
         if not np.all(np.isfinite(block)):            # never a NaN to the speaker
             block = np.zeros_like(block)
-        if fade_in:
-            block[:FADE_SAMPLES] *= np.linspace(0.0, 1.0, FADE_SAMPLES, dtype=np.float32)
         return block
 
 
