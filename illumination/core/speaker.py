@@ -106,10 +106,14 @@ class Speaker:
         tones, noise = sound if (sound is not None and self.enabled) else ([], 0.0)
         if not tones and noise == 0.0 and self.synth.silent:
             return
-        if not self.channel.get_busy():               # idle: a start, or the loop was late and it ran dry
-            self.restarts += 1
-            self.channel.play(self.make_block(self._block(tones, noise)))
-        if self.channel.get_queue() is None:
+        # Only ever `queue`: on an idle channel it starts the block at once. (`play` would replace a block the
+        # mixer is swapping in at that very moment — a block's end — and the sound would jump.) A waiting block
+        # is looked for first for the same reason: while it is swapped in, the channel briefly reads as idle.
+        for _ in range(2):
+            if self.channel.get_queue() is not None:
+                return
+            if not self.channel.get_busy():           # idle: a start, or the loop was late and it ran dry
+                self.restarts += 1
             self.channel.queue(self.make_block(self._block(tones, noise)))
 
     def _block(self, tones, noise) -> np.ndarray:

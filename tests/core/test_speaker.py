@@ -29,12 +29,13 @@ class Channel:
     def get_queue(self):
         return self.queued
 
-    def play(self, block):
-        self.playing, self.queued = block, None
-        self.played.append(block)
-
-    def queue(self, block):
-        self.queued = block
+    def queue(self, block):                  # pygame's: an idle channel starts the block at once
+        if self.playing is None:
+            self.playing = block
+            self.played.append(block)
+        else:
+            assert self.queued is None, "a waiting block would be dropped"
+            self.queued = block
 
     def finish(self):
         self.playing, self.queued = self.queued, None

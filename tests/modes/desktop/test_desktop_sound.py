@@ -23,10 +23,8 @@ class Channel:
     def get_queue(self):
         return self.blocks[-1] if len(self.blocks) > 1 else None
 
-    def play(self, block):
+    def queue(self, block):
         self.blocks.append(block)
-
-    queue = play
 
 
 class Recording(Speaker):
