@@ -6,9 +6,10 @@ is free with CHUNK samples (93 ms) of this frame's sound, so the sound keeps to 
 no growing delay) and is heard 0.1–0.2 s after it is drawn; SDL_mixer starts the queued block the sample the
 playing one ends. Blocks are whole multiples of the mixer's buffer, so a block started on a channel that has just
 run dry (a frame late by a block's length) follows the last one without a gap, and goes on where the sound was
-(no fade there: a fade from zero would itself be the click). Only a loop stalled longer than the device's own
-buffer too (a new exhibit being built, ~0.2 s and more) leaves silence between two blocks. The very first block
-rises from silence by itself: every voice glides in from zero.
+(no fade there: a fade from zero would itself be the click). Only a loop stalled longer than both blocks (a new
+exhibit being built, ~0.2 s and more) leaves silence between two blocks: then, and only then (no frame for longer
+than everything that was queued), the next block fades in. The very first block rises from silence by itself:
+every voice glides in from zero.
 
 Why the mixer: its audio thread never waits for Python while the main thread holds a lock it needs (pygame-ce
 releases the GIL around every call that locks the device). An SDL audio callback written in Python deadlocked
@@ -20,6 +21,7 @@ line. Nothing here opens audio until sound is asked for.
 from __future__ import annotations
 
 import logging
+import time
 
 import numpy as np
 
@@ -30,6 +32,7 @@ CHUNK = 4096                 # samples per block (93 ms, 4 mixer buffers): one p
                              # channel's queue
 DEVICE_BUFFER = 1024         # the mixer's own buffer (23 ms)
 CLOSE_FADE_S = 0.6           # closing waits at most this long for the sound to fade out
+FADE_SAMPLES = 256           # after a real gap, the next block fades in over this many (6 ms)
 
 
 class Speaker:
@@ -37,7 +40,8 @@ class Speaker:
     could be opened (then everything is a no-op). `channel`: anything with play, queue, get_busy and get_queue
     taking blocks (a pygame mixer Channel, made by `open`; the tests give one that records)."""
 
-    def __init__(self, volume: float = 0.6, sample_rate: int = SAMPLE_RATE, *, channel=None, make_block=None):
+    def __init__(self, volume: float = 0.6, sample_rate: int = SAMPLE_RATE, *, channel=None, make_block=None,
+                 clock=None):
         self.synth = Synth(seed=0, sample_rate=sample_rate, volume=volume)
         self.sample_rate = int(sample_rate)
         self.enabled = True
@@ -45,6 +49,9 @@ class Speaker:
         self.make_block = make_block or (lambda samples: samples)    # float32 (n,) -> what the channel plays
         self.problem = ""                     # why there is no device, for the one log line and the panel
         self.restarts = 0                     # blocks started on an idle channel (the first, and after stalls)
+        self.gaps = 0                         # restarts after a stall longer than everything queued
+        self._clock = clock or time.monotonic
+        self._last_play: float | None = None  # when a frame last asked (the queue was full after it)
 
     # -- the device ------------------------------------------------------------------------------------------
     @classmethod
@@ -70,7 +77,6 @@ class Speaker:
         if self.channel is None or self.problem:
             self.channel = None
             return
-        import time
         self.enabled = False
         ends = time.monotonic() + fade_s
         try:
@@ -103,6 +109,8 @@ class Speaker:
         Muted (enabled False) or silent, the voices fade out, then nothing is synthesised at all."""
         if self.channel is None:
             return
+        now, last = self._clock(), self._last_play
+        self._last_play = now
         tones, noise = sound if (sound is not None and self.enabled) else ([], 0.0)
         if not tones and noise == 0.0 and self.synth.silent:
             return
@@ -112,9 +120,14 @@ class Speaker:
         for _ in range(2):
             if self.channel.get_queue() is not None:
                 return
+            block = self._block(tones, noise)
             if not self.channel.get_busy():           # idle: a start, or the loop was late and it ran dry
                 self.restarts += 1
-            self.channel.queue(self.make_block(self._block(tones, noise)))
+                # at the last frame at most two blocks were ahead: away longer than that, silence was heard
+                if last is not None and now - last > (2 * CHUNK + DEVICE_BUFFER) / self.sample_rate:
+                    self.gaps += 1
+                    block[:FADE_SAMPLES] *= np.linspace(0.0, 1.0, FADE_SAMPLES, dtype=np.float32)
+            self.channel.queue(self.make_block(block))
 
     def _block(self, tones, noise) -> np.ndarray:
         block = self.synth.render(tones, noise, CHUNK)

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from illumination.core.sound import Synth, Tone
-from illumination.core.speaker import CHUNK, DEVICE_BUFFER, Speaker, sound_of
+from illumination.core.speaker import CHUNK, DEVICE_BUFFER, FADE_SAMPLES, Speaker, sound_of
 
 A4 = ([Tone("a", 440.0, 0.3)], 0.0)
 
@@ -75,6 +75,22 @@ def test_a_late_frame_lets_it_run_dry_and_the_next_block_goes_on_where_the_sound
     assert live.restarts == 2
     stream = np.concatenate(channel.played)
     assert np.max(np.abs(np.diff(stream))) < 0.03         # no step where the third block begins
+
+
+def test_only_a_stall_longer_than_everything_queued_fades_the_next_block_in():
+    now = [0.0]
+    live, channel = Speaker(channel=Channel(), clock=lambda: now[0]), None
+    channel = live.channel
+    live.play(A4)
+    for late in (0.15, 0.6):                 # a frame 150 ms late (the queue bridged it), then a 600 ms stall
+        channel.finish()
+        channel.finish()
+        now[0] += late
+        live.play(A4)
+    bridged, faded = channel.played[2], channel.played[4]
+    assert live.restarts == 3 and live.gaps == 1
+    assert abs(bridged[0]) > 0.01                                     # went on where the sound was
+    assert faded[0] == 0.0 and np.max(np.abs(np.diff(faded[:FADE_SAMPLES]))) < 0.03   # faded in after silence
 
 
 def test_muting_fades_out_then_synthesises_nothing():
