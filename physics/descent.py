@@ -260,6 +260,23 @@ class Balls:
             rows = np.roll(self._trail, -self._trail_next, axis=1)
         return Trail(*rows)
 
+    def drop(self, x: float, z: float) -> None:
+        """Put the tracked ball at (x, z), at rest (its optimizer buffers emptied, as a fresh start), and start its
+        trail there: a visitor's touch. On a line (a valley) the ball stays on it."""
+        if self.tracked is None:
+            raise ValueError("these balls track no ball to drop")
+        z = self.line_z if self.line_z is not None else z
+        if not (self.surface.in_domain(x, z) and np.isfinite(x) and np.isfinite(z)):
+            raise ValueError(f"a ball must be dropped inside the domain [{self.surface.lo}, {self.surface.hi}]², "
+                             f"got ({x}, {z})")
+        i = self.tracked
+        self.position[:, i] = (x, z)
+        self.velocity[:, i] = self.square_average[:, i] = 0.0
+        self.first_decay_power[i] = self.second_decay_power[i] = 1.0
+        self.exploded[i] = False
+        self._trail_size = self._trail_next = 0
+        self._remember(float(x), float(z), self.noise_level)
+
     def respawn_exploded(self, rng: np.random.Generator) -> int:
         """Give every exploded ball a fresh random start and empty buffers; returns how many."""
         dead = np.flatnonzero(self.exploded)

@@ -155,3 +155,6 @@ class Exhibit:
     theme_sections: tuple = ()
     #: (scene) -> (tones, noise loudness): what this frame sounds like (core/sound.py plays it), or None: silent
     sound: Callable | None = None
+    #: (scene, view, (x, y)) -> a line saying what a visitor's touch at that screen position did (the Landscape
+    #: drops a ball there), or None when a touch there means nothing (the kiosk then explains the lights instead)
+    touch: Callable | None = None

@@ -46,6 +46,12 @@ def _sound(scene):
     return frame_sound(scene)
 
 
+def _touch(scene, view, pos):
+    """A visitor's touch at pos: ball 1 is dropped on the surface point under it (None: not on the surface)."""
+    point = view.surface_point(pos)
+    return None if point is None else scene.drop_ball(*point)
+
+
 def _bench(size, frames, **options):
     from illumination.exhibits.landscape.bench import bench
     return bench(EXHIBIT, size, frames, **options)
@@ -53,7 +59,7 @@ def _bench(size, frames, **options):
 
 EXHIBIT = Exhibit(name="landscape", title="Landscape", settings=LandscapeSettings, make_scene=_make_scene,
                   make_view=_make_view, about=ABOUT, count_unit="steps", count_setting="max_steps",
-                  controls=_controls, bench=_bench, sound=_sound, theme_sections=THEME_SECTIONS,
+                  controls=_controls, bench=_bench, sound=_sound, touch=_touch, theme_sections=THEME_SECTIONS,
                   kiosk_settings=(("composition", "gallery"),),   # the wall's layout unless an item says otherwise
                   # an update takes at most MAX_STEPS_PER_UPDATE (400) steps; half of that leaves a margin
                   longest_update=lambda settings: 200.0 / settings.speed)

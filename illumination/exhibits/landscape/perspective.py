@@ -23,6 +23,7 @@ DRAG_MESH = 48         # while the camera is being dragged: ~7x fewer quads, so 
 GRID_EVERY = 8
 LIGHT = np.array([-0.7, 0.5, -0.35]) / np.linalg.norm([-0.7, 0.5, -0.35])   # low, from the left: ripples read
 FOG = 0.25             # the farthest quads keep 1 − FOG of their light
+PICK_GRID = 161        # surface points per side searched for the one under a touch
 BALL_LIFT = 0.012      # balls float this far above the surface, so the mesh never hides their light
 
 
@@ -43,6 +44,7 @@ class PerspectiveStage:
         self.paints = self.rect          # the mesh layer carries its own background
         self._layer: pygame.Surface | None = None
         self._drag: tuple[int, int] | None = None
+        self._pressed: tuple[int, int] | None = None    # where the left button went down (a click drops a ball)
 
     # -- world ↔ screen ----------------------------------------------------------------------------
     def world(self, x, z, loss):
@@ -56,6 +58,24 @@ class PerspectiveStage:
             loss = self.view.scene.surface.loss(x, z)
         u, h, v = self.world(x, z, loss)
         return self.view.scene.camera.project(u, h + lift, v, self.centre, self.focal)
+
+    def surface_point(self, pos) -> tuple[float, float] | None:
+        """The surface point (x, z) drawn under the screen position pos: of the grid points whose picture lies
+        within a grid spacing of it, the one nearest the camera (a hill hides what is behind it); None when pos
+        is off the surface."""
+        if not self.rect.collidepoint(pos):
+            return None
+        surface = self.view.scene.surface
+        axis = np.linspace(surface.lo, surface.hi, PICK_GRID)
+        x, z = np.meshgrid(axis, axis)                                          # (G, G)
+        px, py, depth = self.to_screen(x, z)
+        spacing = float(np.median(np.hypot(np.diff(px, axis=1), np.diff(py, axis=1))))
+        distance = np.where(depth > 0, np.hypot(px - pos[0], py - pos[1]), np.inf)
+        near = distance <= max(spacing, 1.5)
+        if not near.any():
+            return None
+        pick = np.unravel_index(np.argmin(np.where(near, depth, np.inf)), depth.shape)
+        return float(x[pick]), float(z[pick])
 
     # -- the mesh layer --------------------------------------------------------------------------
     def _mesh(self) -> pygame.Surface:
@@ -124,13 +144,19 @@ class PerspectiveStage:
         return px, py, depth > 0
 
     def handle_event(self, event) -> bool:
-        """Drag (left button) orbits, the wheel zooms; only over the stage."""
+        """Drag (left button) orbits, the wheel zooms; a click that does not drag drops ball 1 on the surface
+        point under it. Only over the stage."""
         camera = self.view.scene.camera
         if event.type == pygame.MOUSEBUTTONDOWN and event.button == 1 and self.rect.collidepoint(event.pos):
-            self._drag = event.pos
+            self._drag = self._pressed = event.pos
             return True
         if event.type == pygame.MOUSEBUTTONUP and event.button == 1 and self._drag is not None:
             self._drag = None
+            pressed, self._pressed = self._pressed, None
+            if pressed is not None and max(abs(event.pos[0] - pressed[0]), abs(event.pos[1] - pressed[1])) <= 3:
+                point = self.surface_point(event.pos)
+                if point is not None:
+                    self.view.scene.drop_ball(*point)
             return True
         if event.type == pygame.MOUSEMOTION and self._drag is not None:
             dx, dy = event.pos[0] - self._drag[0], event.pos[1] - self._drag[1]

@@ -204,6 +204,14 @@ class LandscapeScene(Scene):
         if self.finished and "trained" not in self.moments:
             self.mark("trained")
 
+    def drop_ball(self, x: float, z: float) -> str:
+        """A visitor's touch: ball 1 (the one with the trail) is put down at rest at (x, z) and rolls from there;
+        returns what happened, in words."""
+        self.balls.drop(x, z)
+        self.mark("dropped")
+        self._note_crossings()
+        return f"ball 1 dropped at ({x:.2f}, {z:.2f}), height {float(self.surface.loss(x, z)):.3g}"
+
     def step_once(self) -> str | None:
         if self.finished:
             return "The run has reached its last step: Reset, or raise Max steps, to go on."

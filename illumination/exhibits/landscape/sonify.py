@@ -9,6 +9,7 @@
 - Escapes: balls crossing the deepest basin's rim are plucks, at most one every PLUCK_SPACING_S
   (scene.py): E5 when balls left it, A4 when balls found it, louder the more balls crossed
   (PLUCK_GAIN · (1 − e^(−balls/3))), dying away within a tenth of a second.
+- A visitor's ball: a touch that drops ball 1 on the surface (the kiosk) sounds one bright A5 pluck.
 - A calm chord (core/sound.chime) when the run reaches its end, and when the network view restarts after its
   loss ran away.
 Pure numbers to tones: no pygame.
@@ -31,6 +32,7 @@ PLUCK_HZ = {"out": 659.26, "in": 440.0}   # E5: balls left the deepest basin; A4
 PLUCK_GAIN = 0.07
 PLUCK_DECAY_S = 0.08         # a short pluck: with the plucks' spacing (scene.py) each one is heard on its own
 PLUCK_SECONDS = 0.5          # a pluck is silent (< 0.2%) after this long
+DROPPED_HZ = 880.0           # A5: a visitor dropped ball 1
 TRAINED_HZ = 220.0           # the end-of-run chord on A3; the restart's on D3
 RESTARTED_HZ = 146.83
 
@@ -61,6 +63,9 @@ def landscape_sound(share: float, heat: float, plucks, now: float, moments: dict
             voice = f"pluck{number % 8}"
             tones.append(Tone(voice, PLUCK_HZ[kind], loudness))
             tones.append(Tone(voice + "h", 2 * PLUCK_HZ[kind], loudness * 0.3))
+    dropped = now - moments["dropped"] if "dropped" in moments else None
+    if dropped is not None and 0.0 <= dropped < PLUCK_SECONDS:
+        tones.append(Tone("dropped", DROPPED_HZ, PLUCK_GAIN * math.exp(-dropped / PLUCK_DECAY_S)))
     for moment, root in (("trained", TRAINED_HZ), ("restarted", RESTARTED_HZ)):
         if moment in moments:
             tones += chime(moment, now - moments[moment], root)

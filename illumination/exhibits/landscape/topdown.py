@@ -73,9 +73,25 @@ class MapStage:
         target.blit(self._terrain(), self.rect.topleft)
         marks.balls_on_plane(target, self.view, self.rect, self._project, self.rect.width * 0.25)
 
+    def surface_point(self, pos) -> tuple[float, float] | None:
+        """The surface point (x, z) under the screen position pos (to_pixels undone), or None off the map."""
+        if not self.rect.collidepoint(pos):
+            return None
+        surface, r = self.view.scene.surface, self.rect
+        span = surface.hi - surface.lo
+        x = surface.lo + (pos[0] - r.left) / (r.width - 1) * span
+        z = surface.lo + (r.bottom - 1 - pos[1]) / (r.height - 1) * span
+        return min(max(x, surface.lo), surface.hi), min(max(z, surface.lo), surface.hi)
+
     def _project(self, x, z, loss):
         px, py = self.to_pixels(np.asarray(x), np.asarray(z))
         return px, py, np.ones(np.shape(px), dtype=bool)
 
     def handle_event(self, event) -> bool:
+        """A click on the map drops ball 1 there."""
+        if event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:
+            point = self.surface_point(event.pos)
+            if point is not None:
+                self.view.scene.drop_ball(*point)
+                return True
         return False

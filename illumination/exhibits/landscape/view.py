@@ -96,6 +96,12 @@ class LandscapeView(View):
     def handle_event(self, event) -> bool:
         return self.stage.handle_event(event)
 
+    def surface_point(self, pos) -> tuple[float, float] | None:
+        """The surface point (x, z) drawn under the screen position pos, or None (off the surface, or a view
+        that draws no surface to touch: the valley's line, the real network's plane)."""
+        finder = getattr(self.stage, "surface_point", None)
+        return None if finder is None else finder(pos)
+
     def histogram(self, temperature: float):
         """(edges (B+1,), the live balls' density (B,), Boltzmann's (B,)) over heights from L* to the 95th percentile
         of the balls' heights. Measured anew every HISTOGRAM_EVERY steps (a histogram of 10,000 balls does not

@@ -60,7 +60,7 @@ class Kiosk(Visiting):
         self.visitor_hook = visitor_hook
         self.seeds = SeedPlan(playlist.random_seed if playlist.random_seed is not None else random_seed)
         self.stats = dict(items_played=0, items_completed=0, items_skipped=0, divergences_recovered=0,
-                          exceptions_recovered=0, visitor_sessions=0, shapes_taught=0)
+                          exceptions_recovered=0, visitor_sessions=0, shapes_taught=0, balls_dropped=0)
         self.faults_injected = dict(diverge=0, update=0, draw=0, broken=0)
         self.time = 0.0
         self.position = -1
@@ -309,6 +309,8 @@ class Kiosk(Visiting):
         if self.visitor_hook is not None and self.visitor_hook(event):
             return True
         if self.playlist.draw and self._open_pad():
+            return True
+        if self._touch_exhibit(event):
             return True
         self.overlay_left = self.playlist.idle_timeout_seconds
         return True

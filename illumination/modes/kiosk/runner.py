@@ -246,7 +246,7 @@ def soak(playlist, hours: float, size=SOAK_SIZE, *, faults=None, log=None, progr
         **{k: summary[k] for k in ("items_played", "items_completed", "items_skipped", "divergences_recovered",
                                    "exceptions_recovered")},
         **({"visitors": crowd.visits, "visitor_sessions": summary["visitor_sessions"],
-            "shapes_taught": summary["shapes_taught"]} if crowd is not None else {}),
+            "shapes_taught": summary["shapes_taught"], "balls_dropped": summary["balls_dropped"]} if crowd is not None else {}),
         "kiosk_errors": supervisor.errors,
         **(listener.figures() if listener is not None else {}),
         "faults_injected": summary["faults_injected"] if faults else None,

@@ -193,7 +193,30 @@ class VisitorPad:
 
 class Visiting:
     """The kiosk's side of a visitor's session (mixed into attract.Kiosk): opening the pad on the item playing,
-    and closing it, whatever happens. Uses the kiosk's current, phase, playlist, size, stats, log and _pending."""
+    and closing it, whatever happens; a touch on an exhibit that answers touches (the Landscape drops a ball).
+    Uses the kiosk's current, phase, playlist, size, stats, log and _pending."""
+
+    def _touch_exhibit(self, event) -> bool:
+        """A touch on the item playing, for its exhibit's `touch` (True if it did something there). A failure is
+        logged and the touch explains the lights instead: a touch is never worth the item."""
+        slot = self.current
+        touch = slot.show.exhibit.touch if slot is not None else None
+        if touch is None or self.phase not in ("play", "hold"):
+            return False
+        position = ((event.x * self.size[0], event.y * self.size[1]) if event.type == pygame.FINGERDOWN
+                    else event.pos)
+        try:
+            said = touch(slot.show.scene, slot.show.view, position)
+        except Exception as error:
+            self.log.warning("a touch on %s failed: %s", slot.item.describe(), error)
+            return False
+        if said is None:
+            return False
+        slot.visited = True
+        self.stats["balls_dropped"] += 1
+        self.overlay_left = 0.0
+        self.log.info("visitor: %s", said)
+        return True
 
     def _open_pad(self) -> bool:
         slot = self.current

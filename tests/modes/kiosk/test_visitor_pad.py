@@ -120,7 +120,7 @@ def test_touch_draw_teach_and_walk_away(recorded):
     assert any("visitor pad closed (no touch for 10 s); 1 shape(s) taught" in r.getMessage() for r in records)
 
 
-def test_a_pad_cannot_be_held_open_for_ever_and_a_landscape_item_opens_none():
+def test_a_pad_cannot_be_held_open_for_ever_and_a_landscape_item_opens_none_but_drops_a_ball():
     kiosk = Kiosk(playlist(), SIZE, log=logging.getLogger("test.visitor"))
     kiosk.handle_event(finger(pygame.FINGERDOWN, (960, 540)))
     assert kiosk.visitor is not None
@@ -133,7 +133,9 @@ def test_a_pad_cannot_be_held_open_for_ever_and_a_landscape_item_opens_none():
     while kiosk.current.item.exhibit != "landscape":
         run(kiosk, 1.0)
     assert kiosk.handle_event(finger(pygame.FINGERDOWN, (960, 540))) and kiosk.visitor is None
-    assert kiosk.overlay_left > 0                              # it explains the lights instead
+    assert kiosk.stats["balls_dropped"] == 1 and kiosk.overlay_left == 0    # on the surface: it drops a ball
+    assert kiosk.handle_event(finger(pygame.FINGERDOWN, (4, 4))) and kiosk.visitor is None
+    assert kiosk.overlay_left > 0                              # off it (the sky): it explains the lights instead
 
 
 def test_a_pad_that_fails_closes_and_the_kiosk_goes_on(monkeypatch):
