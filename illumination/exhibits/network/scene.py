@@ -177,8 +177,12 @@ class NetworkScene(Scene):
         if drawn_distance > self.familiar_distance():
             return verdict, (f"unlike anything it learned ({drawn_distance} pixels from the nearest shape): "
                              "it judges it centred and 4 pixels across")
+        seen = np.asarray(self.drawing, dtype=np.float64).reshape(64) > 0.5
+        taught = [t for t in self.teaching.samples if np.array_equal(t.image > 0.5, seen)]
+        if taught:          # it has been taught this very picture: that, not a 0-pixel neighbour, is the reason
+            return verdict, f"you taught it this shape, as a {taught[-1].label}"
         index, distance = self.nearest_training_shape()
-        return verdict, (f"nearest learned shape: a {CLASS_NAMES[int(self.data.y_train[index])]}, "
+        return verdict, (f"nearest learned shape: a {CLASS_NAMES[int(self.teaching.base.y_train[index])]}, "
                          f"{distance} pixel{'s' if distance != 1 else ''} away")
 
     def familiar_distance(self) -> int:
@@ -189,10 +193,10 @@ class NetworkScene(Scene):
         return self._familiar[1]
 
     def nearest_training_shape(self) -> tuple[int, int]:
-        """(index, pixels that differ) of the training image closest to the drawing the network sees: why the
-        network says what it says."""
+        """(index, pixels that differ) of the seed's own training image (taught shapes aside) closest to the
+        drawing the network sees: why the network says what it says."""
         drawing = np.asarray(self.drawing, dtype=np.float64).reshape(64) > 0.5
-        differences = np.count_nonzero((self.data.X_train > 0.5) != drawing, axis=1)     # (n,)
+        differences = np.count_nonzero((self.teaching.base.X_train > 0.5) != drawing, axis=1)     # (n,)
         index = int(np.argmin(differences))
         return index, int(differences[index])
 

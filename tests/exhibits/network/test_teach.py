@@ -138,3 +138,21 @@ def test_the_gallery_shows_taught_shapes_in_their_own_outline_with_their_confide
     pixels = pygame.surfarray.array3d(left).reshape(-1, 3)
     assert (np.abs(pixels - np.array(accent)).sum(axis=1) < 30).sum() > 40        # the visitor's outline is there
     assert pygame.image.tobytes(surface, "RGB") != before
+
+
+def test_a_taught_shape_is_named_as_taught_not_as_its_own_nearest_neighbour():
+    """Once taught, a drawing is in the training set 0 pixels away from itself: the verdict says it was taught,
+    and any other drawing is compared with the seed's own shapes only."""
+    scene = NetworkScene(NetworkSettings(seed=2))
+    scene.show_drawing(disc(6).ravel())
+    assert scene.teach(0) is not None
+    for _ in range(30):                                         # it trains on, with the taught copies in its data
+        scene.update(1 / 30)
+    assert len(scene.data.X_train) == len(scene.teaching.base.X_train) + TAUGHT_COPIES
+    assert scene.drawing_verdict()[1] == "you taught it this shape, as a circle"
+    scene.show_drawing(square(5).ravel())
+    index, distance = scene.nearest_training_shape()
+    own = scene.teaching.base.X_train
+    brute = [int(np.sum((x > 0.5) != (scene.drawing > 0.5))) for x in own]
+    assert distance == min(brute) and brute[index] == distance
+    assert scene.drawing_verdict()[1].startswith("nearest learned shape: a ")
