@@ -13,12 +13,25 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numba import njit
 
 SAMPLE_RATE = 44_100
 CEILING = 0.8                # the limiter keeps every sample's magnitude under this (before the master volume)
 NOISE_CUTOFF_HZ = 500.0      # the noise texture is low-passed twice here: a soft rush, not a hiss
 GLIDE = 0.35                 # every 1/60 s, a voice's loudness moves this share of the way to where it is asked to be
                              # (about 40 ms at 60 fps): a pass that starts or ends swells and fades, never pumps
+
+
+@njit(cache=True)
+def _two_low_passes(white: np.ndarray, alpha: float, first: float, second: float):
+    """Two one-pole low-passes in a row over white (n,), from the filters' memories; (filtered (n,), first,
+    second). Compiled: a Python loop took ~0.2 ms for a 60 fps frame, and the soak renders months of them."""
+    filtered = np.empty(white.shape[0])
+    for i in range(white.shape[0]):
+        first += alpha * (white[i] - first)
+        second += alpha * (first - second)
+        filtered[i] = second
+    return filtered, first, second
 
 
 @dataclass(frozen=True)
@@ -78,12 +91,7 @@ class Synth:
         if noise_level > 0 or self._noise_level > 0:
             white = self._rng.standard_normal(n)
             alpha = 1.0 - np.exp(-2 * np.pi * NOISE_CUTOFF_HZ / self.sample_rate)
-            filtered = np.empty(n)
-            first, second = self._noise_state
-            for i in range(n):       # two one-pole low-passes in a row: 735 samples a frame, about 0.2 ms
-                first += alpha * (white[i] - first)
-                second += alpha * (first - second)
-                filtered[i] = second
+            filtered, first, second = _two_low_passes(white, alpha, *self._noise_state)
             self._noise_state = (first, second)
             out += (self._noise_level + (noise_level - self._noise_level) * ramp) * filtered * 5.0
         self._noise_level = float(noise_level)

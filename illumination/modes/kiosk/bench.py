@@ -54,7 +54,7 @@ def measure_state(state: str, size: tuple[int, int], seconds: float, fps: int, s
     listener = None
     if sound:
         from illumination.modes.kiosk.sound import SoakListener
-        listener = SoakListener(0.6, rate)
+        listener = SoakListener(0.6, 1.0 / rate)         # a frame's worth of sound each frame, as on the wall
 
     def after(_n: int) -> None:
         if listener is not None:

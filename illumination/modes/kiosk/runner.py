@@ -206,7 +206,7 @@ def soak(playlist, hours: float, size=SOAK_SIZE, *, faults=None, log=None, progr
     listener = None
     if playlist.sound:             # the sound is synthesised as on the wall, with no device
         from illumination.modes.kiosk.sound import SoakListener
-        listener = SoakListener(playlist.volume, updates_per_second, random_seed)
+        listener = SoakListener(playlist.volume, 1 / 60, random_seed)
     started = time.perf_counter()
     try:
         with tqdm(total=round(hours * 60), unit="sim-min", desc="kiosk soak", file=sys.stderr, leave=False,

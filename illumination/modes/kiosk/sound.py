@@ -27,13 +27,16 @@ def play_kiosk(speaker, kiosk, log) -> None:
 
 
 class SoakListener:
-    """The soak's ears: the kiosk's sound synthesised after every update as the wall would (with no device), so
-    months of mappings and synthesis are exercised, and every block that is not finite is counted."""
+    """The soak's ears (and `bench kiosk`'s): the kiosk's sound synthesised after every update as the wall would
+    (with no device), so months of mappings and synthesis are exercised, and every block that is not finite is
+    counted. `seconds`: the sound each update renders — the bench, its frame's length (the wall's real cost); the
+    soak, 1/60 s whatever its long updates' length (a sample of the sound: rendering every second of a simulated
+    week would double the soak's run)."""
 
-    def __init__(self, volume: float, updates_per_second: int, seed: int = 0):
+    def __init__(self, volume: float, seconds: float, seed: int = 0):
         from illumination.core.sound import SAMPLE_RATE, Synth
         self.synth = Synth(seed, volume=volume)
-        self.samples = SAMPLE_RATE // updates_per_second
+        self.samples = max(1, round(SAMPLE_RATE * seconds))
         self.frames = self.not_finite = 0
 
     def hear(self, kiosk) -> None:
