@@ -295,7 +295,16 @@ class Balls:
 
 def count_basins(surface: Surface, x: np.ndarray, z: np.ndarray, exploded: np.ndarray) -> BasinCounts:
     """Balls (N,) in the global minimum's basin, elsewhere, and exploded (never counted in a basin)."""
-    in_basin = surface.in_global_basin(x, z) & ~exploded
+    return counts_of(in_deepest_basin(surface, x, z, exploded), exploded)
+
+
+def in_deepest_basin(surface: Surface, x: np.ndarray, z: np.ndarray, exploded: np.ndarray) -> np.ndarray:
+    """(N,) bool: which balls lie in the global minimum's basin (an exploded ball lies in none)."""
+    return surface.in_global_basin(x, z) & ~exploded
+
+
+def counts_of(in_basin: np.ndarray, exploded: np.ndarray) -> BasinCounts:
+    """The basin counts of balls whose basin membership (N,) and explosions (N,) are known."""
     n_exploded = int(np.count_nonzero(exploded))
     n_in_basin = int(np.count_nonzero(in_basin))
     return BasinCounts(n_in_basin, len(exploded) - n_exploded - n_in_basin, n_exploded)

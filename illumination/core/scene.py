@@ -49,6 +49,11 @@ class Scene(ABC):
         """Note that a moment happened now (the sound's calm signs read `moments`)."""
         self.moments[moment] = self.time
 
+    def note_trained(self) -> None:
+        """Call after advancing the run: the first time it is finished, mark the moment "trained"."""
+        if self.finished and "trained" not in self.moments:
+            self.mark("trained")
+
     #: where the exhibit's training log goes (a callable taking one event dict), or None
     log_sink = None
 

@@ -148,7 +148,7 @@ def sound_of(show, level: float = 1.0):
     if sound is None or level <= 0.0:
         return None
     try:
-        return scaled(sound(show.scene), level)
+        return sound(show.scene) if level >= 1.0 else scaled(sound(show.scene), level)
     except Exception as error:
         if _failures_logged < MAX_FAILURES_LOGGED:
             _failures_logged += 1

@@ -19,7 +19,7 @@ import numpy as np
 from data.seeding import rng_for
 from illumination.core.scene import Scene
 from illumination.exhibits.landscape.camera import Camera
-from physics.descent import BasinCounts, Balls, BallSettings
+from physics.descent import Balls, BallSettings, counts_of, in_deepest_basin
 
 HISTORY = 2000              # steps of loss and temperature the plots keep
 EXPLODED_NOTICE_S = 2.0     # how long "exploded" stays on screen
@@ -114,19 +114,20 @@ class LandscapeScene(Scene):
     def basin_counts(self):
         """The balls' basin counts, counted once per step (10,000 balls cost ~1 ms; the gallery's words read them
         every frame): remembered until the balls step, respawn or the run restarts."""
-        key = (self.run, id(self.balls), self.balls.step_count, self.explosions)
-        if getattr(self, "_counts_key", None) != key:
-            self._counts_key, self._counts = key, self.balls.basin_counts()
+        if getattr(self, "_counts_key", None) != self._counts_now():
+            self._counts_key, self._counts = self._counts_now(), self.balls.basin_counts()
         return self._counts
+
+    def _counts_now(self) -> tuple:
+        """What the basin counts depend on: the run, its balls, their step and their respawns."""
+        return self.run, id(self.balls), self.balls.step_count, self.explosions
 
     def _note_crossings(self) -> None:
         """After the balls moved: which crossed the deepest basin's rim, out or in, since the last look (one
         basin test of every ball, which also gives this step's basin counts)."""
         balls = self.balls
-        inside = balls.surface.in_global_basin(balls.x, balls.z) & ~balls.exploded          # (N,)
-        n_in, n_exploded = int(np.count_nonzero(inside)), int(np.count_nonzero(balls.exploded))
-        self._counts_key = (self.run, id(balls), balls.step_count, self.explosions)
-        self._counts = BasinCounts(n_in, balls.count - n_exploded - n_in, n_exploded)
+        inside = in_deepest_basin(balls.surface, balls.x, balls.z, balls.exploded)          # (N,)
+        self._counts_key, self._counts = self._counts_now(), counts_of(inside, balls.exploded)
         if self._inside is not None and self._inside.shape == inside.shape:
             self._crossed["out"] += int(np.count_nonzero(self._inside & ~inside))
             self._crossed["in"] += int(np.count_nonzero(~self._inside & inside))
@@ -194,15 +195,13 @@ class LandscapeScene(Scene):
             if any(ended):
                 self.probe.measure()
             self._check_probe()
-            if self.finished and "trained" not in self.moments:
-                self.mark("trained")
+            self.note_trained()
             return
         for _ in range(steps):
             self._step()
         if steps:
             self._note_crossings()
-        if self.finished and "trained" not in self.moments:
-            self.mark("trained")
+        self.note_trained()
 
     def drop_ball(self, x: float, z: float) -> str:
         """A visitor's touch: ball 1 (the one with the trail) is put down at rest at (x, z) and rolls from there;

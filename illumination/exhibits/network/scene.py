@@ -215,8 +215,7 @@ class NetworkScene(Scene):
             self._train(dt)
             if self.diverged_for is not None:
                 return
-            if self.finished and "trained" not in self.moments:
-                self.mark("trained")
+            self.note_trained()
             self._advance_phase(dt)
             self._pace_math(dt)
             self._measure_sharpness(dt)

@@ -87,7 +87,7 @@ class VisitorPad:
             return False
         self.idle = 0.0
         if kind in (pygame.MOUSEBUTTONDOWN, pygame.FINGERDOWN) and not getattr(event, "touch", False):
-            position = self._position(event)
+            position = touch_position(event, self.size)
             for label, rect in enumerate(self.layout.buttons[:len(self.controls.pad_labels)]):
                 if rect.collidepoint(position):
                     self._teach(scene, label)
@@ -100,11 +100,6 @@ class VisitorPad:
         if changed:
             self.controls.pad_apply(scene, None if self.pad.empty else self.pad.image)
         return True
-
-    def _position(self, event) -> tuple[float, float]:
-        if event.type == pygame.FINGERDOWN:
-            return event.x * self.size[0], event.y * self.size[1]
-        return event.pos
 
     def _teach(self, scene, label: int) -> None:
         entry, message = self.controls.pad_teach(scene, label, self.teach_limit)
@@ -191,6 +186,13 @@ class VisitorPad:
             x += small + layout.margin
 
 
+def touch_position(event, size: tuple[int, int]) -> tuple[float, float]:
+    """Where a press landed on a screen of `size`: a finger's position comes as a share of the screen."""
+    if event.type == pygame.FINGERDOWN:
+        return event.x * size[0], event.y * size[1]
+    return event.pos
+
+
 class Visiting:
     """The kiosk's side of a visitor's session (mixed into attract.Kiosk): opening the pad on the item playing,
     and closing it, whatever happens; a touch on an exhibit that answers touches (the Landscape drops a ball).
@@ -203,8 +205,7 @@ class Visiting:
         touch = slot.show.exhibit.touch if slot is not None else None
         if touch is None or self.phase not in ("play", "hold"):
             return False
-        position = ((event.x * self.size[0], event.y * self.size[1]) if event.type == pygame.FINGERDOWN
-                    else event.pos)
+        position = touch_position(event, self.size)
         try:
             said = touch(slot.show.scene, slot.show.view, position)
         except Exception as error:

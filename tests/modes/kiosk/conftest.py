@@ -30,3 +30,11 @@ def still_exhibit(monkeypatch):
                                                    count_setting="max_epochs"))
     yield
     close_logging()
+
+
+@pytest.fixture
+def log(tmp_path):
+    """The kiosk's logger, writing to tmp_path/kiosk.log (the test files that read it back say so)."""
+    from illumination.modes.kiosk.runner import setup_logging
+    logger, _ = setup_logging(tmp_path / "kiosk.log")
+    return logger

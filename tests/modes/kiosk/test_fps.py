@@ -14,7 +14,7 @@ from illumination.cli.args import CleanParser
 from illumination.cli.kiosk import kiosk_command, register
 from illumination.core.clock import FixedClock
 from illumination.modes.kiosk.playlist import PlaylistError, load_themes, parse_playlist, resolve_playlist
-from illumination.modes.kiosk.runner import run_window, setup_logging
+from illumination.modes.kiosk.runner import run_window
 
 
 ITEM = '[[item]]\nexhibit = "still"\nseconds = 5\n'
@@ -41,12 +41,6 @@ def ticks(monkeypatch):
 
     monkeypatch.setattr(pygame.time, "Clock", Limiter)
     return caps
-
-
-@pytest.fixture
-def log(tmp_path):
-    logger, _ = setup_logging(tmp_path / "kiosk.log")
-    return logger
 
 
 def playlist_of(text: str):

@@ -15,7 +15,7 @@ from illumination.core.sound import Tone
 from illumination.exhibits import EXHIBITS
 from illumination.modes.kiosk.attract import Kiosk, dip_level
 from illumination.modes.kiosk.playlist import PlaylistError, load_themes, parse_playlist, resolve_playlist
-from illumination.modes.kiosk.runner import run_window, setup_logging
+from illumination.modes.kiosk.runner import run_window
 from illumination.modes.kiosk.sound import kiosk_sound
 
 ITEMS = '[[item]]\nexhibit = "still"\nseconds = 3\n[[item]]\nexhibit = "still"\nseconds = 3\n'
@@ -30,12 +30,6 @@ def sounding_still(still_exhibit, monkeypatch):
     monkeypatch.setitem(EXHIBITS, "still", dataclasses.replace(EXHIBITS["still"], sound=sound))
     monkeypatch.setenv("ILLUMINATION_ALLOW_DUMMY_WINDOW", "1")
     monkeypatch.delenv("NOTIFY_SOCKET", raising=False)
-
-
-@pytest.fixture
-def log(tmp_path):
-    logger, _ = setup_logging(tmp_path / "kiosk.log")
-    return logger
 
 
 def playlist_of(text: str):
